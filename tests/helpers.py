@@ -1,0 +1,21 @@
+"""Where the fixtures and the shared corpus are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+DEMO_SITE = FIXTURES / "demo-site"
+CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLE_SITE = CORPUS / "sample-site"
+WILD = CORPUS / "wild"
+
+
+def corpus_posts(folder: Path) -> list[Path]:
+    """Posts under a corpus folder, or a skip when the shared corpus is not beside the repo."""
+    if not folder.is_dir():
+        pytest.skip(f"shared corpus not found at {folder} (it sits beside the repo in CI)")
+    return sorted(p for p in folder.rglob("*.md") if p.is_file())

@@ -1,0 +1,5 @@
+"""``python -m wxmigrate``."""
+
+from .cli import main
+
+main()

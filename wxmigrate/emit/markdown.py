@@ -1,0 +1,287 @@
+"""Model -> Markdown: one render function per node type.
+
+The emitter is faithful: it writes what the model says, damage included
+(an unrepaired ``#Title`` comes out as ``#Title``), so that parsing its
+output gives back the same model.  Text is escaped just enough that no
+character of it is read as markup by a CommonMark engine (or by kramdown,
+which also reads ``|`` at a line start as a table).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from ..model import (
+    CONTAINERS,
+    Block,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Figure,
+    Footer,
+    HardBreak,
+    Heading,
+    HtmlBlock,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Post,
+    Quote,
+    RawBlock,
+    RawHtml,
+    Repost,
+    Rule,
+    SoftBreak,
+    Strong,
+    Text,
+)
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_LINE_START = re.compile(
+    r"^(?:(#{1,6})(?=[ \t]|$)|(>)|([-+*])(?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)|(=+|-+)[ \t]*$|(\|)|(~~~))"
+)
+
+
+def escape_text(text: str) -> str:
+    """Escape characters CommonMark would read as inline markup."""
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if char in "\\*`[]":
+            out.append("\\" + char)
+        elif char == "_":
+            before = text[index - 1] if index else ""
+            after = text[index + 1] if index + 1 < len(text) else ""
+            out.append("_" if before.isalnum() and after.isalnum() else "\\_")
+        elif char == "<" and index + 1 < len(text) and re.match(r"[A-Za-z/!?]", text[index + 1]):
+            out.append("\\<")
+        elif char == "&" and (match := _ENTITY.match(text, index)) and html.unescape(match.group()) != match.group():
+            out.append("\\&")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def escape_line_start(markdown: str) -> str:
+    """Escape a block-level marker at the start of a line of paragraph text."""
+    match = _LINE_START.match(markdown)
+    if not match:
+        return markdown
+    if match.group(4) is not None:  # "1. " -> "1\. "
+        return match.group(4) + "\\" + markdown[len(match.group(4)) :]
+    return "\\" + markdown
+
+
+@attrs.frozen
+class Context:
+    """What render functions need besides the node: the engine's choices."""
+
+    escape: Callable[[str], str] = escape_text
+    renderers: Mapping[type, Callable[[Any, Context], str]] = attrs.field(factory=dict)
+
+    def inlines(self, inlines: tuple[Inline, ...]) -> str:
+        return "".join(self.renderers[type(inline)](inline, self) for inline in inlines)
+
+    def block(self, block: Block) -> str:
+        return self.renderers[type(block)](block, self)
+
+
+# --------------------------------------------------------------------------
+# Inline renderers
+
+
+def render_text(node: Text, ctx: Context) -> str:
+    return ctx.escape(node.text)
+
+
+def render_soft_break(node: SoftBreak, ctx: Context) -> str:
+    return "\n"
+
+
+def render_hard_break(node: HardBreak, ctx: Context) -> str:
+    return node.markup + "\n"
+
+
+def render_code(node: Code, ctx: Context) -> str:
+    return node.fence + node.text + node.fence
+
+
+def render_raw_html(node: RawHtml, ctx: Context) -> str:
+    return node.html
+
+
+def destination(url: str) -> str:
+    """A link destination, in angle brackets when it holds spaces or parentheses.
+
+    Liquid tags (``{{ site.baseurl }}``) are expanded before Markdown is read,
+    so the spaces inside them do not count.
+    """
+    outside = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", url)
+    if re.search(r"[ <>()]", outside) and "\n" not in url:
+        return "<" + url.replace(">", "%3E") + ">"
+    return url
+
+
+def _title(title: str | None) -> str:
+    if title is None:
+        return ""
+    return ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_image(node: Image, ctx: Context) -> str:
+    alt = node.alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"![{alt}]({destination(node.src)}{_title(node.title)})"
+
+
+def render_strong(node: Strong, ctx: Context) -> str:
+    return "**" + ctx.inlines(node.children) + "**"
+
+
+def render_emphasis(node: Emphasis, ctx: Context) -> str:
+    return node.marker + ctx.inlines(node.children) + node.marker
+
+
+def render_link(node: Link, ctx: Context) -> str:
+    if (
+        node.title is None
+        and len(node.children) == 1
+        and isinstance(node.children[0], Text)
+        and node.children[0].text == node.href
+        and re.match(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$", node.href)
+    ):
+        return f"<{node.href}>"
+    return f"[{ctx.inlines(node.children)}]({destination(node.href)}{_title(node.title)})"
+
+
+# --------------------------------------------------------------------------
+# Block renderers (leaf blocks; containers are flattened by ``render_blocks``)
+
+
+def render_paragraph_text(inlines: tuple[Inline, ...], ctx: Context) -> str:
+    text = ctx.inlines(inlines)
+    return "\n".join(escape_line_start(line) if inlines else line for line in text.split("\n"))
+
+
+def render_heading(node: Heading, ctx: Context) -> str:
+    marks = "#" * node.level
+    return marks + (" " if node.spaced else "") + ctx.inlines(node.children)
+
+
+def render_paragraph(node: Paragraph, ctx: Context) -> str:
+    return render_paragraph_text(node.children, ctx)
+
+
+def render_figure(node: Figure, ctx: Context) -> str:
+    image = ctx.renderers[Image](node.image, ctx)
+    if node.caption:
+        return image + "\n" + render_paragraph_text(node.caption, ctx)
+    return image
+
+
+def render_rule(node: Rule, ctx: Context) -> str:
+    return node.markup
+
+
+def render_code_block(node: CodeBlock, ctx: Context) -> str:
+    return f"{node.fence}{node.info}\n{node.text}\n{node.fence}" if node.text else f"{node.fence}{node.info}\n{node.fence}"
+
+
+def render_html_block(node: HtmlBlock, ctx: Context) -> str:
+    return node.html
+
+
+def render_raw_block(node: RawBlock, ctx: Context) -> str:
+    return node.text
+
+
+def render_repost(node: Repost, ctx: Context) -> str:
+    return node.html
+
+
+def render_quote(node: Quote, ctx: Context) -> str:
+    inner = render_blocks(node.children, ctx)
+    return "\n".join(("> " + line) if line else ">" for line in inner.split("\n"))
+
+
+def render_list(node: ListBlock, ctx: Context) -> str:
+    items = []
+    for item in node.items:
+        inner = render_blocks(item.children, ctx)
+        pad = " " * (len(item.marker) + 1)
+        lines = inner.split("\n")
+        body = "\n".join([lines[0], *((pad + line) if line else "" for line in lines[1:])])
+        items.append(f"{item.marker} {body}" if body else item.marker)
+    return "\n".join(items)
+
+
+def leaves(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """The blocks as written: containers replaced by what they hold."""
+    for block in blocks:
+        if isinstance(block, Footer):
+            yield block.rule
+            yield from leaves(block.children)
+        elif isinstance(block, CONTAINERS) and not isinstance(block, Quote):
+            yield from leaves(block.children)
+        else:
+            yield block
+
+
+def render_blocks(blocks: tuple[Block, ...], ctx: Context) -> str:
+    """Blocks joined as the source joined them: a line end where ``break_before``
+    says the block continued the line above, a blank line otherwise."""
+    out: list[str] = []
+    for block in leaves(blocks):
+        text = ctx.block(block)
+        if out:
+            joint = getattr(block, "break_before", None)
+            out.append(joint + "\n" if joint is not None else "\n\n")
+        out.append(text)
+    return "".join(out)
+
+
+def render_front_matter(post: Post) -> str:
+    front = post.front_matter
+    if not front.present:
+        return ""
+    raw = front.raw if not front.raw or front.raw.endswith("\n") else front.raw + "\n"
+    return f"{front.fence}\n{raw}{front.fence}\n"
+
+
+DEFAULT_RENDERERS: Mapping[type, Callable[[Any, Context], str]] = MappingProxyType(
+    {
+        Text: render_text,
+        SoftBreak: render_soft_break,
+        HardBreak: render_hard_break,
+        Code: render_code,
+        RawHtml: render_raw_html,
+        Image: render_image,
+        Strong: render_strong,
+        Emphasis: render_emphasis,
+        Link: render_link,
+        Heading: render_heading,
+        Paragraph: render_paragraph,
+        Figure: render_figure,
+        Rule: render_rule,
+        CodeBlock: render_code_block,
+        HtmlBlock: render_html_block,
+        RawBlock: render_raw_block,
+        Repost: render_repost,
+        Quote: render_quote,
+        ListBlock: render_list,
+    }
+)
+
+
+def render_post(post: Post, ctx: Context) -> str:
+    """The whole post: front matter, a blank line, the blocks, a final newline."""
+    body = render_blocks(post.blocks, ctx)
+    front = render_front_matter(post)
+    text = front + ("\n" if front and body else "") + body + ("\n" if body else "")
+    return text.replace("\n", post.newline) if post.newline != "\n" else text

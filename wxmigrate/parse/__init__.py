@@ -1,0 +1,182 @@
+"""Text -> :class:`~wxmigrate.model.Post`.
+
+:func:`parse` reads the front matter (YAML, safe mode), the body's blocks
+(:mod:`.blocks`), wraps the structured parts it recognises
+(:mod:`.structure`), and recovers metadata the exporter damaged: a
+front-matter title cut short, a repost note naming a title fragment instead
+of the reposting account.  Each recovery is reported as a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import attrs
+
+from ..errors import ReadError
+from ..model import (
+    Block,
+    Finding,
+    Heading,
+    Post,
+    Repost,
+    Strong,
+    images,
+    walk_blocks,
+    walk_inlines,
+    block_inlines,
+)
+from ..read import Source, read_text, split_front_matter
+from .blocks import parse_blocks, split_lines
+from .inline import parse_inline, plain_text
+from .structure import recognise
+
+__all__ = ["load", "parse", "parse_inline", "plain_text"]
+
+
+def load(path_or_text: str | Path) -> Post:
+    """Load a post from a file path, or parse it from text.
+
+    A :class:`~pathlib.Path`, or a one-line string naming an existing file, is
+    read from disk; any other string is parsed as the post's text.
+    """
+    if isinstance(path_or_text, Path) or (
+        "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).is_file()
+    ):
+        path = str(path_or_text)
+        return parse(read_text(path), path=path)
+    if isinstance(path_or_text, str):
+        return parse(path_or_text)
+    raise ReadError(str(path_or_text), 0, "expected a path or the text of a post")
+
+
+def parse(text: str, *, path: str = "<string>") -> Post:
+    """Parse a post's text into the model; never drops a character of the body."""
+    source = split_front_matter(text, path)
+    lines = split_lines(source.body, source.body_line)
+    blocks = recognise(parse_blocks(lines))
+    findings: list[Finding] = []
+    post = Post(
+        front_matter=source.front_matter,
+        blocks=tuple(blocks),
+        title=_text(source.front_matter.get("title")),
+        path=path,
+        newline=source.newline,
+    )
+    post = _recover_title(post, source, findings)
+    post = _recover_repost_via(post, findings)
+    findings.extend(damage_findings(post))
+    findings.sort(key=lambda finding: finding.line)
+    return attrs.evolve(post, findings=tuple(findings))
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def front_matter_line(source: Source | Post, key: str) -> int:
+    """The file line of a front-matter key (1 when it is not there)."""
+    raw = source.front_matter.raw
+    for index, line in enumerate(raw.split("\n")):
+        if re.match(rf"^{re.escape(key)}\s*:", line):
+            return index + 2
+    return 1
+
+
+def title_heading(post: Post) -> Heading | None:
+    """The level-1 heading near the top of the body, which usually repeats the title."""
+    for block in post.blocks[:6]:
+        if isinstance(block, Heading) and block.level == 1:
+            return block
+    return None
+
+
+_EXPORT_FOLDER = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ _-]?(.+)$")
+
+
+def export_folders(post: Post) -> list[str]:
+    """Export-folder names that image paths point into (split lines joined)."""
+    names: list[str] = []
+    for image, _ in images(post):
+        src = re.sub(r"\s*\n\s*", "", image.src).replace("\\", "/")
+        parts = [part for part in src.split("/") if part]
+        if len(parts) >= 2 and parts[-2] not in names:
+            names.append(parts[-2])
+    return names
+
+
+def _recover_title(post: Post, source: Source, findings: list[Finding]) -> Post:
+    written = post.title
+    heading = title_heading(post)
+    candidates: list[tuple[str, str]] = []
+    if heading is not None:
+        candidates.append(("the article's heading", plain_text(heading.children, breaks="").strip()))
+    for folder in export_folders(post):
+        match = _EXPORT_FOLDER.match(folder)
+        if match:
+            candidates.append(("the export folder in its image paths", match.group(2).strip()))
+    line = front_matter_line(source, "title")
+    for where, full in candidates:
+        if not full or full == written:
+            continue
+        if not written:
+            findings.append(Finding("missing-title", line, f"front matter has no title; using {where}: {full}"))
+            return attrs.evolve(post, title=full)
+        if full.startswith(written) and len(full) > len(written):
+            findings.append(
+                Finding(
+                    "truncated-title",
+                    line,
+                    f"front-matter title {written!r} is a truncated prefix of {where}; full title: {full!r}",
+                )
+            )
+            return attrs.evolve(post, title=full)
+    return post
+
+
+def _recover_repost_via(post: Post, findings: list[Finding]) -> Post:
+    repost, account = post.repost, post.account
+    if repost is None or account is None or repost.via == account.name:
+        return post
+    if repost.via and repost.via in post.title:
+        fixed = attrs.evolve(repost, via=account.name)
+        findings.append(
+            Finding(
+                "repost-via-title-fragment",
+                repost.lines[0],
+                f"repost note names {repost.via!r}, a fragment of the title, not an account; "
+                f"the reposting account is {account.name!r}",
+            )
+        )
+        return attrs.evolve(post, blocks=_replace_block(post.blocks, repost, fixed))
+    return post
+
+
+def _replace_block(blocks: tuple[Block, ...], old: Block, new: Repost) -> tuple[Block, ...]:
+    return tuple(new if block is old else block for block in blocks)
+
+
+def damage_findings(post: Post) -> list[Finding]:
+    """Findings for damaged markup the parser represented as it stands."""
+    found: list[Finding] = []
+    for block in walk_blocks(post.blocks):
+        line = block.lines[0] if hasattr(block, "lines") else 0
+        if isinstance(block, Heading) and not block.spaced:
+            found.append(Finding("heading-without-space", line, "heading has no space after '#'"))
+        for inline in walk_inlines(block_inlines(block)):
+            if isinstance(inline, Strong) and not plain_text(inline.children).strip() and not any(
+                not isinstance(child, type(inline.children[0])) for child in inline.children
+            ):
+                found.append(Finding("empty-bold", line, "empty bold run (stray '**')"))
+    for image, line in images(post):
+        if "\n" in image.src:
+            found.append(Finding("split-image-path", line, f"image path is split over lines: {_short(image.src)}"))
+        elif "\\" in image.src:
+            found.append(Finding("backslash-image-path", line, f"image path uses backslashes: {_short(image.src)}"))
+    return found
+
+
+def _short(text: str, width: int = 48) -> str:
+    flat = text.replace("\n", "⏎")
+    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")

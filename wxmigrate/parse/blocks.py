@@ -1,0 +1,358 @@
+"""Body lines -> blocks.
+
+Block structure follows CommonMark where exporters follow it (fenced code,
+HTML blocks, ATX headings, rules, quotes, lists) and departs from it where
+they do not: each line of a paragraph becomes its own block, with
+``break_before`` saying how it joined the line above, so that an article
+written one paragraph per line is not one giant paragraph in the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from ..model import (
+    Block,
+    CodeBlock,
+    Figure,
+    HardBreak,
+    Heading,
+    HtmlBlock,
+    Image,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    RawBlock,
+    RawHtml,
+    Rule,
+    SoftBreak,
+    Text,
+    walk_inlines,
+)
+from .inline import MAX_IMAGE_LINES, parse_inline
+
+
+class Line(NamedTuple):
+    number: int
+    text: str
+
+
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+#: ``#Title``: a heading the exporter wrote without a space.  ``#话题#`` (a
+#: WeChat hashtag) is not one.
+_ATX_NO_SPACE = re.compile(r"^(#{1,6})([^#\s].*)$")
+_HASHTAG = re.compile(r"^#[^#\s][^#]{0,30}#")
+#: ``***``, ``---``, ``___`` and spaced forms.  A bare even run of four or more
+#: ``*`` is *not* a rule here: exporters write ``****`` for an empty bold run.
+_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_STRAY_BOLD = re.compile(r"^\*{4,}$")
+_QUOTE = re.compile(r"^ {0,3}> ?")
+_LIST = re.compile(r"^( {0,3})([-+*]|\d{1,9}[.)])([ \t]+|$)")
+_HTML_RAW = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.I)
+_HTML_COMMENT = re.compile(r"^ {0,3}<!--")
+_HTML_BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+    "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    "h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
+    "optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
+    "track|ul|video|audio|source"
+)
+_HTML_BLOCK = re.compile(rf"^ {{0,3}}</?(?:{_HTML_BLOCK_TAGS})(?:\s|/?>|$)", re.I)
+_HTML_LONE_TAG = re.compile(
+    r"^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$"
+)
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
+_CAPTION = re.compile(r"^\s*▲")
+
+
+def split_lines(text: str, first_line: int = 1) -> list[Line]:
+    return [Line(first_line + index, line) for index, line in enumerate(text.split("\n"))]
+
+
+def is_blank(text: str) -> bool:
+    return not text.strip(" \t\u00a0\u3000")
+
+
+def parse_blocks(lines: list[Line]) -> list[Block]:
+    """Parse source lines into blocks."""
+    blocks: list[Block] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if is_blank(line.text):
+            index += 1
+            continue
+        block, index = _block_at(lines, index)
+        if isinstance(block, list):
+            blocks.extend(block)
+        else:
+            blocks.append(block)
+    return blocks
+
+
+def _block_at(lines: list[Line], index: int) -> tuple[Block | list[Block], int]:
+    text = lines[index].text
+    number = lines[index].number
+    fence = _FENCE.match(text)
+    if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+        return _fenced(lines, index, fence)
+    if _HTML_RAW.match(text) or _HTML_COMMENT.match(text) or _HTML_BLOCK.match(text):
+        return _html_block(lines, index)
+    atx = _ATX.match(text)
+    if atx:
+        content = atx.group(2) or ""
+        return Heading(len(atx.group(1)), parse_inline(content), (number, number)), index + 1
+    if _RULE.match(text) and not _STRAY_BOLD.match(text.strip()):
+        return Rule(text.strip(), (number, number)), index + 1
+    if _QUOTE.match(text):
+        return _quote(lines, index)
+    if _LIST.match(text) and not _STRAY_BOLD.match(text.strip()):
+        return _list(lines, index)
+    if _REFERENCE.match(text) or (
+        index + 1 < len(lines) and "|" in text and _TABLE_DELIMITER.match(lines[index + 1].text)
+        and "-" in lines[index + 1].text
+    ):
+        return _raw_until_blank(lines, index)
+    if _HTML_LONE_TAG.match(text):
+        return _html_block(lines, index)
+    return _paragraphs(lines, index)
+
+
+def _fenced(lines: list[Line], index: int, fence: re.Match[str]) -> tuple[Block, int]:
+    marker = fence.group(2)
+    closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+    body: list[str] = []
+    end = index + 1
+    while end < len(lines) and not closing.match(lines[end].text):
+        body.append(lines[end].text)
+        end += 1
+    last = min(end, len(lines) - 1)
+    block = CodeBlock(
+        "\n".join(body),
+        info=fence.group(3).strip(),
+        fence=marker,
+        lines=(lines[index].number, lines[last].number),
+    )
+    return block, end + 1
+
+
+def _html_block(lines: list[Line], index: int) -> tuple[Block, int]:
+    first = lines[index].text
+    raw = _HTML_RAW.match(first)
+    end = index
+    if raw or _HTML_COMMENT.match(first):
+        stop = re.compile(rf"</{raw.group(1)}>", re.I) if raw else re.compile(r"-->")
+        while end < len(lines) and not stop.search(lines[end].text):
+            end += 1
+        end = min(end, len(lines) - 1)
+    else:
+        while end + 1 < len(lines) and not is_blank(lines[end + 1].text):
+            end += 1
+    html = "\n".join(line.text for line in lines[index : end + 1])
+    return HtmlBlock(html, (lines[index].number, lines[end].number)), end + 1
+
+
+def _raw_until_blank(lines: list[Line], index: int) -> tuple[Block, int]:
+    end = index
+    while end + 1 < len(lines) and not is_blank(lines[end + 1].text):
+        end += 1
+    text = "\n".join(line.text for line in lines[index : end + 1])
+    return RawBlock(text, (lines[index].number, lines[end].number)), end + 1
+
+
+def _quote(lines: list[Line], index: int) -> tuple[Block, int]:
+    inner: list[Line] = []
+    end = index
+    while end < len(lines):
+        text = lines[end].text
+        match = _QUOTE.match(text)
+        if match:
+            inner.append(Line(lines[end].number, text[match.end() :]))
+        elif inner and not is_blank(text) and not is_blank(inner[-1].text) and not _starts_block(text):
+            inner.append(lines[end])  # lazy continuation
+        else:
+            break
+        end += 1
+    children = tuple(parse_blocks(inner))
+    return Quote(children, (lines[index].number, lines[end - 1].number)), end
+
+
+def _list(lines: list[Line], index: int) -> tuple[Block, int]:
+    items: list[ListItem] = []
+    end = index
+    first = _LIST.match(lines[index].text)
+    assert first is not None
+    bullet = first.group(2)[-1]
+    while end < len(lines):
+        match = _LIST.match(lines[end].text)
+        if not match or match.group(2)[-1] != bullet:
+            break
+        width = len(match.group(0)) if match.group(3) else len(match.group(0)) + 1
+        content = [Line(lines[end].number, lines[end].text[match.end() :])]
+        start = end
+        end += 1
+        while end < len(lines):
+            text = lines[end].text
+            indent = len(text) - len(text.lstrip(" "))
+            if is_blank(text):
+                if end + 1 < len(lines) and not is_blank(lines[end + 1].text) and (
+                    len(lines[end + 1].text) - len(lines[end + 1].text.lstrip(" ")) >= width
+                ):
+                    content.append(Line(lines[end].number, ""))
+                    end += 1
+                    continue
+                break
+            if indent >= width:
+                content.append(Line(lines[end].number, text[width:]))
+            elif not is_blank(content[-1].text) and not _starts_block(text) and not _LIST.match(text):
+                content.append(lines[end])  # lazy continuation
+            else:
+                break
+            end += 1
+        children = tuple(parse_blocks(content))
+        items.append(ListItem(match.group(2), children, (lines[start].number, lines[end - 1].number)))
+        if end < len(lines) and is_blank(lines[end].text):
+            following = end + 1
+            if following < len(lines) and _LIST.match(lines[following].text):
+                end = following
+                continue
+    return ListBlock(tuple(items), (lines[index].number, lines[end - 1].number)), end
+
+
+def _starts_block(text: str) -> bool:
+    """Whether a line interrupts a paragraph."""
+    fence = _FENCE.match(text)
+    return bool(
+        (fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)))
+        or _ATX.match(text)
+        or (_RULE.match(text) and not _STRAY_BOLD.match(text.strip()))
+        or _QUOTE.match(text)
+        or _HTML_RAW.match(text)
+        or _HTML_COMMENT.match(text)
+        or _HTML_BLOCK.match(text)
+        or (_LIST.match(text) and not _STRAY_BOLD.match(text.strip()) and not is_blank(text[_LIST.match(text).end() :]))  # type: ignore[union-attr]
+    )
+
+
+# --------------------------------------------------------------------------
+# Paragraphs: a run of lines, parsed as one inline text, then cut back into
+# one block per source line (except where a bold run spans a line end).
+
+
+def _paragraph_extent(lines: list[Line], index: int) -> int:
+    """Index just past the paragraph starting at ``index``."""
+    end = index + 1
+    while end < len(lines):
+        text = lines[end].text
+        if is_blank(text):
+            # An image link split over lines may hold a blank line: keep going.
+            if not _open_image(lines, index, end):
+                break
+        elif _starts_block(text) and not _open_image(lines, index, end):
+            break
+        end += 1
+    return end
+
+
+def _open_image(lines: list[Line], start: int, end: int) -> bool:
+    """Whether an image link opened in lines[start:end] is still unclosed."""
+    window = "\n".join(line.text for line in lines[max(start, end - MAX_IMAGE_LINES) : end])
+    opened = window.rfind("![")
+    if opened < 0:
+        return False
+    rest = window[opened:]
+    paren = rest.find("](")
+    return paren >= 0 and ")" not in rest[paren + 2 :]
+
+
+class _Segment(NamedTuple):
+    inlines: list[Inline]
+    first: int
+    last: int
+    break_before: str | None
+
+
+def _paragraphs(lines: list[Line], index: int) -> tuple[list[Block], int]:
+    end = _paragraph_extent(lines, index)
+    group = lines[index:end]
+    text = "\n".join(line.text for line in group).strip(" \t")
+    inlines = parse_inline(text)
+    blocks: list[Block] = []
+    for segment in _segments(inlines, group[0].number):
+        _add_segment(blocks, segment)
+    return blocks, end
+
+
+def _segments(inlines: tuple[Inline, ...], first_line: int) -> Iterator[_Segment]:
+    current: list[Inline] = []
+    line = first_line
+    start = first_line
+    break_before: str | None = None
+    for inline in inlines:
+        if isinstance(inline, (SoftBreak, HardBreak)):
+            yield _Segment(current, start, line, break_before)
+            break_before = inline.markup if isinstance(inline, HardBreak) else ""
+            line += 1
+            start = line
+            current = []
+            continue
+        current.append(inline)
+        line += _count_newlines(inline)
+    yield _Segment(current, start, line, break_before)
+
+
+def _count_newlines(inline: Inline) -> int:
+    if isinstance(inline, (SoftBreak, HardBreak)):
+        return 1
+    if isinstance(inline, Image):
+        return inline.src.count("\n") + inline.alt.count("\n") + (inline.title or "").count("\n")
+    if isinstance(inline, RawHtml):
+        return inline.html.count("\n")
+    if isinstance(inline, Text):
+        return inline.text.count("\n")
+    children = getattr(inline, "children", ())
+    return sum(_count_newlines(child) for child in children)
+
+
+def _strip_edges(inlines: list[Inline]) -> tuple[Inline, ...]:
+    out = list(inlines)
+    if out and isinstance(out[0], Text):
+        out[0] = Text(out[0].text.lstrip(" \t"))
+    if out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text.rstrip(" \t"))
+    return tuple(inline for inline in out if not (isinstance(inline, Text) and not inline.text))
+
+
+def _add_segment(blocks: list[Block], segment: _Segment) -> None:
+    inlines = _strip_edges(segment.inlines)
+    lines = (segment.first, segment.last)
+    if not inlines:
+        return  # a line of only spaces or NBSP: nothing visible to keep
+    first = inlines[0]
+    previous = blocks[-1] if blocks else None
+    if (
+        isinstance(previous, Figure)
+        and not previous.caption
+        and segment.break_before is not None
+        and isinstance(first, Text)
+        and _CAPTION.match(first.text)
+    ):
+        blocks[-1] = Figure(previous.image, inlines, (previous.lines[0], segment.last), previous.break_before)
+        return
+    if len(inlines) == 1 and isinstance(first, Image):
+        blocks.append(Figure(first, (), lines, segment.break_before))
+        return
+    if isinstance(first, Text):
+        heading = _ATX_NO_SPACE.match(first.text)
+        if heading and not _HASHTAG.match(first.text):
+            level = len(heading.group(1))
+            children = (Text(heading.group(2)), *inlines[1:])
+            blocks.append(Heading(level, children, lines, spaced=False, break_before=segment.break_before))
+            return
+    blocks.append(Paragraph(inlines, lines, segment.break_before))

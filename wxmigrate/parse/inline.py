@@ -1,0 +1,395 @@
+"""Inline Markdown -> inline runs, tolerant of what WeChat exporters leave behind.
+
+The exporters write bold as ``**`` around each HTML ``<strong>``, so a post
+holds ``**a****b**`` (two adjacent runs), ``****`` (an empty run) and
+``**⏎**`` (an empty run over a line end).  This parser reads every ``**``
+as a toggle, pairs toggles left to right, and keeps empty and adjacent runs
+as they are, so the model says exactly what the source said and the repair
+rules can explain what they change.  Image links whose path was split over
+lines are read as one image whose ``src`` holds the newlines.
+
+Nothing is ever dropped: markup that cannot be paired becomes text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Union
+
+import attrs
+
+from ..chars import is_punctuation, is_whitespace, left_flanking, right_flanking
+from ..model import (
+    Code,
+    Emphasis,
+    HardBreak,
+    Image,
+    Inline,
+    Link,
+    RawHtml,
+    SoftBreak,
+    Strong,
+    Text,
+)
+
+_ASCII_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_HTML_TAG = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?"
+    r"|/[A-Za-z][A-Za-z0-9-]*\s*|!--(?:.|\n)*?--)>"
+)
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
+#: How many source lines one image link may span before we stop looking for ")".
+MAX_IMAGE_LINES = 6
+
+
+@attrs.define
+class _Star:
+    """A ``*`` delimiter: ``size`` 2 is a bold toggle, 1 an emphasis candidate."""
+
+    size: int
+    line: int
+    can_open: bool = True
+    can_close: bool = True
+    partner: int | None = None
+    opens: bool = False
+
+
+_Token = Union[Inline, _Star]
+
+
+def parse_inline(text: str) -> tuple[Inline, ...]:
+    """Parse one paragraph's (or heading's) inline text into runs."""
+    tokens = list(_tokenize(text))
+    _pair_bold(tokens)
+    _pair_emphasis(tokens)
+    return _merge_text(_build(tokens, 0, len(tokens)))
+
+
+# --------------------------------------------------------------------------
+# Tokenizing
+
+
+def _tokenize(text: str) -> Iterator[_Token]:
+    pos = 0
+    line = 0
+    buffer: list[str] = []
+    length = len(text)
+
+    def flush() -> Iterator[_Token]:
+        if buffer:
+            yield Text(html.unescape("".join(buffer)) if "&" in "".join(buffer) else "".join(buffer))
+            buffer.clear()
+
+    while pos < length:
+        char = text[pos]
+        if char == "\\" and pos + 1 < length:
+            nxt = text[pos + 1]
+            if nxt == "\n":
+                yield from flush()
+                yield HardBreak("\\")
+                pos += 2
+                line += 1
+                continue
+            if nxt in _ASCII_PUNCT:
+                yield from flush()
+                yield Text(nxt)
+                pos += 2
+                continue
+        if char == "\n":
+            spaces = len("".join(buffer)) - len("".join(buffer).rstrip(" "))
+            if spaces:
+                kept = "".join(buffer).rstrip(" ")
+                buffer.clear()
+                if kept:
+                    buffer.append(kept)
+            yield from flush()
+            yield HardBreak(" " * spaces) if spaces >= 2 else SoftBreak()
+            pos += 1
+            line += 1
+            while pos < length and text[pos] in " \t":
+                pos += 1
+            continue
+        if char == "&":
+            match = _ENTITY.match(text, pos)
+            if match and html.unescape(match.group()) != match.group():
+                buffer.append(match.group())
+                pos = match.end()
+                continue
+        if char == "`":
+            found = _code_span(text, pos)
+            if found:
+                code, pos = found
+                yield from flush()
+                yield code
+                continue
+        if char == "!" and text.startswith("![", pos):
+            found_image = _image(text, pos)
+            if found_image:
+                image, end = found_image
+                yield from flush()
+                yield image
+                line += text.count("\n", pos, end)
+                pos = end
+                continue
+        if char == "[":
+            found_link = _link(text, pos)
+            if found_link:
+                link, end = found_link
+                yield from flush()
+                yield link
+                line += text.count("\n", pos, end)
+                pos = end
+                continue
+        if char == "<":
+            auto = _AUTOLINK.match(text, pos)
+            if auto:
+                yield from flush()
+                yield Link((Text(auto.group(1)),), auto.group(1))
+                pos = auto.end()
+                continue
+            tag = _HTML_TAG.match(text, pos)
+            if tag:
+                yield from flush()
+                yield RawHtml(tag.group())
+                line += tag.group().count("\n")
+                pos = tag.end()
+                continue
+        if char == "*":
+            end = pos
+            while end < length and text[end] == "*":
+                end += 1
+            before = text[pos - 1] if pos > 0 else ""
+            after = text[end] if end < length else ""
+            yield from flush()
+            yield from _star_run(end - pos, before, after, line)
+            pos = end
+            continue
+        buffer.append(char)
+        pos += 1
+    yield from flush()
+
+
+def _star_run(size: int, before: str, after: str, line: int) -> Iterator[_Star]:
+    """Split a run of ``*`` into bold toggles and, for odd runs, one emphasis star."""
+    opening = left_flanking(before, after)
+    closing = right_flanking(before, after)
+    single = size % 2
+    if single and closing and not opening:
+        yield _Star(1, line, can_open=False, can_close=True)
+    for _ in range(size // 2):
+        yield _Star(2, line)
+    if single and not (closing and not opening):
+        yield _Star(1, line, can_open=opening, can_close=closing)
+
+
+def _code_span(text: str, pos: int) -> tuple[Code, int] | None:
+    end = pos
+    while end < len(text) and text[end] == "`":
+        end += 1
+    fence = text[pos:end]
+    search = end
+    while True:
+        found = text.find(fence, search)
+        if found < 0:
+            return None
+        after = found + len(fence)
+        if after < len(text) and text[after] == "`":
+            search = after
+            while search < len(text) and text[search] == "`":
+                search += 1
+            continue
+        return Code(text[end:found], fence), after
+
+
+def _matching(text: str, pos: int, opening: str, closing: str, max_lines: int) -> int | None:
+    """Index of the bracket closing the one at ``pos``; None past ``max_lines`` line ends."""
+    depth = 0
+    newlines = 0
+    index = pos
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "\n":
+            newlines += 1
+            if newlines > max_lines:
+                return None
+        elif char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+_TITLE = re.compile(r"""\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\Z""", re.S)
+
+
+def _destination(inside: str) -> tuple[str, str | None]:
+    """Split ``(dest "title")`` content into destination and title."""
+    title: str | None = None
+    match = _TITLE.search(inside)
+    if match:
+        raw_title = match.group(1) if match.group(1) is not None else match.group(2)
+        title = re.sub(r"\\(.)", r"\1", raw_title)
+        inside = inside[: match.start()]
+    dest = inside.strip(" \t")
+    if dest.startswith("<") and dest.endswith(">"):
+        dest = dest[1:-1]
+    return dest, title
+
+
+def _image(text: str, pos: int) -> tuple[Image, int] | None:
+    close = _matching(text, pos + 1, "[", "]", 1)
+    if close is None or not text.startswith("(", close + 1):
+        return None
+    end = _matching(text, close + 1, "(", ")", MAX_IMAGE_LINES)
+    if end is None:
+        return None
+    inside = text[close + 2 : end]
+    if "](" in inside or "![" in inside:
+        return None
+    alt = _plain(text[pos + 2 : close])
+    src, title = _destination(inside)
+    return Image(src=src, alt=alt, title=title), end + 1
+
+
+def _link(text: str, pos: int) -> tuple[Link, int] | None:
+    close = _matching(text, pos, "[", "]", 2)
+    if close is None or not text.startswith("(", close + 1):
+        return None
+    end = _matching(text, close + 1, "(", ")", 0)
+    if end is None:
+        return None
+    href, title = _destination(text[close + 2 : end])
+    if "\n" in href or " " in href.strip():
+        return None
+    children = parse_inline(text[pos + 1 : close])
+    return Link(children, href, title), end + 1
+
+
+def _plain(markup: str) -> str:
+    """Alt text: escapes removed, entities decoded."""
+    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markup))
+
+
+# --------------------------------------------------------------------------
+# Pairing delimiters
+
+
+def _soft_breaks(tokens: list[_Token], start: int, stop: int) -> int:
+    return sum(isinstance(token, (SoftBreak, HardBreak)) for token in tokens[start:stop])
+
+
+def _pair_bold(tokens: list[_Token]) -> None:
+    """Pair bold toggles left to right; a run may span at most one line end."""
+    opener: int | None = None
+    for index, token in enumerate(tokens):
+        if not (isinstance(token, _Star) and token.size == 2):
+            continue
+        if opener is None:
+            opener = index
+            continue
+        if _soft_breaks(tokens, opener, index) > 1:
+            opener = index  # the old opener stays literal text
+            continue
+        first = tokens[opener]
+        assert isinstance(first, _Star)
+        first.partner, first.opens = index, True
+        token.partner = opener
+        opener = None
+
+
+def _pair_emphasis(tokens: list[_Token]) -> None:
+    """Pair single ``*`` on one line, inside the same bold run, by flanking."""
+    depth = 0
+    openers: list[tuple[int, int]] = []  # (index, bold depth)
+    for index, token in enumerate(tokens):
+        if isinstance(token, (SoftBreak, HardBreak)):
+            openers.clear()
+            continue
+        if not isinstance(token, _Star):
+            continue
+        if token.size == 2:
+            if token.partner is not None:
+                depth += 1 if token.opens else -1
+                openers.clear()
+            continue
+        if token.can_close and openers and openers[-1][1] == depth:
+            start, _ = openers.pop()
+            if start + 1 < index:
+                first = tokens[start]
+                assert isinstance(first, _Star)
+                first.partner, first.opens = index, True
+                token.partner = start
+                continue
+        if token.can_open:
+            openers.append((index, depth))
+
+
+def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
+    out: list[Inline] = []
+    index = start
+    while index < stop:
+        token = tokens[index]
+        if isinstance(token, _Star):
+            if token.opens and token.partner is not None and token.partner < stop:
+                children = tuple(_merge_text(_build(tokens, index + 1, token.partner)))
+                out.append(Strong(children) if token.size == 2 else Emphasis(children))
+                index = token.partner + 1
+                continue
+            out.append(Text("*" * token.size))
+        else:
+            out.append(token)
+        index += 1
+    return out
+
+
+def _merge_text(inlines: list[Inline]) -> tuple[Inline, ...]:
+    merged: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + inline.text)
+        elif isinstance(inline, Text) and not inline.text:
+            continue
+        else:
+            merged.append(inline)
+    return tuple(merged)
+
+
+# --------------------------------------------------------------------------
+# Reading text back out
+
+
+def plain_text(inlines: tuple[Inline, ...] | list[Inline], *, breaks: str = "\n") -> str:
+    """The visible text of inline runs (image alt text left out)."""
+    parts: list[str] = []
+    for inline in inlines:
+        if isinstance(inline, Text):
+            parts.append(inline.text)
+        elif isinstance(inline, Code):
+            parts.append(inline.text)
+        elif isinstance(inline, (SoftBreak, HardBreak)):
+            parts.append(breaks)
+        elif isinstance(inline, (Strong, Emphasis, Link)):
+            parts.append(plain_text(inline.children, breaks=breaks))
+    return "".join(parts)
+
+
+def flanking_chars(inlines: tuple[Inline, ...]) -> tuple[str, str]:
+    """The first and last characters the runs would put in Markdown source."""
+    text = plain_text(inlines)
+    first = inlines[0] if inlines else None
+    last = inlines[-1] if inlines else None
+    head = "!" if isinstance(first, Image) else "[" if isinstance(first, Link) else text[:1]
+    tail = ")" if isinstance(last, (Image, Link)) else text[-1:]
+    return head, tail
+
+
+__all__ = ["flanking_chars", "is_punctuation", "is_whitespace", "parse_inline", "plain_text"]
