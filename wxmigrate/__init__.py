@@ -22,8 +22,10 @@ from .errors import (
 from .model import *  # noqa: F403  (the model's classes are public API)
 from .model import __all__ as _model_all
 from .parse import load, parse
+from .rules import Change, repair
 
 __all__ = [
+    "Change",
     "ConfigError",
     "EncodingError",
     "FrontMatterError",
@@ -33,6 +35,7 @@ __all__ = [
     "WxMigrateError",
     "load",
     "parse",
+    "repair",
     "to_markdown",
     *_model_all,
 ]

@@ -14,10 +14,10 @@ from types import ModuleType
 from typing import TextIO
 
 from . import __version__
-from .commands import inspect
+from .commands import inspect, repair
 
 #: The subcommands, in the order ``--help`` lists them.
-COMMANDS: tuple[ModuleType, ...] = (inspect,)
+COMMANDS: tuple[ModuleType, ...] = (inspect, repair)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,7 @@ blocks.  Blocks hold inline runs.  Everything is frozen; edit with
 The model is *faithful*: damage found in the source (a heading without a
 space, an image path split over lines, an empty bold run) is represented,
 not silently fixed, so that emitting an unrepaired model gives back the same
-Markdown.  Repair rules (:mod:`wxmigrate.repair`) are what change it.
+Markdown.  Repair rules (:mod:`wxmigrate.rules`) are what change it.
 """
 
 from __future__ import annotations

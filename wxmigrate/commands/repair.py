@@ -1,0 +1,168 @@
+"""``wxmigrate repair SRC --out DST``: repair every post of a site, explaining each change."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..emit import ENGINES
+from ..errors import WxMigrateError
+from ..migrate import RunResult, repair_site
+from ..rules import ORDER, RULES
+
+NAME = "repair"
+HELP = "repair exported posts (a site root, a folder of posts, or one post) into --out or in place"
+
+EXIT_CODES = """exit codes:
+  0  every post repaired, nothing left to fix
+  1  repaired, with problems left (an image not found, a post that could not be read)
+  2  usage error or fatal error (nothing was written)"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EXIT_CODES + "\n\nrules, in the order they run:\n" + "\n".join(
+        f"  {name:36} {RULES[name].summary}" for name in ORDER
+    )
+    parser.add_argument("source", metavar="SRC", help="site root (with _posts/), folder of posts, or a post file")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", metavar="DST", help="write the repaired site here (SRC is not touched)")
+    where.add_argument("--in-place", action="store_true", help="rewrite SRC (changed files are backed up first)")
+    parser.add_argument("--engine", default="jekyll", choices=sorted(ENGINES), help="target engine (default: jekyll)")
+    parser.add_argument("--assets", action="append", default=[], metavar="DIR", help="another folder to find images in")
+    parser.add_argument("--dry-run", action="store_true", help="write nothing; say what would change")
+    parser.add_argument("--diff", action="store_true", help="print a unified diff of every post")
+    parser.add_argument("--explain", action="store_true", help="print every change: file:line: rule: before -> after")
+    parser.add_argument("--report", metavar="FILE", help="write a JSON report to FILE ('-' for standard output)")
+    parser.add_argument("--keep-title-heading", action="store_true", help="keep the H1 that repeats the title")
+    parser.add_argument("--strip-boilerplate", action="store_true", help="remove WeChat UI cruft and the account footer")
+    parser.add_argument("--disable", action="append", default=[], metavar="RULE", help="do not run RULE (repeatable)")
+    parser.add_argument("--quiet", action="store_true", help="no summary on standard error")
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.out and Path(args.out).resolve() == Path(args.source).resolve():
+        print("wxmigrate repair: --out is SRC itself; use --in-place to rewrite SRC", file=err)
+        return 2
+    progress = _progress_bar(err) if err.isatty() and not args.quiet else None
+    try:
+        result = repair_site(
+            args.source,
+            out=args.out,
+            in_place=args.in_place,
+            dry_run=args.dry_run,
+            engine=args.engine,
+            assets=args.assets,
+            progress=progress,
+            keep_title_heading=args.keep_title_heading,
+            strip_boilerplate=args.strip_boilerplate,
+            disabled=args.disable,
+        )
+    except WxMigrateError as error:
+        print(f"wxmigrate repair: {error}", file=err)
+        return 2
+    except OSError as error:
+        print(f"wxmigrate repair: {error}", file=err)
+        return 2
+    for post in result.posts:
+        if post.error:
+            print(post.error, file=err)
+        for src, line in post.unresolved:
+            print(f"{post.source}:{line}: image not found: {src}", file=err)
+    if args.explain:
+        for post in result.posts:
+            for change in sorted(post.changes, key=lambda c: c.line):
+                print(change.explain(), file=out)
+    if args.diff:
+        for post in result.posts:
+            if post.repaired is not None and post.repaired != post.original:
+                out.writelines(
+                    difflib.unified_diff(
+                        post.original.splitlines(keepends=True),
+                        post.repaired.splitlines(keepends=True),
+                        fromfile=str(post.source),
+                        tofile=str(post.output or post.source),
+                    )
+                )
+    if args.report:
+        _write_report(result, args.report, out)
+    if not args.quiet:
+        print(_summary(result, args), file=err)
+    return result.exit_code
+
+
+def report_data(result: RunResult) -> dict[str, Any]:
+    """The JSON report: per post, its changes, unresolved images and warnings."""
+    posts = []
+    for post in result.posts:
+        posts.append(
+            {
+                "path": str(post.source),
+                "output": str(post.output) if post.output else None,
+                "written": post.written,
+                "error": post.error,
+                "changes": [
+                    {"rule": c.rule, "line": c.line, "before": c.before, "after": c.after} for c in post.changes
+                ],
+                "unresolved_images": [{"src": src, "line": line} for src, line in post.unresolved],
+                "warnings": [
+                    {"code": f.code, "line": f.line, "message": f.message} for f in post.findings
+                ],
+                "boilerplate": [
+                    {"kind": kind, "lines": [first, last]} for kind, first, last in post.boilerplate
+                ],
+            }
+        )
+    return {
+        "source": str(result.site.root),
+        "posts": posts,
+        "copied_images": [{"from": str(a), "to": str(b)} for a, b in result.copied],
+        "backup": str(result.backup_folder) if result.backup_folder else None,
+        "exit_code": result.exit_code,
+    }
+
+
+def _write_report(result: RunResult, target: str, out: TextIO) -> None:
+    text = json.dumps(report_data(result), ensure_ascii=False, indent=2) + "\n"
+    if target == "-":
+        out.write(text)
+    else:
+        Path(target).write_text(text, encoding="utf-8")
+
+
+def _summary(result: RunResult, args: argparse.Namespace) -> str:
+    posts = result.posts
+    changed = sum(1 for p in posts if p.repaired is not None and p.repaired != p.original)
+    changes = sum(len(p.changes) for p in posts)
+    failed = sum(1 for p in posts if p.error)
+    missing = sum(len(p.unresolved) for p in posts)
+    verb = "would change" if args.dry_run else "changed"
+    parts = [f"{len(posts)} post(s): {changed} {verb} ({changes} changes)"]
+    if not args.dry_run:
+        parts.append(f"{len(result.copied)} image(s) copied")
+    if missing:
+        parts.append(f"{missing} image(s) not found")
+    if failed:
+        parts.append(f"{failed} post(s) failed")
+    if result.backup_folder and any(p.written for p in posts):
+        parts.append(f"backup in {result.backup_folder}")
+    return "wxmigrate repair: " + ", ".join(parts)
+
+
+def _progress_bar(err: TextIO):  # type: ignore[no-untyped-def]
+    def show(done: int, total: int) -> None:
+        if total < 20:
+            return
+        width = 30
+        filled = width * done // total
+        err.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            err.write("\n")
+        err.flush()
+
+    return show
+
+

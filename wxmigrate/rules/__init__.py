@@ -1,0 +1,124 @@
+"""The repair rules: named, explainable rules applied in one written-out order until nothing changes.
+
+>>> post, changes = repair(load("post.md"))                  # doctest: +SKIP
+>>> for change in changes: print(change.explain())           # doctest: +SKIP
+
+Every rule is a small pure function registered in :data:`RULES` under its
+name (see :mod:`.base`).  :func:`repair` runs :data:`ORDER` repeatedly until a
+pass changes nothing, checks after each rule that no letter, digit or image
+of the article was lost, and returns the repaired post with every change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from ..errors import ConfigError, RepairError
+from ..model import Post, images
+from . import boilerplate, bold, headings, image_links, metadata, paragraphs
+from .base import REGISTRY, Change, Options, Rule
+from .conservation import article_text
+from .image_links import file_name, is_local
+
+#: The order rules run in.  Each pass runs them all; passes repeat until none changes anything.
+ORDER: tuple[str, ...] = (
+    "join_split_image_path",
+    "replace_backslashes_in_image_path",
+    "relink_local_images",
+    "drop_stray_bold_markers",
+    "merge_adjacent_bold",
+    "balance_quotes_in_bold",
+    "fit_bold_to_cjk_punctuation",
+    "space_after_heading_marks",
+    "drop_repeated_title_heading",
+    "separate_glued_images",
+    "attach_captions",
+    "join_cut_sentences",
+    "split_line_paragraphs",
+    "write_back_full_title",
+    "write_back_repost_account",
+    "strip_boilerplate",
+)
+
+#: Every rule by name, in :data:`ORDER`.
+RULES: Mapping[str, Rule] = MappingProxyType({name: REGISTRY[name] for name in ORDER})
+
+#: A pass cap: more passes than this means two rules undo each other.
+MAX_PASSES = 8
+
+assert set(ORDER) == set(REGISTRY), "every registered rule must be in ORDER"
+_ = (boilerplate, bold, headings, image_links, metadata, paragraphs)
+
+
+def make_options(**options: Any) -> Options:
+    """Options from keywords, checking rule names in ``disabled``."""
+    disabled = frozenset(options.pop("disabled", ()) or ())
+    unknown = sorted(disabled - set(RULES))
+    if unknown:
+        raise ConfigError(f"unknown rule(s) {', '.join(unknown)}; known rules: {', '.join(ORDER)}")
+    return Options(disabled=disabled, **options)
+
+
+def repair(post: Post, options: Options | None = None, **keywords: Any) -> tuple[Post, list[Change]]:
+    """Repair a post; return it with every change made.  Pure: the input is not touched."""
+    if options is None:
+        options = make_options(**keywords)
+    elif keywords:
+        options = attrs.evolve(options, **keywords)
+    changes: list[Change] = []
+    for _pass in range(MAX_PASSES):
+        changed = False
+        for name in ORDER:
+            if name in options.disabled:
+                continue
+            rule = RULES[name]
+            repaired, found = rule(post, options)
+            if not found:
+                continue
+            _check_conserved(post, repaired, rule)
+            post, changed = repaired, True
+            changes.extend(found)
+        if not changed:
+            return post, changes
+    raise RepairError(post.path, 0, f"rules did not settle after {MAX_PASSES} passes; two rules undo each other")
+
+
+def _check_conserved(before: Post, after: Post, rule: Rule) -> None:
+    """Refuse a rule's result when it lost (or invented) article text or images."""
+    if rule.removes_text:
+        return
+    if article_text(before) != article_text(after):
+        raise RepairError(before.path, 0, f"rule {rule.name} changed the article's letters or digits; refusing its result")
+    if [image.alt for image, _ in images(before)] != [image.alt for image, _ in images(after)]:
+        raise RepairError(before.path, 0, f"rule {rule.name} lost or added an image; refusing its result")
+
+
+def unresolved_images(post: Post, assets: Mapping[str, str]) -> list[tuple[str, int]]:
+    """Local images whose file is not among ``assets``: ``(src, line)``."""
+    return [
+        (image.src, line)
+        for image, line in images(post)
+        if is_local(image.src) and file_name(image.src) not in assets
+    ]
+
+
+def explain(changes: Iterable[Change]) -> str:
+    """Every change on its own line: ``path:line: rule: before -> after``."""
+    return "\n".join(change.explain() for change in changes)
+
+
+__all__ = [
+    "MAX_PASSES",
+    "ORDER",
+    "RULES",
+    "Change",
+    "Options",
+    "explain",
+    "make_options",
+    "repair",
+    "unresolved_images",
+]

@@ -1,0 +1,183 @@
+"""Rules for bold runs: stray markers, adjacent runs, garbled quotes, CJK punctuation.
+
+Exporters write ``**`` around every HTML ``<strong>``, including empty ones,
+so posts hold ``****``, ``**⏎**`` and ``**a****b**``.  And CommonMark only
+reads ``**`` as bold when it "flanks" the text, which fails next to CJK
+punctuation: ``是**“快查快打”**有效`` shows its asterisks.  These rules
+leave bold that every strict engine renders.
+"""
+
+from __future__ import annotations
+
+from ..chars import PAIRS, left_flanking, right_flanking
+from ..model import Block, Inline, Link, Paragraph, Post, Strong, Text
+from .base import Change, Options, rule, short
+from .inlines import first_char, is_blank_run, last_char, merge_texts, text_of
+from .walk import InlineEdit, block_with_inlines, map_leaves
+
+
+def _edit_inlines(post: Post, options: Options, name: str, edit: InlineEdit) -> tuple[Post, list[Change]]:
+    """Apply an inline edit to every block; one change per block it alters.
+
+    A paragraph left with nothing visible (it held only a stray marker) is removed.
+    """
+    context = options.engine.context()
+
+    def on_block(block: Block) -> tuple[list[Block], list[Change]]:
+        new = block_with_inlines(block, edit)
+        if new is block:
+            return [block], []
+        before = context.block(block)
+        if isinstance(new, Paragraph) and is_blank_run(new.children):
+            return [], [Change(name, post.path, block.lines[0], short(before), "")]
+        return [new], [Change(name, post.path, block.lines[0], short(before), short(context.block(new)))]
+
+    return map_leaves(post, on_block)
+
+
+@rule()
+def drop_stray_bold_markers(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Remove bold markers around nothing (``****``, ``**⏎**``).
+
+    ``![](a.gif)****`` -> ``![](a.gif)``; a line holding only ``**`` / ``**`` goes.
+    """
+
+    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for inline in inlines:
+            if isinstance(inline, Strong) and is_blank_run(inline.children):
+                out.extend(inline.children)
+            else:
+                out.append(inline)
+        return merge_texts(out) if len(out) != len(inlines) or out != list(inlines) else inlines
+
+    return _edit_inlines(post, options, "drop_stray_bold_markers", edit)
+
+
+@rule()
+def merge_adjacent_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Merge bold runs that touch into one run.
+
+    ``**南宁****反诈****中心**`` -> ``**南宁反诈中心**``
+    """
+
+    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for inline in inlines:
+            if isinstance(inline, Strong) and out and isinstance(out[-1], Strong):
+                out[-1] = Strong(merge_texts([*out[-1].children, *inline.children]))
+            else:
+                out.append(inline)
+        return tuple(out) if len(out) != len(inlines) else inlines
+
+    return _edit_inlines(post, options, "merge_adjacent_bold", edit)
+
+
+def _open_quote(text: str) -> str | None:
+    """The closing quote a text still waits for, if it opened one it did not close."""
+    waiting: list[str] = []
+    for char in text:
+        if char in PAIRS and PAIRS[char] != char:
+            waiting.append(PAIRS[char])
+        elif waiting and char == waiting[-1]:
+            waiting.pop()
+    return waiting[-1] if waiting else None
+
+
+@rule()
+def balance_quotes_in_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Take the closing quote that a garbled bold run left outside back into it.
+
+    ``**守护市民“钱袋**”`` -> ``**守护市民“钱袋”**`` (only where it still renders as bold).
+    """
+
+    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out = list(inlines)
+        changed = False
+        for index in range(len(out) - 1):
+            strong, following = out[index], out[index + 1]
+            if not (isinstance(strong, Strong) and isinstance(following, Text)):
+                continue
+            closing = _open_quote(text_of(strong.children))
+            if closing is None or not following.text.startswith(closing):
+                continue
+            after = following.text[len(closing) : len(closing) + 1] or first_char(out[index + 2 :])
+            if not right_flanking(closing, after):
+                continue  # moving it in would stop the run rendering as bold
+            out[index] = Strong(merge_texts([*strong.children, Text(closing)]))
+            out[index + 1] = Text(following.text[len(closing) :])
+            changed = True
+        return merge_texts(out) if changed else inlines
+
+    return _edit_inlines(post, options, "balance_quotes_in_bold", edit)
+
+
+def _split_head(inline: Inline) -> tuple[Inline | None, Inline | None]:
+    """Split off the first character (or the whole run, when it is not text)."""
+    if isinstance(inline, Text) and len(inline.text) > 1:
+        return Text(inline.text[0]), Text(inline.text[1:])
+    if isinstance(inline, Link):
+        return Link((Strong(inline.children),), inline.href, inline.title), None
+    return inline, None
+
+
+def _split_tail(inline: Inline) -> tuple[Inline | None, Inline | None]:
+    """Split off the last character (or the whole run); returns (rest, tail)."""
+    if isinstance(inline, Text) and len(inline.text) > 1:
+        return Text(inline.text[:-1]), Text(inline.text[-1])
+    if isinstance(inline, Link):
+        return None, Link((Strong(inline.children),), inline.href, inline.title)
+    return None, inline
+
+
+def fit_strong(before: str, strong: Strong, after: str) -> list[Inline]:
+    """Move characters out of a bold run until CommonMark reads its markers as bold."""
+    children = list(strong.children)
+    lead: list[Inline] = []
+    while children and not left_flanking(last_char(lead) or before, first_char(children)):
+        head, rest = _split_head(children[0])
+        assert head is not None
+        lead.append(head)
+        children[:1] = [rest] if rest is not None else []
+    trail: list[Inline] = []
+    while children and not right_flanking(last_char(children), first_char(trail) or after):
+        rest, tail = _split_tail(children[-1])
+        assert tail is not None
+        trail.insert(0, tail)
+        children[-1:] = [rest] if rest is not None else []
+    if not children:
+        return [*lead, *trail]
+    return [*lead, Strong(merge_texts(children)), *trail]
+
+
+@rule()
+def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Move punctuation and spaces at a bold run's edges outside it, so strict engines render it.
+
+    ``是**“快查快打”**有效`` -> ``是“**快查快打**”有效``
+    """
+
+    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        changed = False
+        for index, inline in enumerate(inlines):
+            if not isinstance(inline, Strong):
+                out.append(inline)
+                continue
+            fitted = fit_strong(last_char(out), inline, first_char(inlines[index + 1 :]))
+            if fitted != [inline]:
+                changed = True
+            out.extend(fitted)
+        return merge_texts(out) if changed else inlines
+
+    return _edit_inlines(post, options, "fit_bold_to_cjk_punctuation", edit)
+
+
+__all__ = [
+    "balance_quotes_in_bold",
+    "drop_stray_bold_markers",
+    "fit_bold_to_cjk_punctuation",
+    "fit_strong",
+    "merge_adjacent_bold",
+]
+

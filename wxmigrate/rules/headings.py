@@ -1,0 +1,52 @@
+"""Rules for headings: ``#Title`` without a space, the H1 that repeats the title."""
+
+from __future__ import annotations
+
+import attrs
+
+from ..model import Block, Heading, Post
+from ..parse import title_heading
+from ..parse.inline import plain_text
+from .base import Change, Options, rule, short
+from .walk import map_leaves
+
+
+@rule()
+def space_after_heading_marks(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Put a space after the ``#`` of a heading, so it renders as one.
+
+    ``#春耕时节`` -> ``# 春耕时节``
+    """
+    context = options.engine.context()
+
+    def edit(block: Block) -> tuple[list[Block], list[Change]]:
+        if not isinstance(block, Heading) or block.spaced:
+            return [block], []
+        new = attrs.evolve(block, spaced=True, break_before=None)
+        change = Change(
+            "space_after_heading_marks", post.path, block.lines[0],
+            short(context.block(block)), short(context.block(new)),
+        )
+        return [new], [change]
+
+    return map_leaves(post, edit)
+
+
+@rule(removes_text=True)
+def drop_repeated_title_heading(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Drop the H1 that only repeats the title (engines print the title from front matter).
+
+    ``# 春耕时节…`` at the top of the body -> removed, when the title is the same
+    text; ``--keep-title-heading`` keeps it.
+    """
+    if options.keep_title_heading:
+        return post, []
+    heading = title_heading(post)
+    if heading is None or plain_text(heading.children, breaks="").strip() != post.title.strip():
+        return post, []
+    blocks = tuple(block for block in post.blocks if block is not heading)
+    change = Change(
+        "drop_repeated_title_heading", post.path, heading.lines[0],
+        short(options.engine.context().block(heading)), "",
+    )
+    return attrs.evolve(post, blocks=blocks), [change]

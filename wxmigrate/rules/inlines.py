@@ -1,0 +1,82 @@
+"""Small helpers over sequences of inline runs, shared by the bold rules."""
+
+from __future__ import annotations
+
+from ..model import Code, HardBreak, Image, Inline, Link, RawHtml, SoftBreak, Strong, Text, Emphasis
+
+
+def merge_texts(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Join neighbouring Text runs and drop empty ones."""
+    out: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Text):
+            if not inline.text:
+                continue
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + inline.text)
+                continue
+        out.append(inline)
+    return tuple(out)
+
+
+def is_blank_run(inlines: tuple[Inline, ...]) -> bool:
+    """Whether runs show nothing: no text but whitespace, no image, no code."""
+    for inline in inlines:
+        if isinstance(inline, Text) and inline.text.strip():
+            return False
+        if isinstance(inline, (Image, Code, RawHtml, Link)):
+            return False
+        if isinstance(inline, (Strong, Emphasis)) and not is_blank_run(inline.children):
+            return False
+    return True
+
+
+def first_char(inlines: tuple[Inline, ...] | list[Inline]) -> str:
+    """The first character these runs put in the Markdown source ("" when none)."""
+    for inline in inlines:
+        if isinstance(inline, Text):
+            if inline.text:
+                return inline.text[0]
+        elif isinstance(inline, (SoftBreak, HardBreak)):
+            return "\n"
+        elif isinstance(inline, Image):
+            return "!"
+        elif isinstance(inline, Link):
+            return "["
+        elif isinstance(inline, Code):
+            return "`"
+        elif isinstance(inline, RawHtml):
+            return "<"
+        elif isinstance(inline, (Strong, Emphasis)):
+            return "*"
+    return ""
+
+
+def last_char(inlines: tuple[Inline, ...] | list[Inline]) -> str:
+    """The last character these runs put in the Markdown source ("" when none)."""
+    for inline in reversed(inlines):
+        if isinstance(inline, Text):
+            if inline.text:
+                return inline.text[-1]
+        elif isinstance(inline, (SoftBreak, HardBreak)):
+            return "\n"
+        elif isinstance(inline, (Image, Link)):
+            return ")"
+        elif isinstance(inline, Code):
+            return "`"
+        elif isinstance(inline, RawHtml):
+            return ">"
+        elif isinstance(inline, (Strong, Emphasis)):
+            return "*"
+    return ""
+
+
+def text_of(inlines: tuple[Inline, ...] | list[Inline]) -> str:
+    """Visible text of runs (breaks as nothing), for short before/after excerpts."""
+    parts: list[str] = []
+    for inline in inlines:
+        if isinstance(inline, (Text, Code)):
+            parts.append(inline.text)
+        elif isinstance(inline, (Strong, Emphasis, Link)):
+            parts.append(text_of(inline.children))
+    return "".join(parts)

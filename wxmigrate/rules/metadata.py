@@ -1,0 +1,75 @@
+"""Rules that write recovered metadata back: the full title, the reposting account."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import attrs
+import yaml
+
+from ..model import FrontMatter, Post, Repost
+from ..parse import front_matter_line
+from .base import Change, Options, rule, short
+
+
+def yaml_scalar(value: str) -> str:
+    """``value`` as a YAML scalar that reads back as the same string."""
+    try:
+        if yaml.safe_load(f"k: {value}") == {"k": value} and "\n" not in value and value.strip() == value:
+            return value
+    except yaml.YAMLError:
+        pass
+    return json.dumps(value, ensure_ascii=False)
+
+
+def set_front_matter_value(front: FrontMatter, key: str, value: str) -> FrontMatter:
+    """The front matter with one top-level key's value replaced, every other line untouched."""
+    lines = front.raw.split("\n")
+    pattern = re.compile(rf"^({re.escape(key)}\s*:[ \t]*)(.*)$")
+    for index, line in enumerate(lines):
+        match = pattern.match(line)
+        if not match:
+            continue
+        end = index + 1
+        while end < len(lines) and lines[end][:1] in (" ", "\t") and lines[end].strip():
+            end += 1  # a value continued on indented lines
+        lines[index:end] = [match.group(1) + yaml_scalar(value)]
+        break
+    else:
+        lines.insert(0, f"{key}: {yaml_scalar(value)}")
+    raw = "\n".join(lines)
+    data = dict(front.data)
+    data[key] = value
+    return attrs.evolve(front, raw=raw, data=data)
+
+
+@rule()
+def write_back_full_title(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Write the recovered full title into the front matter (that line only).
+
+    ``title: 春耕时节`` -> ``title: 春耕时节社区志愿者走进田间地头帮助农户抢种``
+    """
+    if not post.front_matter.present or not post.title or post.front_matter_title == post.title:
+        return post, []
+    front = set_front_matter_value(post.front_matter, "title", post.title)
+    change = Change("write_back_full_title", post.path, front_matter_line(post, "title"),
+                    short(post.front_matter_title), short(post.title))
+    return attrs.evolve(post, front_matter=front), [change]
+
+
+@rule()
+def write_back_repost_account(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Name the reposting account in the repost note, where it named a title fragment.
+
+    ``转载：田间地头`` -> ``转载：梧桐社区服务站``
+    """
+    repost = post.repost
+    if repost is None or repost.via == repost.written_via:
+        return post, []
+    html = repost.html.replace(repost.written_via, repost.via, 1)
+    fixed = attrs.evolve(repost, html=html, written_via=repost.via)
+    blocks = tuple(fixed if block is repost else block for block in post.blocks)
+    change = Change("write_back_repost_account", post.path, repost.lines[0],
+                    short(repost.written_via), short(repost.via))
+    return attrs.evolve(post, blocks=blocks), [change]

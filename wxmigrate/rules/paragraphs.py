@@ -1,0 +1,213 @@
+"""Rules for paragraphs: glued images, captions, sentences cut across lines, one line per paragraph.
+
+Exporters write each paragraph of the article on one line with no blank line
+between, so CommonMark renders the whole article as one paragraph; they also
+cut some sentences across lines and glue images to the text that follows.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from ..chars import SENTENCE_END
+from ..model import AccountCard, Block, Figure, Heading, Image, Inline, OriginalCard, Paragraph, Post, Strong, Text
+from .base import Change, Options, rule, short
+from .inlines import first_char, is_blank_run, last_char, merge_texts, text_of
+from .walk import map_sequences
+
+#: Cards lay out an avatar next to a name on purpose: not damage.
+_CARDS = (AccountCard, OriginalCard)
+_CAPTION = re.compile(r"^\s*▲")
+#: Punctuation that cannot start a sentence: a line starting with it was cut.
+CONTINUATION_START = "，、。；：！？）》」』】”’,;:!?)…"
+#: A line ending with one of these stops mid-sentence.
+CONTINUES_AFTER = "，、"
+#: Bold text this short is a figure inside a sentence (``**32张**``), not a lead-in.
+SHORT_BOLD = 10
+
+
+def _strip(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    out = list(inlines)
+    if out and isinstance(out[0], Text):
+        out[0] = Text(out[0].text.lstrip())
+    if out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text.rstrip())
+    return merge_texts(out)
+
+
+@rule()
+def separate_glued_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Give an image glued to text (or to other images) its own block.
+
+    ``![](a.jpeg)三月初，…`` -> ``![](a.jpeg)`` and, after a blank line, ``三月初，…``
+    """
+    context = options.engine.context()
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        for block in blocks:
+            if not isinstance(block, Paragraph) or not any(isinstance(i, Image) for i in block.children):
+                out.append(block)
+                continue
+            pieces = _split_at_images(block)
+            if len(pieces) == 1 and isinstance(pieces[0], Paragraph):
+                out.append(block)
+                continue
+            out.extend(pieces)
+            after = " ⏎ ".join(short(context.block(piece), 24) for piece in pieces)
+            changes.append(Change("separate_glued_images", post.path, block.lines[0],
+                                  short(context.block(block)), short(after)))
+        return out, changes
+
+    return map_sequences(post, edit, skip=_CARDS)
+
+
+def _split_at_images(block: Paragraph) -> list[Block]:
+    pieces: list[Block] = []
+    run: list[Inline] = []
+
+    def flush() -> None:
+        children = _strip(tuple(run))
+        if children and not is_blank_run(children):
+            pieces.append(Paragraph(children, block.lines, None))
+        run.clear()
+
+    for inline in block.children:
+        if isinstance(inline, Image):
+            flush()
+            pieces.append(Figure(inline, (), block.lines, None))
+        else:
+            run.append(inline)
+    flush()
+    if pieces:
+        first = pieces[0]
+        pieces[0] = attrs.evolve(first, break_before=block.break_before)
+    # A caption glued right after its image: ``![](a)▲说明``.
+    merged: list[Block] = []
+    for piece in pieces:
+        previous = merged[-1] if merged else None
+        if (
+            isinstance(piece, Paragraph) and isinstance(previous, Figure) and not previous.caption
+            and piece.children and isinstance(piece.children[0], Text) and _CAPTION.match(piece.children[0].text)
+        ):
+            merged[-1] = attrs.evolve(previous, caption=piece.children)
+        else:
+            merged.append(piece)
+    return merged
+
+
+@rule()
+def attach_captions(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Keep a ``▲`` caption with the image above it.
+
+    ``![](a.jpeg)`` then the paragraph ``▲志愿者在铺设地膜`` -> one figure with its caption.
+    """
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        for block in blocks:
+            previous = out[-1] if out else None
+            if (
+                isinstance(block, Paragraph) and isinstance(previous, Figure) and not previous.caption
+                and block.children and isinstance(block.children[0], Text)
+                and _CAPTION.match(block.children[0].text)
+            ):
+                out[-1] = attrs.evolve(previous, caption=block.children, lines=(previous.lines[0], block.lines[1]))
+                changes.append(Change("attach_captions", post.path, block.lines[0],
+                                      short(text_of(block.children)), "caption of the image above"))
+            else:
+                out.append(block)
+        return out, changes
+
+    return map_sequences(post, edit)
+
+
+def _starts_with(inlines: tuple[Inline, ...], chars: str) -> bool:
+    first = first_char(inlines)
+    return bool(first) and first in chars
+
+
+def _is_cut(above: Paragraph, below: Paragraph) -> bool:
+    """Whether ``below`` continues a sentence that ``above`` left unfinished."""
+    if below.break_before is None or not below.children:
+        return False
+    lead = below.children[0]
+    if isinstance(lead, Text) and lead.text[:1] in tuple(CONTINUATION_START):
+        return True
+    end = last_char(above.children)
+    if end and end in CONTINUES_AFTER and isinstance(above.children[-1], Text):
+        return True
+    if (
+        isinstance(lead, Strong)
+        and len(text_of(lead.children)) <= SHORT_BOLD
+        and len(below.children) > 1
+        and _starts_with(below.children[1:], CONTINUATION_START)
+        and not (end and end in SENTENCE_END)
+        and not (len(above.children) == 1 and isinstance(above.children[0], Strong))
+    ):
+        return True
+    return False
+
+
+@rule()
+def join_cut_sentences(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Join the pieces of a sentence the exporter cut across lines, without a space.
+
+    ``手机卡⏎**32张**、银行卡`` -> ``手机卡**32张**、银行卡``; a line starting with ``，``
+    or following one that ends with ``，``/``、`` is joined too.
+    """
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        for block in blocks:
+            above = out[-1] if out else None
+            if isinstance(block, Paragraph) and isinstance(above, Paragraph) and _is_cut(above, block):
+                joined = merge_texts([*above.children, *block.children])
+                out[-1] = Paragraph(joined, (above.lines[0], block.lines[1]), above.break_before)
+                changes.append(Change("join_cut_sentences", post.path, block.lines[0],
+                                      short(text_of(above.children)[-12:] + "⏎" + text_of(block.children)[:12]),
+                                      short(text_of(above.children)[-12:] + text_of(block.children)[:12])))
+            else:
+                out.append(block)
+        return out, changes
+
+    return map_sequences(post, edit, skip=_CARDS)
+
+
+@rule()
+def split_line_paragraphs(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Make each exported line its own paragraph (a blank line between), so the
+    article no longer renders as one paragraph.
+
+    ``第一段⏎第二段`` -> ``第一段⏎⏎第二段``.  Hard breaks (two trailing spaces) are kept.
+    """
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        run: list[int] = []
+        for block in blocks:
+            if isinstance(block, (Paragraph, Figure, Heading)) and block.break_before == "":
+                out.append(attrs.evolve(block, break_before=None))
+                run.append(block.lines[0])
+                continue
+            _report(run, post.path, changes)
+            out.append(block)
+        _report(run, post.path, changes)
+        return out, changes
+
+    return map_sequences(post, edit)
+
+
+def _report(run: list[int], path: str, changes: list[Change]) -> None:
+    if run:
+        lines = f"line {run[0]}" if len(run) == 1 else f"lines {run[0]}-{run[-1]}"
+        changes.append(Change("split_line_paragraphs", path, run[0],
+                              f"{lines}: {len(run)} line(s) run into the paragraph above",
+                              f"{len(run)} separate paragraph(s)"))
+        run.clear()

@@ -1,0 +1,104 @@
+"""Rebuilding a post's tree: apply a function to every leaf block or inline sequence.
+
+Rules stay small by describing the edit of one block (or one run of
+inlines); these helpers rebuild the containers around it and collect the
+changes.  Nothing here mutates: new tuples, ``attrs.evolve``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from ..model import (
+    CONTAINERS,
+    Block,
+    Emphasis,
+    Figure,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Post,
+    Strong,
+)
+from .base import Change
+
+#: A leaf-block edit: the block and the post's path -> the blocks replacing it, and changes.
+BlockEdit = Callable[[Block], tuple[Sequence[Block], list[Change]]]
+#: An edit of a block list (neighbours matter): -> new list, changes.
+SequenceEdit = Callable[[list[Block]], tuple[list[Block], list[Change]]]
+#: An edit of a sequence of inline runs.
+InlineEdit = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
+
+
+def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> tuple[Post, list[Change]]:
+    """Apply ``edit`` to every leaf block (containers in ``skip`` are left alone)."""
+    changes: list[Change] = []
+
+    def walk(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for block in blocks:
+            if isinstance(block, skip):
+                out.append(block)
+            elif isinstance(block, CONTAINERS):
+                out.append(attrs.evolve(block, children=walk(block.children)))
+            elif isinstance(block, ListBlock):
+                items = tuple(attrs.evolve(item, children=walk(item.children)) for item in block.items)
+                out.append(attrs.evolve(block, items=items))
+            else:
+                replaced, found = edit(block)
+                out.extend(replaced)
+                changes.extend(found)
+        return tuple(out)
+
+    blocks = walk(post.blocks)
+    return (attrs.evolve(post, blocks=blocks) if changes else post), changes
+
+
+def map_sequences(post: Post, edit: SequenceEdit, *, skip: tuple[type, ...] = ()) -> tuple[Post, list[Change]]:
+    """Apply ``edit`` to every list of sibling blocks (the top level and each container's)."""
+    changes: list[Change] = []
+
+    def walk(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        inner: list[Block] = []
+        for block in blocks:
+            if isinstance(block, skip):
+                inner.append(block)
+            elif isinstance(block, CONTAINERS):
+                inner.append(attrs.evolve(block, children=walk(block.children)))
+            elif isinstance(block, ListBlock):
+                items = tuple(attrs.evolve(item, children=walk(item.children)) for item in block.items)
+                inner.append(attrs.evolve(block, items=items))
+            else:
+                inner.append(block)
+        edited, found = edit(inner)
+        changes.extend(found)
+        return tuple(edited)
+
+    blocks = walk(post.blocks)
+    return (attrs.evolve(post, blocks=blocks) if changes else post), changes
+
+
+def map_inlines(inlines: tuple[Inline, ...], edit: InlineEdit) -> tuple[Inline, ...]:
+    """Apply ``edit`` to a sequence of inlines and, depth first, to every nested one."""
+    nested = tuple(
+        attrs.evolve(inline, children=map_inlines(inline.children, edit))
+        if isinstance(inline, (Strong, Emphasis, Link))
+        else inline
+        for inline in inlines
+    )
+    return edit(nested)
+
+
+def block_with_inlines(block: Block, edit: InlineEdit) -> Block:
+    """The block with ``edit`` applied to its inline runs (headings, paragraphs, captions)."""
+    if isinstance(block, (Heading, Paragraph)):
+        children = map_inlines(block.children, edit)
+        return block if children == block.children else attrs.evolve(block, children=children)
+    if isinstance(block, Figure) and block.caption:
+        caption = map_inlines(block.caption, edit)
+        return block if caption == block.caption else attrs.evolve(block, caption=caption)
+    return block
