@@ -7,11 +7,13 @@ import json
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 
 import wxmigrate
 from wxmigrate.cli import run
 from wxmigrate.emit import to_markdown
+from wxmigrate.parse import title_heading
 from wxmigrate.model import CodeBlock, HtmlBlock, Strong, walk_blocks, walk_inlines, block_inlines
 from wxmigrate.rules import repair
 from wxmigrate.rules.conservation import article_text
@@ -276,7 +278,9 @@ def test_sample_site_as_a_reader_sees_it(tmp_path: Path) -> None:
         assert {Path(src).name for src in found.unresolved_images} <= missing
         total_paragraphs += found.paragraphs
         source = wxmigrate.load(post)
-        assert _letters(wxmigrate.parse(text)) == _letters(repair(source, disabled=[])[0])
+        heading = title_heading(source)
+        without_h1 = attrs.evolve(source, blocks=tuple(b for b in source.blocks if b is not heading))
+        assert _letters(wxmigrate.parse(text)) == _letters(without_h1)
     assert total_paragraphs > 100
     _run("repair", str(out), "--out", str(again))
     for post in posts:
