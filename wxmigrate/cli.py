@@ -14,10 +14,10 @@ from types import ModuleType
 from typing import TextIO
 
 from . import __version__
-from .commands import inspect, repair
+from .commands import inspect, repair, rules
 
 #: The subcommands, in the order ``--help`` lists them.
-COMMANDS: tuple[ModuleType, ...] = (inspect, repair)
+COMMANDS: tuple[ModuleType, ...] = (inspect, repair, rules)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -267,6 +267,31 @@ class Credits:
 
 
 @frozen
+class Byline:
+    """The line under the title naming author, account and date.
+
+    ``原创 作者 公众号 2025-07-22 01:01`` (feed archives), ``Original 作者 *2025年10月30日 13:56*``
+    (web clippings).  ``original`` is True when it says 原创/Original.
+    """
+
+    author: str | None
+    account: str | None
+    date: str | None
+    original: bool
+    children: tuple[Block, ...]
+    lines: Lines = field(default=NO_LINES, eq=False)
+
+
+@frozen
+class OriginalLink:
+    """A line giving the article's original address: ``> **原文链接**: URL``, ``原文：URL``."""
+
+    url: str
+    children: tuple[Block, ...]
+    lines: Lines = field(default=NO_LINES, eq=False)
+
+
+@frozen
 class Cruft:
     """WeChat UI text that is not part of the article.
 
@@ -303,12 +328,14 @@ Block = Union[
     OriginalCard,
     Provenance,
     Credits,
+    Byline,
+    OriginalLink,
     Cruft,
     Footer,
 ]
 
 #: Blocks that wrap other blocks in ``children``.
-CONTAINERS = (Quote, AccountCard, OriginalCard, Provenance, Credits, Cruft, Footer)
+CONTAINERS = (Quote, AccountCard, OriginalCard, Provenance, Credits, Byline, OriginalLink, Cruft, Footer)
 
 
 @frozen
@@ -339,6 +366,20 @@ class Finding:
 
 
 @frozen
+class Meta:
+    """What the post says about itself, wherever it says it (front matter,
+    byline, cards, links), read the way the post's exporter writes it."""
+
+    author: str | None = None
+    #: The account that published the article.
+    account: str | None = None
+    #: ISO 8601.
+    date: str | None = None
+    #: The article's address on WeChat (or wherever it was first published).
+    original_url: str | None = None
+
+
+@frozen
 class Post:
     """One exported post: front matter, then blocks in source order."""
 
@@ -346,6 +387,9 @@ class Post:
     blocks: tuple[Block, ...] = ()
     #: The best title known: the front matter's, or the recovered full title.
     title: str = ""
+    #: Which exporter wrote the post (see :mod:`wxmigrate.parse.dialects`).
+    dialect: str = field(default="generic", eq=False)
+    meta: Meta = field(factory=Meta, eq=False)
     findings: tuple[Finding, ...] = field(default=(), eq=False)
     #: Where the post came from (a file path or ``<string>``).
     path: str = field(default="<string>", eq=False)
@@ -412,6 +456,18 @@ def walk_inlines(inlines: Iterable[Inline]) -> Iterator[Inline]:
             yield from walk_inlines(inline.children)
 
 
+def is_blank_run(inlines: Iterable[Inline]) -> bool:
+    """Whether runs show nothing: no text but white space, no image, code, link or HTML."""
+    for inline in inlines:
+        if isinstance(inline, (Text, Code)) and inline.text.strip():
+            return False
+        if isinstance(inline, (Image, RawHtml, Link)):
+            return False
+        if isinstance(inline, (Strong, Emphasis)) and not is_blank_run(inline.children):
+            return False
+    return True
+
+
 def block_inlines(block: Block) -> tuple[Inline, ...]:
     """The inline runs a leaf block holds directly (images of figures included)."""
     if isinstance(block, (Heading, Paragraph)):
@@ -454,6 +510,7 @@ __all__ = [
     "AccountCard",
     "CONTAINERS",
     "Block",
+    "Byline",
     "Code",
     "CodeBlock",
     "Credits",
@@ -472,8 +529,10 @@ __all__ = [
     "ListBlock",
     "ListItem",
     "Lines",
+    "Meta",
     "NO_LINES",
     "OriginalCard",
+    "OriginalLink",
     "Paragraph",
     "Post",
     "Provenance",
@@ -488,6 +547,7 @@ __all__ = [
     "block_inlines",
     "images",
     "inline_lines",
+    "is_blank_run",
     "walk_blocks",
     "walk_inlines",
 ]

@@ -49,7 +49,8 @@ BLOCK_TYPES: dict[type, str] = {
 
 
 def block_type(block: Block) -> str:
-    return BLOCK_TYPES[type(block)]
+    """The name ``inspect --json`` gives a block's type."""
+    return BLOCK_TYPES.get(type(block), type(block).__name__.lower())
 
 
 def tags(value: Any) -> list[str]:
@@ -68,9 +69,14 @@ def to_data(post: Post) -> dict[str, Any]:
     return {
         "path": post.path,
         "title": post.title,
-        "date": iso_date(post.front_matter.get("date")),
+        "date": post.meta.date or iso_date(post.front_matter.get("date")),
         "tags": tags(post.front_matter.get("tags")),
-        "account": None
+        "author": post.meta.author,
+        "original_url": post.meta.original_url,
+        "dialect": post.dialect,
+        "account": (
+            {"name": post.meta.account, "wechat_id": None, "intro": None} if post.meta.account else None
+        )
         if account is None
         else {"name": account.name, "wechat_id": account.wechat_id, "intro": account.intro},
         "repost": None if repost is None else {"via": repost.via, "channel": repost.channel},
@@ -98,17 +104,22 @@ def to_data(post: Post) -> dict[str, Any]:
 def to_summary(post: Post) -> str:
     """A few readable lines about a post."""
     data = to_data(post)
-    lines = [f"{post.path}", f"  title:      {data['title']}", f"  date:       {data['date']}"]
+    lines = [f"{post.path}", f"  title:      {data['title']}"]
+    if data["date"]:
+        lines.append(f"  date:       {data['date']}")
     if data["tags"]:
         lines.append(f"  tags:       {', '.join(data['tags'])}")
     if data["account"]:
         account = data["account"]
-        lines.append(f"  account:    {account['name']} (微信号 {account['wechat_id']})")
+        wechat_id = f" (微信号 {account['wechat_id']})" if account["wechat_id"] else ""
+        lines.append(f"  account:    {account['name']}{wechat_id}")
     if data["repost"]:
-        lines.append(f"  repost:     via {data['repost']['via']} on {data['repost']['channel']}")
+        channel = f" on {data['repost']['channel']}" if data["repost"]["channel"] else ""
+        lines.append(f"  repost:     via {data['repost']['via']}{channel}")
     if data["original"]:
         original = data["original"]
-        lines.append(f"  original:   {original['name']}, author {original['author']}")
+        author = f", author {original['author']}" if original["author"] else ""
+        lines.append(f"  original:   {original['name']}{author}")
     if data["provenance"]:
         lines.append(f"  provenance: {data['provenance']}")
     if data["credits"]:

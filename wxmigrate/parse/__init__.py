@@ -14,7 +14,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import ReadError
+from ..errors import ConfigError, ReadError
 from ..model import (
     Block,
     Finding,
@@ -23,12 +23,14 @@ from ..model import (
     Repost,
     Strong,
     images,
+    is_blank_run,
     walk_blocks,
     walk_inlines,
     block_inlines,
 )
 from ..read import Source, read_text, split_front_matter
 from .blocks import parse_blocks, split_lines
+from .dialects import DIALECTS, detect, read_meta, recognise_byline, recognise_original_link
 from .inline import parse_inline, plain_text
 from .structure import recognise
 
@@ -38,11 +40,14 @@ __all__ = ["load", "parse", "parse_inline", "plain_text"]
 def load(path_or_text: str | Path) -> Post:
     """Load a post from a file path, or parse it from text.
 
-    A :class:`~pathlib.Path`, or a one-line string naming an existing file, is
-    read from disk; any other string is parsed as the post's text.
+    A :class:`~pathlib.Path`, or a one-line string that names an existing file
+    or ends in ``.md``/``.markdown``, is read from disk (a missing file is a
+    :class:`ReadError`); any other string is parsed as the post's text.
     """
     if isinstance(path_or_text, Path) or (
-        "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).is_file()
+        "\n" not in path_or_text
+        and len(path_or_text) < 4096
+        and (path_or_text.lower().endswith((".md", ".markdown")) or Path(path_or_text).is_file())
     ):
         path = str(path_or_text)
         return parse(read_text(path), path=path)
@@ -51,16 +56,24 @@ def load(path_or_text: str | Path) -> Post:
     raise ReadError(str(path_or_text), 0, "expected a path or the text of a post")
 
 
-def parse(text: str, *, path: str = "<string>") -> Post:
-    """Parse a post's text into the model; never drops a character of the body."""
+def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> Post:
+    """Parse a post's text into the model; never drops a character of the body.
+
+    ``dialect`` names the exporter (see :mod:`.dialects`); by default it is detected.
+    """
     source = split_front_matter(text, path)
+    if dialect is not None and dialect not in DIALECTS:
+        raise ConfigError(f"unknown dialect {dialect!r}; expected one of: {', '.join(DIALECTS)}")
+    dialect = dialect or detect(source.front_matter, source.body)
     lines = split_lines(source.body, source.body_line)
-    blocks = recognise(parse_blocks(lines))
+    blocks = recognise_original_link(recognise_byline(recognise(parse_blocks(lines))))
     findings: list[Finding] = []
     post = Post(
         front_matter=source.front_matter,
         blocks=tuple(blocks),
         title=_text(source.front_matter.get("title")),
+        dialect=dialect,
+        meta=read_meta(source.front_matter, blocks, dialect),
         path=path,
         newline=source.newline,
     )
@@ -121,7 +134,8 @@ def _recover_title(post: Post, source: Source, findings: list[Finding]) -> Post:
         if not full or full == written:
             continue
         if not written:
-            findings.append(Finding("missing-title", line, f"front matter has no title; using {where}: {full}"))
+            if post.front_matter.present:
+                findings.append(Finding("missing-title", line, f"front matter has no title; using {where}: {full}"))
             return attrs.evolve(post, title=full)
         if full.startswith(written) and len(full) > len(written):
             findings.append(
@@ -165,9 +179,7 @@ def damage_findings(post: Post) -> list[Finding]:
         if isinstance(block, Heading) and not block.spaced:
             found.append(Finding("heading-without-space", line, "heading has no space after '#'"))
         for inline in walk_inlines(block_inlines(block)):
-            if isinstance(inline, Strong) and not plain_text(inline.children).strip() and not any(
-                not isinstance(child, type(inline.children[0])) for child in inline.children
-            ):
+            if isinstance(inline, Strong) and is_blank_run(inline.children):
                 found.append(Finding("empty-bold", line, "empty bold run (stray '**')"))
     for image, line in images(post):
         if "\n" in image.src:

@@ -45,11 +45,14 @@ _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 #: ``#Title``: a heading the exporter wrote without a space.  ``#话题#`` (a
 #: WeChat hashtag) is not one.
-_ATX_NO_SPACE = re.compile(r"^(#{1,6})([^#\s].*)$")
+_ATX_NO_SPACE = re.compile(r"^(#{1,6})([^\W_].*)$")
 _HASHTAG = re.compile(r"^#[^#\s][^#]{0,30}#")
-#: ``***``, ``---``, ``___`` and spaced forms.  A bare even run of four or more
-#: ``*`` is *not* a rule here: exporters write ``****`` for an empty bold run.
-_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+#: ``***``, ``* * *``, ``---``, ``___`` and spaced forms.  Stars that touch in
+#: pairs are *not* a rule here: exporters write ``****`` and `` ** ** **`` for
+#: empty bold runs.
+_RULE = re.compile(
+    r"^ {0,3}(?:\*{3}[ \t]*|\*(?:[ \t]+\*){2,}[ \t]*|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$"
+)
 _STRAY_BOLD = re.compile(r"^\*{4,}$")
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _LIST = re.compile(r"^( {0,3})([-+*]|\d{1,9}[.)])([ \t]+|$)")
@@ -108,7 +111,7 @@ def _block_at(lines: list[Line], index: int) -> tuple[Block | list[Block], int]:
     if atx:
         content = atx.group(2) or ""
         return Heading(len(atx.group(1)), parse_inline(content), (number, number)), index + 1
-    if _RULE.match(text) and not _STRAY_BOLD.match(text.strip()):
+    if _RULE.match(text):
         return Rule(text.strip(), (number, number)), index + 1
     if _QUOTE.match(text):
         return _quote(lines, index)
@@ -199,17 +202,16 @@ def _list(lines: list[Line], index: int) -> tuple[Block, int]:
         end += 1
         while end < len(lines):
             text = lines[end].text
-            indent = len(text) - len(text.lstrip(" "))
             if is_blank(text):
                 if end + 1 < len(lines) and not is_blank(lines[end + 1].text) and (
-                    len(lines[end + 1].text) - len(lines[end + 1].text.lstrip(" ")) >= width
+                    _indent(lines[end + 1].text) >= width
                 ):
                     content.append(Line(lines[end].number, ""))
                     end += 1
                     continue
                 break
-            if indent >= width:
-                content.append(Line(lines[end].number, text[width:]))
+            if _indent(text) >= width:
+                content.append(Line(lines[end].number, _dedent(text, width)))
             elif not is_blank(content[-1].text) and not _starts_block(text) and not _LIST.match(text):
                 content.append(lines[end])  # lazy continuation
             else:
@@ -225,13 +227,25 @@ def _list(lines: list[Line], index: int) -> tuple[Block, int]:
     return ListBlock(tuple(items), (lines[index].number, lines[end - 1].number)), end
 
 
+def _indent(text: str) -> int:
+    """Columns of leading white space, tabs to the next multiple of four."""
+    return len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip(" "))
+
+
+def _dedent(text: str, width: int) -> str:
+    """Remove ``width`` columns of leading white space (tabs counted as CommonMark does)."""
+    stripped = len(text) - len(text.lstrip(" \t"))
+    head = text[:stripped].expandtabs(4)
+    return head[width:] + text[stripped:]
+
+
 def _starts_block(text: str) -> bool:
     """Whether a line interrupts a paragraph."""
     fence = _FENCE.match(text)
     return bool(
         (fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)))
         or _ATX.match(text)
-        or (_RULE.match(text) and not _STRAY_BOLD.match(text.strip()))
+        or _RULE.match(text)
         or _QUOTE.match(text)
         or _HTML_RAW.match(text)
         or _HTML_COMMENT.match(text)
@@ -348,7 +362,7 @@ def _add_segment(blocks: list[Block], segment: _Segment) -> None:
     if len(inlines) == 1 and isinstance(first, Image):
         blocks.append(Figure(first, (), lines, segment.break_before))
         return
-    if isinstance(first, Text):
+    if isinstance(first, Text) and segment.break_before is None:
         heading = _ATX_NO_SPACE.match(first.text)
         if heading and not _HASHTAG.match(first.text):
             level = len(heading.group(1))

@@ -57,12 +57,23 @@ class _Star:
     opens: bool = False
 
 
+@attrs.frozen
+class _Run:
+    """A run of ``*`` as written, before we decide what it means."""
+
+    size: int
+    before: str
+    after: str
+    line: int
+
+
 _Token = Union[Inline, _Star]
 
 
 def parse_inline(text: str) -> tuple[Inline, ...]:
     """Parse one paragraph's (or heading's) inline text into runs."""
-    tokens = list(_tokenize(text))
+    tokens = _expand_runs(list(_tokenize(text)))
+    _pair_triples(tokens)
     _pair_bold(tokens)
     _pair_emphasis(tokens)
     return _merge_text(_build(tokens, 0, len(tokens)))
@@ -164,7 +175,7 @@ def _tokenize(text: str) -> Iterator[_Token]:
             before = text[pos - 1] if pos > 0 else ""
             after = text[end] if end < length else ""
             yield from flush()
-            yield from _star_run(end - pos, before, after, line)
+            yield _Run(end - pos, before, after, line)
             pos = end
             continue
         buffer.append(char)
@@ -287,23 +298,83 @@ def _soft_breaks(tokens: list[_Token], start: int, stop: int) -> int:
     return sum(isinstance(token, (SoftBreak, HardBreak)) for token in tokens[start:stop])
 
 
-def _pair_bold(tokens: list[_Token]) -> None:
-    """Pair bold toggles left to right; a run may span at most one line end."""
-    opener: int | None = None
+def _toggles_by_line(tokens: list[_Token], size: int) -> dict[int, list[int]]:
+    lines: dict[int, list[int]] = {}
     for index, token in enumerate(tokens):
-        if not (isinstance(token, _Star) and token.size == 2):
+        if isinstance(token, _Star) and token.size == size and token.partner is None:
+            lines.setdefault(token.line, []).append(index)
+    return lines
+
+
+def _pair(tokens: list[_Token], opener: int, closer: int) -> None:
+    first, second = tokens[opener], tokens[closer]
+    assert isinstance(first, _Star) and isinstance(second, _Star)
+    first.partner, first.opens = closer, True
+    second.partner = opener
+
+
+def _pair_bold(tokens: list[_Token]) -> None:
+    """Pair bold toggles left to right within each line.
+
+    A line left with an odd toggle hands it to the next line only when that
+    line's count is odd too (a run cut across the line end, or ``**⏎**``);
+    otherwise it stays text, so one stray ``**`` never flips the bold of the
+    lines after it.
+    """
+    lines = _toggles_by_line(tokens, 2)
+    dangling: int | None = None
+    for line in sorted(lines):
+        toggles = lines[line]
+        if dangling is not None and tokens[dangling].line == line - 1 and len(toggles) % 2 == 1:  # type: ignore[union-attr]
+            _pair(tokens, dangling, toggles[0])
+            toggles = toggles[1:]
+        dangling = None
+        for opener, closer in zip(toggles[::2], toggles[1::2]):
+            _pair(tokens, opener, closer)
+        if len(toggles) % 2:
+            dangling = toggles[-1]
+
+
+def _triple_lines(runs: list[_Run]) -> set[int]:
+    """Lines whose ``*`` runs are all bold-italic (``***01******.***``).
+
+    Only when every run of the line is a multiple of three and the runs pair
+    up without a run pairing with itself; a line that also holds ``**`` keeps
+    the plain reading (there ``******`` is a bold run closed and an empty one).
+    """
+    by_line: dict[int, list[_Run]] = {}
+    for run in runs:
+        by_line.setdefault(run.line, []).append(run)
+    chosen = set()
+    for line, line_runs in by_line.items():
+        if any(run.size % 3 for run in line_runs):
             continue
-        if opener is None:
-            opener = index
+        owners = [index for index, run in enumerate(line_runs) for _ in range(run.size // 3)]
+        if len(owners) % 2 or any(owners[k] == owners[k + 1] for k in range(0, len(owners), 2)):
             continue
-        if _soft_breaks(tokens, opener, index) > 1:
-            opener = index  # the old opener stays literal text
-            continue
-        first = tokens[opener]
-        assert isinstance(first, _Star)
-        first.partner, first.opens = index, True
-        token.partner = opener
-        opener = None
+        chosen.add(line)
+    return chosen
+
+
+def _expand_runs(tokens: list[Union[_Token, _Run]]) -> list[_Token]:
+    """Replace each run of ``*`` by the delimiters it stands for."""
+    triples = _triple_lines([t for t in tokens if isinstance(t, _Run)])
+    out: list[_Token] = []
+    for token in tokens:
+        if not isinstance(token, _Run):
+            out.append(token)
+        elif token.line in triples:
+            out.extend(_Star(3, token.line) for _ in range(token.size // 3))
+        else:
+            out.extend(_star_run(token.size, token.before, token.after, token.line))
+    return out
+
+
+def _pair_triples(tokens: list[_Token]) -> None:
+    """Pair bold-italic delimiters within their line (see :func:`_triple_lines`)."""
+    for toggles in _toggles_by_line(tokens, 3).values():
+        for opener, closer in zip(toggles[::2], toggles[1::2]):
+            _pair(tokens, opener, closer)
 
 
 def _pair_emphasis(tokens: list[_Token]) -> None:
@@ -341,10 +412,13 @@ def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
         if isinstance(token, _Star):
             if token.opens and token.partner is not None and token.partner < stop:
                 children = tuple(_merge_text(_build(tokens, index + 1, token.partner)))
-                out.append(Strong(children) if token.size == 2 else Emphasis(children))
+                if token.size == 3:
+                    out.append(Strong((Emphasis(children),)))
+                else:
+                    out.append(Strong(children) if token.size == 2 else Emphasis(children))
                 index = token.partner + 1
                 continue
-            out.append(Text("*" * token.size))
+            out.append(Text("*" * token.size))  # unpaired: literal
         else:
             out.append(token)
         index += 1

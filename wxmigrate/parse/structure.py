@@ -5,12 +5,18 @@ blocks it recognised wrapped in a structured block (:class:`AccountCard`,
 :class:`OriginalCard`, …).  The wrapped blocks are kept as ``children``, so
 nothing is lost and the repair rules still reach the markup inside.  Shapes,
 not the names of the accounts in our samples, are what is matched.
+
+The order of :data:`RECOGNISERS` matters: cruft is wrapped before the cards
+(a follow prompt is not article text), credits before the footer (so credits
+written after the closing rule are still found), and the provenance line last,
+because it is told from a source line under a photo by what follows it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from bs4 import BeautifulSoup
 
@@ -24,6 +30,7 @@ from ..model import (
     Heading,
     HtmlBlock,
     Image,
+    Inline,
     OriginalCard,
     Paragraph,
     Provenance,
@@ -54,6 +61,29 @@ def recognise(blocks: Sequence[Block]) -> list[Block]:
     return found
 
 
+def _wrap(
+    blocks: list[Block], start: int, stop: int, make: Callable[[tuple[Block, ...], tuple[int, int]], Block]
+) -> None:
+    """Replace ``blocks[start:stop]`` by ``make(children, lines)`` of a part holding them."""
+    children = tuple(blocks[start:stop])
+    blocks[start:stop] = [make(children, _span(children))]
+
+
+def _span(children: Sequence[Block]) -> tuple[int, int]:
+    firsts = [child.lines[0] for child in children if child.lines[0]]
+    lasts = [child.lines[1] for child in children if child.lines[1]]
+    return (min(firsts), max(lasts)) if firsts else (0, 0)
+
+
+def _only_strong(block: Block) -> str | None:
+    """The text of a paragraph that is one bold run and nothing else."""
+    if isinstance(block, Paragraph) and len(block.children) == 1:
+        child = block.children[0]
+        if isinstance(child, Strong):
+            return plain_text(child.children, breaks="").strip() or None
+    return None
+
+
 # --------------------------------------------------------------------------
 # The repost note
 
@@ -74,12 +104,13 @@ def read_repost_html(html: str) -> tuple[str, str] | None:
             via = match.group(2).strip()
         elif channel is None and (match := _REPOST_CHANNEL.match(line)):
             channel = match.group(1).strip()
-    if via is None:
+    if not via:
         return None
     return via, channel or ""
 
 
 def recognise_repost(blocks: list[Block]) -> list[Block]:
+    """Wrap the first raw-HTML repost note near the top as a :class:`Repost`."""
     for index, block in enumerate(blocks[:HEAD_WINDOW]):
         if isinstance(block, HtmlBlock) and "转" in block.html:
             note = read_repost_html(block.html)
@@ -91,7 +122,7 @@ def recognise_repost(blocks: list[Block]) -> list[Block]:
 
 
 # --------------------------------------------------------------------------
-# The reposting account's card
+# The reposting account's card: ``[X]``, ``**X**``, ``微信号…``, ``功能介绍…``.
 
 
 _WECHAT_ID = re.compile(r"^微信号\s*[:：]?\s*(\S.*)$")
@@ -99,190 +130,348 @@ _INTRO = re.compile(r"^功能介绍\s*[:：]?\s*(.*)$")
 _BRACKETED = re.compile(r"^\[(.+)\]$")
 
 
-def _only_strong(block: Block) -> str | None:
-    if isinstance(block, Paragraph) and len(block.children) == 1:
-        child = block.children[0]
-        if isinstance(child, Strong):
-            return plain_text(child.children, breaks="").strip() or None
-    return None
-
-
-def _wrap(blocks: list[Block], start: int, stop: int, make: Callable[[tuple[Block, ...]], Block]) -> None:
-    children = tuple(blocks[start:stop])
-    blocks[start:stop] = [make(children)]
-
-
-def _span(children: Sequence[Block]) -> tuple[int, int]:
-    firsts = [child.lines[0] for child in children if child.lines[0]]
-    lasts = [child.lines[1] for child in children if child.lines[1]]
-    return (min(firsts), max(lasts)) if firsts else (0, 0)
-
-
 def recognise_account(blocks: list[Block]) -> list[Block]:
+    """Wrap the account card: a name line, ``微信号…``, then ``功能介绍…``.
+
+    The name comes from ``**X**`` or ``[X]`` just above the ``微信号`` line.  A
+    bold line and a ``微信号`` line alone are a contact notice, not a card: the
+    card also needs its ``[X]`` line or its ``功能介绍`` line.
+    """
     for index, block in enumerate(blocks[:HEAD_WINDOW]):
         if not isinstance(block, Paragraph):
             continue
         match = _WECHAT_ID.match(block_text(block))
         if not match:
             continue
-        start, name = index, None
+        start, name, bracketed = index, None, False
         if start > 0 and (strong := _only_strong(blocks[start - 1])):
             start, name = start - 1, strong
         if start > 0 and isinstance(blocks[start - 1], Paragraph):
             bracket = _BRACKETED.match(block_text(blocks[start - 1]))
             if bracket:
-                start, name = start - 1, name or bracket.group(1).strip()
-        stop, intro = index + 1, None
+                start, name, bracketed = start - 1, name or bracket.group(1).strip(), True
+        stop, intro, has_intro = index + 1, None, False
         if stop < len(blocks) and isinstance(blocks[stop], Paragraph):
             intro_match = _INTRO.match(block_text(blocks[stop]))
             if intro_match:
-                stop, intro = stop + 1, intro_match.group(1).strip() or None
-        if name is None:
+                stop, intro, has_intro = stop + 1, intro_match.group(1).strip() or None, True
+        if name is None or not (bracketed or has_intro):
             continue
-        wechat_id = match.group(1).strip()
-        _wrap(
-            blocks,
-            start,
-            stop,
-            lambda children: AccountCard(name, wechat_id, intro, children, _span(children)),
-        )
+        _wrap(blocks, start, stop, partial(AccountCard, name, match.group(1).strip(), intro))
         break
     return blocks
 
 
 # --------------------------------------------------------------------------
-# The original-source card
+# The original-source card: ``以下文章来源于X，作者Y``, the avatar with
+# ``**X**.``, and the source account's intro line.
 
 
 _ORIGINAL = (
     re.compile(r"^以下文章来源于\s*(.+?)\s*[，,]\s*作者\s*[:：]?\s*(.+?)\s*$"),
-    re.compile(r"^以下文章来源于\s*(.+?)\s*$"),
-    re.compile(r"^The following article is from\s+(.+?)\s+Author[:：]?\s+(.+?)\s*$", re.I),
+    re.compile(r"^以下文章来源于\s*([^，,。；;]+?)\s*$"),
+    re.compile(r"^The following article is from\s+(.+?)\s+Author[:：]?\s+(.+?)\s*$", re.IGNORECASE),
 )
+#: Where WeChat serves account avatars; an image alone on the line after the
+#: card's first line is only the avatar when it comes from there.
+_AVATAR_SRC = re.compile(r"qlogo\.cn/|/mmhead/")
+#: ``](url)``: the end of a link some clippers wrap the whole card in.
+_LINK_CLOSE = re.compile(r"^\]\(\S*\)$")
+#: How many blocks a card wrapped in a link may span after its first line.
+_WRAPPED_CARD_BLOCKS = 5
+
+
+def read_original_line(text: str) -> tuple[str, str | None] | None:
+    """``(name, author)`` from a card's first line, or None when it is not one."""
+    for pattern in _ORIGINAL:
+        match = pattern.match(text)
+        if match:
+            return match.group(1), match.group(2) if pattern.groups > 1 else None
+    return None
+
+
+def _avatar(block: Block) -> tuple[str | None, str | None, bool] | None:
+    """``(avatar, name, opens_link)`` of an avatar line, or None.
+
+    The line is the avatar image, perhaps after the ``[`` of a link some
+    clippers wrap the card in (then the image may be missing), and perhaps
+    followed by the bold account name.
+    """
+    inlines: tuple[Inline, ...] = block_inlines(block)
+    opens_link = bool(inlines) and isinstance(inlines[0], Text) and inlines[0].text.strip() == "["
+    if opens_link:
+        inlines = inlines[1:]
+        if not inlines:
+            return None, None, True  # a card wrapped in a link, without its avatar
+    if not inlines or not isinstance(inlines[0], Image):
+        return None
+    avatar = inlines[0].src
+    strong = next((i for i in inlines[1:3] if isinstance(i, Strong)), None)
+    if strong is not None:
+        return avatar, plain_text(strong.children, breaks="").strip() or None, opens_link
+    if len(inlines) == 1 and (_AVATAR_SRC.search(avatar) or opens_link):
+        return avatar, None, opens_link
+    return None
+
+
+def _card_name(block: Block) -> str | None:
+    """The name of a ``**X**.`` line (a bold run and at most a full stop)."""
+    if not isinstance(block, Paragraph) or not block.children:
+        return None
+    first, rest = block.children[0], block.children[1:]
+    if not isinstance(first, Strong) or plain_text(rest).strip() not in ("", "."):
+        return None
+    return plain_text(first.children, breaks="").strip() or None
+
+
+def _text_line(block: Block | None) -> bool:
+    """Whether a block is a paragraph of text with no image in it."""
+    return isinstance(block, Paragraph) and not any(isinstance(i, Image) for i in block.children)
+
+
+def _wrapped_card_end(blocks: list[Block], start: int) -> int | None:
+    """Index just past the ``](url)`` that closes a card wrapped in a link."""
+    for index in range(start, min(start + _WRAPPED_CARD_BLOCKS, len(blocks))):
+        if isinstance(blocks[index], Paragraph) and _LINK_CLOSE.match(block_text(blocks[index])):
+            return index + 1
+    return None
 
 
 def recognise_original(blocks: list[Block]) -> list[Block]:
+    """Wrap the original-source card near the top as an :class:`OriginalCard`.
+
+    The avatar line and the intro after it are optional.  The intro is the
+    text line right under the avatar line (no blank line between): a card
+    with no intro followed at once by the article's first line cannot be told
+    apart, and that line is then taken as the intro.
+    """
     for index, block in enumerate(blocks[:HEAD_WINDOW]):
         if not isinstance(block, Paragraph):
             continue
-        text = block_text(block)
-        match = next((m for pattern in _ORIGINAL if (m := pattern.match(text))), None)
-        if not match:
+        first = read_original_line(block_text(block))
+        if first is None:
             continue
-        name = match.group(1)
-        author = match.group(2) if match.re.groups > 1 else None
+        name, author = first
         stop, avatar, intro = index + 1, None, None
-        if stop < len(blocks):
-            avatar_line = blocks[stop]
-            inlines = block_inlines(avatar_line)
-            if inlines and isinstance(inlines[0], Image) and (
-                len(inlines) == 1 or any(isinstance(i, Strong) for i in inlines[1:3])
+        found = _avatar(blocks[stop]) if stop < len(blocks) else None
+        if found is not None:
+            avatar, bold_name, opens_link = found
+            name = bold_name or name
+            stop += 1
+            end = _wrapped_card_end(blocks, stop) if opens_link else None
+            if end is not None:
+                # A clipper's card: each part on its own line, blank lines between.
+                inner = blocks[stop : end - 1]
+                names = [found_name for part in inner if (found_name := _card_name(part))]
+                texts = [block_text(part) for part in inner if _text_line(part) and not _card_name(part)]
+                name = names[0] if names else name
+                intro = texts[0] if texts else None
+                stop = end
+            elif (
+                stop < len(blocks)
+                and _text_line(blocks[stop])
+                and getattr(blocks[stop], "break_before", None) is not None
             ):
-                avatar = inlines[0].src
-                strong = next((i for i in inlines if isinstance(i, Strong)), None)
-                if strong is not None:
-                    name = plain_text(strong.children, breaks="").strip() or name
+                intro = block_text(blocks[stop])
                 stop += 1
-                following = blocks[stop] if stop < len(blocks) else None
-                if (
-                    isinstance(following, Paragraph)
-                    and following.break_before is not None
-                    and not any(isinstance(i, Image) for i in following.children)
-                ):
-                    intro = block_text(following)
-                    stop += 1
-        _wrap(
-            blocks,
-            index,
-            stop,
-            lambda children: OriginalCard(name, author, avatar, intro, children, _span(children)),
-        )
+        _wrap(blocks, index, stop, partial(OriginalCard, name, author, avatar, intro))
         break
     return blocks
 
 
 # --------------------------------------------------------------------------
-# The footer, the provenance line and the credits
+# The footer
+
+
+#: A closing rule in the first half of the post still starts the footer when
+#: at most this many blocks follow it (short notices have short bodies).
+FOOTER_MAX_BLOCKS = 6
+
+
+#: ``** ** **``: stray bold toggles that CommonMark reads as a rule; the
+#: exporters never close an article with one.
+_BOLD_TOGGLES_RULE = re.compile(r"\*\*\s")
 
 
 def recognise_footer(blocks: list[Block]) -> list[Block]:
-    """The account boilerplate after the last ``***`` in the second half of the post."""
-    for index in range(len(blocks) - 1, len(blocks) // 2 - 1, -1):
-        block = blocks[index]
+    """Wrap what follows the last rule as the :class:`Footer`.
+
+    The rule must not be the last block and no heading may follow it (a rule
+    before a heading separates sections).  It must stand in the second half of
+    the post, or be followed by at most :data:`FOOTER_MAX_BLOCKS` blocks.
+    """
+    for index in range(len(blocks) - 2, 0, -1):
+        block = blocks[index + 1]
         if isinstance(block, Heading):
             return blocks
-        if isinstance(block, Rule) and index < len(blocks) - 1:
-            rule = block
-            _wrap(
-                blocks,
-                index,
-                len(blocks),
-                lambda children: Footer(rule, children[1:], _span(children)),
-            )
+        rule = blocks[index]
+        if isinstance(rule, Rule) and not _BOLD_TOGGLES_RULE.search(rule.markup):
+            if index < len(blocks) // 2 and len(blocks) - index - 1 > FOOTER_MAX_BLOCKS:
+                return blocks
+            children = tuple(blocks[index:])
+            blocks[index:] = [Footer(rule, children[1:], _span(children))]
             return blocks
     return blocks
 
 
+# --------------------------------------------------------------------------
+# The provenance line: ``（转自X）``, ``（来源：X）``
+
+
+#: Longest first, so that ``来源于X`` is not read as ``来源`` + ``于X``.
+PROVENANCE_KINDS = tuple(
+    sorted("转自 转载自 来源 来源于 稿件来源 本文来源 文章来源 信息来源 来自".split(), key=len, reverse=True)
+)
 _PROVENANCE = re.compile(
-    r"^[（(]\s*(转自|转载自|来源|来源于|稿件来源|本文来源|文章来源|信息来源|来自)\s*[:：]?\s*(.+?)\s*[)）]$"
+    rf"^[（(]\s*({'|'.join(PROVENANCE_KINDS)})\s*[:：]?\s*(.+?)\s*[)）]$"
 )
 
 
+def read_provenance(text: str) -> tuple[str, str] | None:
+    """``(kind, name)`` of a provenance line, or None when it is not one."""
+    match = _PROVENANCE.match(text.strip())
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _closing(block: Block) -> bool:
+    """Whether a block may follow the provenance line: images and end matter, no article text."""
+    if isinstance(block, Paragraph):
+        return not block_text(block)
+    return isinstance(block, (Figure, Rule, Credits, Cruft, Footer, HtmlBlock))
+
+
+def _opening(block: Block) -> bool:
+    """Whether a block may stand above a provenance line at the top: no article yet."""
+    return isinstance(block, (Repost, AccountCard, OriginalCard, Heading, Cruft, HtmlBlock))
+
+
 def recognise_provenance(blocks: list[Block]) -> list[Block]:
-    for index in range(len(blocks) - 1, -1, -1):
-        block = blocks[index]
-        if not isinstance(block, Paragraph):
-            continue
-        match = _PROVENANCE.match(block_text(block))
-        if match:
-            kind, name = match.group(1), match.group(2)
-            _wrap(blocks, index, index + 1, lambda c: Provenance(name, kind, c, _span(c)))
+    """Wrap the post's provenance line as a :class:`Provenance`.
+
+    It stands either after the article (only images, credits, cruft, rules
+    and the footer follow it) or at the top (only the cards and the title
+    come before it).  A ``（来源：X）`` anywhere else names the source of a
+    photo or a quotation, not of the post.
+    """
+    candidates = [
+        index
+        for index, block in enumerate(blocks)
+        if isinstance(block, Paragraph) and read_provenance(block_text(block))
+    ]
+    for index in reversed(candidates):
+        tail = all(_closing(block) for block in blocks[index + 1 :])
+        head = all(_opening(block) for block in blocks[:index])
+        if tail or head:
+            found = read_provenance(block_text(blocks[index]))
+            assert found is not None
+            kind, name = found
+            _wrap(blocks, index, index + 1, partial(Provenance, name, kind))
             break
     return blocks
+
+
+# --------------------------------------------------------------------------
+# The credits
 
 
 #: Roles seen in editorial credits, longest first so ``责任编辑`` wins over ``编辑``.
 ROLES = tuple(
     sorted(
         (
-            "审核 初审 复审 终审 审校 审稿 责编 责任编辑 编辑 值班编辑 实习编辑 音频编辑 视频编辑 "
-            "校对 排版 美编 主编 副主编 总编 监制 策划 统筹 出品 出品人 制作 设计 记者 通讯员 "
-            "撰文 撰稿 文字 文 图 图片 摄影 视频 音频 配音 翻译 作者 来稿 供稿 投稿"
+            "审核 初审 复审 终审 一审 二审 三审 审校 审稿 编审 责编 责任编辑 编辑 值班编辑 实习编辑 "
+            "本期编辑 执行编辑 文字编辑 美术编辑 新媒体编辑 音频编辑 视频编辑 校对 责任校对 排版 美编 "
+            "主编 副主编 总编 监制 总监制 策划 统筹 出品 出品人 制作 设计 记者 通讯员 撰文 撰稿 文案 "
+            "文字 文 图 图文 图片 摄影 插画 视频 剪辑 音频 配音 翻译 作者 来稿 供稿 投稿 运营"
         ).split(),
         key=len,
         reverse=True,
     )
 )
+#: Roles that only ever name editors: a line holding just one of them is a
+#: credit even without brackets (``责任编辑：王五``).  ``记者：`` or ``作者：``
+#: alone may be a speaker in an interview, so they need brackets or company.
+EDITORIAL_ROLES = frozenset(role for role in ROLES if re.search("编|审|校|排版", role))
 _ROLE = re.compile(rf"({'|'.join(ROLES)})\s*[:：]\s*")
-_CREDIT_SEPARATORS = " \t/|｜、，,；;丨"
+_CREDIT_SEPARATORS = " \t\u3000/|｜、，,；;丨\u200b\u200c\u200d\ufeff"
+#: An unknown role inside a name: ``张三 运营：李四`` is two entries.
+_UNKNOWN_ROLE = re.compile(rf"[{re.escape(_CREDIT_SEPARATORS)}]+([^\s:：\d][^\s:：]{{0,5}})\s*[:：]\s*")
+#: The publishing date some clippers write after the last credit.
+_TRAILING_DATE = re.compile(r"\s*\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}:\d{2})?\s*$")
+#: A name is short and holds no sentence punctuation.
+_NAME = re.compile(r"^[^。！？!?：:“”\"]{1,30}$")
 
 
-def read_credits(text: str) -> tuple[tuple[str, str], ...] | None:
-    """The ``(role, name)`` pairs of a credits line, or None when it is not one."""
+def read_credits(text: str, *, alone: bool = True) -> tuple[tuple[str, str], ...] | None:
+    """The ``(role, name)`` pairs of a credits line, or None when it is not one.
+
+    ``alone=False`` reads a line among other credits lines, where one role
+    without brackets (``记者：石磊``) is a credit whatever the role.
+    """
     stripped = text.strip()
-    bracketed = stripped[:1] in "（(" and stripped[-1:] in ")）"
-    inner = stripped[1:-1] if bracketed else stripped
+    bracketed = len(stripped) > 2 and stripped[0] in "（(" and stripped[-1] in ")）"
+    inner = _TRAILING_DATE.sub("", stripped[1:-1].strip() if bracketed else stripped)
     matches = list(_ROLE.finditer(inner))
-    if not matches or matches[0].start() != 0 or len(matches) < (1 if bracketed else 2):
+    if not matches or matches[0].start() != 0:
         return None
     roles: list[tuple[str, str]] = []
     for match, following in zip(matches, [*matches[1:], None]):
         end = following.start() if following else len(inner)
-        name = inner[match.end() : end].strip(_CREDIT_SEPARATORS)
-        if not name:
-            return None
-        roles.append((match.group(1), name))
+        roles.extend(_entries(match.group(1), inner[match.end() : end]))
+    if not all(_NAME.match(name) for _, name in roles):
+        return None
+    if alone and not bracketed and len(roles) == 1 and roles[0][0] not in EDITORIAL_ROLES:
+        return None
     return tuple(roles)
 
 
+def _entries(role: str, rest: str) -> list[tuple[str, str]]:
+    """``(role, name)``, and more entries when ``rest`` holds unknown roles."""
+    entries: list[tuple[str, str]] = []
+    for unknown in reversed(list(_UNKNOWN_ROLE.finditer(rest))):
+        entries.insert(0, (unknown.group(1), _name(rest[unknown.end() :])))
+        rest = rest[: unknown.start()]
+    return [(role, _name(rest)), *entries]
+
+
+def _name(text: str) -> str:
+    return text.strip(_CREDIT_SEPARATORS)
+
+
+def _credits_line(block: Block) -> tuple[tuple[str, str], ...] | None:
+    """The roles of a paragraph read as one line among credits lines."""
+    return read_credits(block_text(block), alone=False) if isinstance(block, Paragraph) else None
+
+
+def _credits_group(blocks: list[Block], index: int) -> tuple[int, int]:
+    """``(start, stop)`` of the credits lines written right above and below ``index``."""
+    start, stop = index, index + 1
+    while start > 0 and getattr(blocks[start], "break_before", None) == "" and _credits_line(blocks[start - 1]):
+        start -= 1
+    while (
+        stop < len(blocks)
+        and getattr(blocks[stop], "break_before", None) == ""
+        and _credits_line(blocks[stop])
+    ):
+        stop += 1
+    return start, stop
+
+
 def recognise_credits(blocks: list[Block]) -> list[Block]:
+    """Wrap the post's last credits as :class:`Credits`.
+
+    Credits are one line (``(审核:A责编:B)``), or several lines in a row, one
+    role each (``责任编辑：A⏎记者：B``); a line of one unbracketed role only
+    counts on its own when the role is an editor's.
+    """
     for index in range(len(blocks) - 1, -1, -1):
-        block = blocks[index]
-        if isinstance(block, Paragraph):
-            roles = read_credits(block_text(block))
-            if roles:
-                _wrap(blocks, index, index + 1, lambda c: Credits(roles, c, _span(c)))
-                break
+        if not _credits_line(blocks[index]):
+            continue
+        start, stop = _credits_group(blocks, index)
+        if stop - start == 1 and not read_credits(block_text(blocks[index])):
+            continue
+        roles = tuple(role for block in blocks[start:stop] for role in _credits_line(block) or ())
+        _wrap(blocks, start, stop, partial(Credits, roles))
+        break
     return blocks
 
 
@@ -290,22 +479,83 @@ def recognise_credits(blocks: list[Block]) -> list[Block]:
 # WeChat UI cruft
 
 
+#: Arrows and marks exporters leave before a prompt (``▲点击上方蓝字``).
+_DECORATION = "▲△↑⬆☝👆🔺 \t\u3000"
+#: Cruft is a short line; a long one that starts like a prompt is an article line.
+CRUFT_MAX_CHARS = 40
+_SHARE_WORD = r"(?:点个?)?[“\"「]?(?:分享|点赞|在看|转发|收藏|赞)[”\"」]?"
+_SHARE_SEPARATOR = r"[、，,\s·|/+和]*"
+
 _CRUFT = (
-    ("follow-prompt", re.compile(r"^(?:点击|点)?(?:上方|标题下方?)\s*.{0,6}(?:蓝字|关注)")),
-    ("scan-prompt", re.compile(r"^(?:扫描|扫码|长按|识别).{0,8}二维码")),
-    ("share-prompt", re.compile(r"^(?:点分享|点点赞|点在看|点个在看|点赞|在看|分享|转发)[！!。]?$")),
-    ("end-of-page", re.compile(r"^(?:继续滑动看下一个|向上滑动看下一个|阅读原文|←\s*向右滑动.*→?|轻触阅读原文)$")),
+    (
+        "follow-prompt",
+        re.compile(
+            r"^(?:点击|点|戳|轻触)\s*(?:上方|标题下方?|顶部|下方)?\s*"
+            r"(?:“[^”]{1,24}”|\"[^\"]{1,24}\"|「[^」]{1,24}」|蓝字|蓝色字|名片|公众号)"
+            r"[\s，,]*(?:一键|免费)?(?:关注|加入|订阅|设为星标)"
+        ),
+    ),
+    ("follow-prompt", re.compile(r"^(?:上方|标题下方?)\s*.{0,6}(?:蓝字|关注)")),
+    (
+        "scan-prompt",
+        re.compile(r"^(?:(?:扫描|扫码|长按|识别|微信扫).{0,8}二维码|(?:长按|扫码|扫描)(?:识别)?\s*(?:关注|添加|加入))"),
+    ),
+    ("share-prompt", re.compile(rf"^{_SHARE_WORD}(?:{_SHARE_SEPARATOR}{_SHARE_WORD})*[！!。~～]*$")),
+    ("share-prompt", re.compile(rf"^{_SHARE_WORD}(?:{_SHARE_SEPARATOR}{_SHARE_WORD})+[，,].{{0,16}}$")),
+    (
+        "end-of-page",
+        re.compile(
+            r"^(?:继续滑动看下一个|向上滑动看下一个|阅读原文|轻触阅读原文|预览时标签不可点|←\s*向右滑动.*→?)$"
+        ),
+    ),
 )
 
 
 def cruft_kind(text: str) -> str | None:
+    """The kind of WeChat UI text a line is, or None when it is article text."""
+    text = text.strip(_DECORATION)
+    if not text or len(text) > CRUFT_MAX_CHARS:
+        return None
     for kind, pattern in _CRUFT:
         if pattern.match(text):
             return kind
     return None
 
 
+#: The account name WeChat shows between two end-of-page prompts.
+_NAME_BETWEEN_MAX_CHARS = 20
+
+
+def _cruft_extent(blocks: list[Block], index: int, kind: str) -> int:
+    """Index just past the cruft starting at ``index``.
+
+    More prompts of the same kind on the next lines belong to it, and so do
+    the bold lines of the account name a scan prompt was cut from, and the
+    account name between ``继续滑动看下一个`` and ``向上滑动看下一个``.
+    """
+    stop = index + 1
+    while stop < len(blocks):
+        following = blocks[stop]
+        if not isinstance(following, Paragraph):
+            break
+        text = block_text(following)
+        if kind == "end-of-page" and stop + 1 < len(blocks) and len(text) <= _NAME_BETWEEN_MAX_CHARS:
+            after = blocks[stop + 1]
+            if isinstance(after, Paragraph) and cruft_kind(block_text(after)) == kind and not cruft_kind(text):
+                stop += 2
+                continue
+        if following.break_before is None:
+            break
+        same = cruft_kind(text) == kind
+        name_part = kind == "scan-prompt" and _only_strong(following) is not None and len(text) <= 12
+        if not (same or name_part):
+            break
+        stop += 1
+    return stop
+
+
 def recognise_cruft(blocks: list[Block]) -> list[Block]:
+    """Wrap every run of WeChat UI text as :class:`Cruft`."""
     out: list[Block] = []
     index = 0
     while index < len(blocks):
@@ -315,35 +565,19 @@ def recognise_cruft(blocks: list[Block]) -> list[Block]:
             out.append(block)
             index += 1
             continue
-        stop = index + 1
-        # The account name a prompt was cut from (short bold lines), or more
-        # prompts of the same kind, belong to the same piece of cruft.
-        while stop < len(blocks):
-            nxt = blocks[stop]
-            if not isinstance(nxt, Paragraph) or nxt.break_before is None:
-                break
-            text = block_text(nxt)
-            same = cruft_kind(text) == kind
-            name_part = kind == "scan-prompt" and _only_strong(nxt) is not None and len(text) <= 12
-            if not (same or name_part):
-                break
-            stop += 1
+        stop = _cruft_extent(blocks, index, kind)
         children = tuple(blocks[index:stop])
         out.append(Cruft(kind, children, _span(children)))
         index = stop
     return out
 
 
-def _text_only(block: Block) -> bool:
-    return isinstance(block, Paragraph) and all(isinstance(i, (Text, Strong)) for i in block.children)
-
-
 RECOGNISERS: tuple[Callable[[list[Block]], list[Block]], ...] = (
     recognise_repost,
+    recognise_cruft,
     recognise_account,
     recognise_original,
+    recognise_credits,
     recognise_footer,
     recognise_provenance,
-    recognise_credits,
-    recognise_cruft,
 )

@@ -27,6 +27,9 @@ from .image_links import file_name, is_local
 #: The order rules run in.  Each pass runs them all; passes repeat until none changes anything.
 ORDER: tuple[str, ...] = (
     "join_split_image_path",
+    "unescape_image_queries",
+    "drop_empty_image_titles",
+    "drop_placeholder_images",
     "replace_backslashes_in_image_path",
     "relink_local_images",
     "drop_stray_bold_markers",
@@ -89,11 +92,9 @@ def repair(post: Post, options: Options | None = None, **keywords: Any) -> tuple
 
 def _check_conserved(before: Post, after: Post, rule: Rule) -> None:
     """Refuse a rule's result when it lost (or invented) article text or images."""
-    if rule.removes_text:
-        return
-    if article_text(before) != article_text(after):
+    if not rule.removes_text and article_text(before) != article_text(after):
         raise RepairError(before.path, 0, f"rule {rule.name} changed the article's letters or digits; refusing its result")
-    if [image.alt for image, _ in images(before)] != [image.alt for image, _ in images(after)]:
+    if not rule.removes_images and [i.alt for i, _ in images(before)] != [i.alt for i, _ in images(after)]:
         raise RepairError(before.path, 0, f"rule {rule.name} lost or added an image; refusing its result")
 
 

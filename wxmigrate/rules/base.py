@@ -60,6 +60,8 @@ class Rule:
     #: Rules that remove article text by design (the repeated H1, stripped
     #: boilerplate) are exempt from the conservation check for that text.
     removes_text: bool = False
+    #: Rules that remove images by design (placeholders that never showed anything).
+    removes_images: bool = False
     #: Rules that only run when the user asks for them.
     opt_in: bool = False
 
@@ -76,11 +78,11 @@ REGISTRY: dict[str, Rule] = {}
 _F = TypeVar("_F", bound=RuleFunction)
 
 
-def rule(*, removes_text: bool = False, opt_in: bool = False) -> Callable[[_F], _F]:
+def rule(*, removes_text: bool = False, removes_images: bool = False, opt_in: bool = False) -> Callable[[_F], _F]:
     """Register a rule under its function's name."""
 
     def register(function: _F) -> _F:
-        REGISTRY[function.__name__] = Rule(function.__name__, function, removes_text, opt_in)
+        REGISTRY[function.__name__] = Rule(function.__name__, function, removes_text, removes_images, opt_in)
         return function
 
     return register

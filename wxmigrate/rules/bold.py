@@ -10,7 +10,7 @@ leave bold that every strict engine renders.
 from __future__ import annotations
 
 from ..chars import PAIRS, left_flanking, right_flanking
-from ..model import Block, Inline, Link, Paragraph, Post, Strong, Text
+from ..model import Block, Emphasis, Inline, Link, Paragraph, Post, Strong, Text
 from .base import Change, Options, rule, short
 from .inlines import first_char, is_blank_run, last_char, merge_texts, text_of
 from .walk import InlineEdit, block_with_inlines, map_leaves
@@ -54,21 +54,30 @@ def drop_stray_bold_markers(post: Post, options: Options) -> tuple[Post, list[Ch
     return _edit_inlines(post, options, "drop_stray_bold_markers", edit)
 
 
+def merge_touching_runs(inlines: tuple[Inline, ...] | list[Inline]) -> tuple[Inline, ...]:
+    """Merge touching bold runs, and touching italic runs with the same marker, all the way down."""
+    out: list[Inline] = []
+    for inline in inlines:
+        previous = out[-1] if out else None
+        if isinstance(inline, Strong) and isinstance(previous, Strong):
+            out[-1] = Strong(merge_touching_runs([*previous.children, *inline.children]))
+        elif isinstance(inline, Emphasis) and isinstance(previous, Emphasis) and previous.marker == inline.marker:
+            out[-1] = Emphasis(merge_touching_runs([*previous.children, *inline.children]), inline.marker)
+        else:
+            out.append(inline)
+    return merge_texts(out)
+
+
 @rule()
 def merge_adjacent_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
-    """Merge bold runs that touch into one run.
+    """Merge bold runs that touch into one run (and italic runs that touch).
 
-    ``**南宁****反诈****中心**`` -> ``**南宁反诈中心**``
+    ``**南宁****反诈****中心**`` -> ``**南宁反诈中心**``; ``***01******.***`` -> ``***01.***``
     """
 
     def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        out: list[Inline] = []
-        for inline in inlines:
-            if isinstance(inline, Strong) and out and isinstance(out[-1], Strong):
-                out[-1] = Strong(merge_texts([*out[-1].children, *inline.children]))
-            else:
-                out.append(inline)
-        return tuple(out) if len(out) != len(inlines) else inlines
+        merged = merge_touching_runs(inlines)
+        return inlines if merged == inlines else merged
 
     return _edit_inlines(post, options, "merge_adjacent_bold", edit)
 

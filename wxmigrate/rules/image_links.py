@@ -116,3 +116,69 @@ def relink_local_images(post: Post, options: Options) -> tuple[Post, list[Change
         return attrs.evolve(image, src=options.engine.image_url(target))
 
     return map_images(post, "relink_local_images", fix)
+
+
+_ESCAPED_QUERY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);(?=[=_])")
+
+
+def unescape_query(url: str) -> str:
+    """Undo an HTML-to-Markdown converter's ``&name;`` damage in a URL's query."""
+    return _ESCAPED_QUERY.sub(r"&\1", url)
+
+
+@rule()
+def unescape_image_queries(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Repair image URLs whose query an HTML converter mangled into entities.
+
+    ``640?wx_fmt=png&from;=appmsg&wx;_lazy=1`` -> ``640?wx_fmt=png&from=appmsg&wx_lazy=1``
+    """
+
+    def fix(image: Image) -> Image:
+        fixed = unescape_query(image.src)
+        return image if fixed == image.src else attrs.evolve(image, src=fixed)
+
+    return map_images(post, "unescape_image_queries", fix)
+
+
+@rule()
+def drop_empty_image_titles(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Remove an image's empty title, which some engines print as an empty tooltip.
+
+    ``![](a.png "")`` -> ``![](a.png)``
+    """
+
+    def fix(image: Image) -> Image:
+        return attrs.evolve(image, title=None) if image.title == "" else image
+
+    return map_images(post, "drop_empty_image_titles", fix)
+
+
+def is_placeholder(src: str) -> bool:
+    """A lazy-loading placeholder exported instead of the picture: an inline SVG,
+    or that SVG's namespace resolved against the article's address."""
+    flat = src.replace("\n", "")
+    return flat.startswith("data:image/svg") or "www.w3.org/2000/svg" in flat
+
+
+@rule(removes_images=True)
+def drop_placeholder_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Remove lazy-load placeholders exported as images (they never show a picture).
+
+    ``![Image](data:image/svg+xml,%3Csvg…)`` -> removed; so is
+    ``![Image](https://mp.weixin.qq.com/s/www.w3.org/2000/svg'…)``.
+    """
+
+    def edit(block: Block) -> tuple[list[Block], list[Change]]:
+        if isinstance(block, Figure) and is_placeholder(block.image.src):
+            return [], [Change("drop_placeholder_images", post.path, block.lines[0], short(block.image.src), "")]
+        children = getattr(block, "children", None)
+        if children is None or not any(isinstance(i, Image) and is_placeholder(i.src) for i in children):
+            return [block], []
+        kept = tuple(i for i in children if not (isinstance(i, Image) and is_placeholder(i.src)))
+        changes = [
+            Change("drop_placeholder_images", post.path, line, short(i.src), "")
+            for i, line in inline_lines(block) if isinstance(i, Image) and is_placeholder(i.src)
+        ]
+        return ([attrs.evolve(block, children=kept)] if kept else []), changes
+
+    return map_leaves(post, edit)

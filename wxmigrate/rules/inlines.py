@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Code, HardBreak, Image, Inline, Link, RawHtml, SoftBreak, Strong, Text, Emphasis
+from ..model import Code, Emphasis, HardBreak, Image, Inline, Link, RawHtml, SoftBreak, Strong, Text, is_blank_run
 
 
 def merge_texts(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -17,18 +17,6 @@ def merge_texts(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...
                 continue
         out.append(inline)
     return tuple(out)
-
-
-def is_blank_run(inlines: tuple[Inline, ...]) -> bool:
-    """Whether runs show nothing: no text but whitespace, no image, no code."""
-    for inline in inlines:
-        if isinstance(inline, Text) and inline.text.strip():
-            return False
-        if isinstance(inline, (Image, Code, RawHtml, Link)):
-            return False
-        if isinstance(inline, (Strong, Emphasis)) and not is_blank_run(inline.children):
-            return False
-    return True
 
 
 def first_char(inlines: tuple[Inline, ...] | list[Inline]) -> str:

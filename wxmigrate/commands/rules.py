@@ -1,0 +1,43 @@
+"""``wxmigrate rules [--markdown]``: list the repair rules, in the order they run."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+from typing import TextIO
+
+from ..rules import ORDER, RULES
+
+NAME = "rules"
+HELP = "list the repair rules in the order they run, with their before/after examples"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--markdown", action="store_true", help="print the full documentation as Markdown")
+
+
+def rules_markdown() -> str:
+    """Every rule's documentation, as the ``## The rules`` part of docs/repair.md."""
+    sections = []
+    for name in ORDER:
+        rule = RULES[name]
+        notes = []
+        if rule.opt_in:
+            notes.append("opt-in")
+        if rule.removes_text:
+            notes.append("removes text on purpose")
+        if rule.removes_images:
+            notes.append("removes placeholder images")
+        suffix = f" ({', '.join(notes)})" if notes else ""
+        sections.append(f"### `{name}`{suffix}\n\n{inspect.getdoc(rule.function)}\n")
+    return "\n".join(sections)
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.markdown:
+        out.write(rules_markdown())
+        return 0
+    width = max(map(len, ORDER))
+    for name in ORDER:
+        out.write(f"{name:{width}}  {RULES[name].summary}\n")
+    return 0
