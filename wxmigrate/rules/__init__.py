@@ -19,20 +19,26 @@ import attrs
 
 from ..errors import ConfigError, RepairError
 from ..model import Post, images
-from . import boilerplate, bold, headings, image_links, metadata, paragraphs
+from . import boilerplate, bold, headings, html, image_links, metadata, paragraphs, text
 from .base import REGISTRY, Change, Options, Rule
 from .conservation import article_text
 from .image_links import file_name, is_local
 
 #: The order rules run in.  Each pass runs them all; passes repeat until none changes anything.
 ORDER: tuple[str, ...] = (
+    "normalize_invisible_spaces",
+    "unwrap_styling_tags",
+    "strip_html_styling",
+    "unlink_javascript_links",
     "join_split_image_path",
     "unescape_image_queries",
     "drop_empty_image_titles",
     "drop_placeholder_images",
     "replace_backslashes_in_image_path",
     "relink_local_images",
+    "restore_escaped_bold",
     "drop_stray_bold_markers",
+    "drop_dangling_bold_markers",
     "merge_adjacent_bold",
     "balance_quotes_in_bold",
     "fit_bold_to_cjk_punctuation",
@@ -40,6 +46,7 @@ ORDER: tuple[str, ...] = (
     "drop_repeated_title_heading",
     "separate_glued_images",
     "attach_captions",
+    "join_hard_wrapped_lines",
     "join_cut_sentences",
     "split_line_paragraphs",
     "write_back_full_title",
@@ -54,7 +61,7 @@ RULES: Mapping[str, Rule] = MappingProxyType({name: REGISTRY[name] for name in O
 MAX_PASSES = 8
 
 assert set(ORDER) == set(REGISTRY), "every registered rule must be in ORDER"
-_ = (boilerplate, bold, headings, image_links, metadata, paragraphs)
+_ = (boilerplate, bold, headings, html, image_links, metadata, paragraphs, text)
 
 
 def make_options(**options: Any) -> Options:

@@ -9,49 +9,72 @@ leave bold that every strict engine renders.
 
 from __future__ import annotations
 
+import re
+
 from ..chars import PAIRS, left_flanking, right_flanking
-from ..model import Block, Emphasis, Inline, Link, Paragraph, Post, Strong, Text
+import attrs
+
+from ..model import Block, Emphasis, Heading, Inline, Link, Paragraph, Post, Strong, Text
 from .base import Change, Options, rule, short
 from .inlines import first_char, is_blank_run, last_char, merge_texts, text_of
-from .walk import InlineEdit, block_with_inlines, map_leaves
-
-
-def _edit_inlines(post: Post, options: Options, name: str, edit: InlineEdit) -> tuple[Post, list[Change]]:
-    """Apply an inline edit to every block; one change per block it alters.
-
-    A paragraph left with nothing visible (it held only a stray marker) is removed.
-    """
-    context = options.engine.context()
-
-    def on_block(block: Block) -> tuple[list[Block], list[Change]]:
-        new = block_with_inlines(block, edit)
-        if new is block:
-            return [block], []
-        before = context.block(block)
-        if isinstance(new, Paragraph) and is_blank_run(new.children):
-            return [], [Change(name, post.path, block.lines[0], short(before), "")]
-        return [new], [Change(name, post.path, block.lines[0], short(before), short(context.block(new)))]
-
-    return map_leaves(post, on_block)
+from .walk import edit_inlines, map_leaves
 
 
 @rule()
 def drop_stray_bold_markers(post: Post, options: Options) -> tuple[Post, list[Change]]:
-    """Remove bold markers around nothing (``****``, ``**⏎**``).
+    """Remove bold markers around nothing (``****``, ``**⏎**``) or around images only.
 
-    ``![](a.gif)****`` -> ``![](a.gif)``; a line holding only ``**`` / ``**`` goes.
+    ``![](a.gif)****`` -> ``![](a.gif)``; a line holding only ``**`` / ``**`` goes;
+    ``**![](a.gif)**`` -> ``![](a.gif)`` (bold cannot make a picture bolder).
     """
 
     def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for inline in inlines:
-            if isinstance(inline, Strong) and is_blank_run(inline.children):
+            if isinstance(inline, Strong) and not text_of(inline.children).strip():
                 out.extend(inline.children)
             else:
                 out.append(inline)
         return merge_texts(out) if len(out) != len(inlines) or out != list(inlines) else inlines
 
-    return _edit_inlines(post, options, "drop_stray_bold_markers", edit)
+    return edit_inlines(post, options, "drop_stray_bold_markers", edit)
+
+
+_LEADING_MARKER = re.compile(r"^\*\*(?:\s+|$)")
+_TRAILING_MARKER = re.compile(r"(?:^|\s+)\*\*$")
+
+
+def _trim_markers(children: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    out = list(children)
+    if out and isinstance(out[0], Text):
+        out[0] = Text(_LEADING_MARKER.sub("", out[0].text))
+    if out and isinstance(out[-1], Text):
+        out[-1] = Text(_TRAILING_MARKER.sub("", out[-1].text))
+    return merge_texts(out)
+
+
+@rule()
+def drop_dangling_bold_markers(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Remove a lone ``**`` left at the start or end of a paragraph or heading,
+    where the exporter cut a bold run across paragraphs.
+
+    ``#### **04.** **`` -> ``#### **04.**``; a paragraph holding only ``**`` goes.
+    """
+    context = options.engine.context()
+
+    def edit(block: Block) -> tuple[list[Block], list[Change]]:
+        if not isinstance(block, (Paragraph, Heading)):
+            return [block], []
+        children = _trim_markers(block.children)
+        if children == block.children:
+            return [block], []
+        change = Change("drop_dangling_bold_markers", post.path, block.lines[0], short(context.block(block)), "")
+        if not children and isinstance(block, Paragraph):
+            return [], [change]
+        new = attrs.evolve(block, children=children)
+        return [new], [attrs.evolve(change, after=short(context.block(new)))]
+
+    return map_leaves(post, edit)
 
 
 def merge_touching_runs(inlines: tuple[Inline, ...] | list[Inline]) -> tuple[Inline, ...]:
@@ -79,7 +102,7 @@ def merge_adjacent_bold(post: Post, options: Options) -> tuple[Post, list[Change
         merged = merge_touching_runs(inlines)
         return inlines if merged == inlines else merged
 
-    return _edit_inlines(post, options, "merge_adjacent_bold", edit)
+    return edit_inlines(post, options, "merge_adjacent_bold", edit)
 
 
 def _open_quote(text: str) -> str | None:
@@ -118,7 +141,7 @@ def balance_quotes_in_bold(post: Post, options: Options) -> tuple[Post, list[Cha
             changed = True
         return merge_texts(out) if changed else inlines
 
-    return _edit_inlines(post, options, "balance_quotes_in_bold", edit)
+    return edit_inlines(post, options, "balance_quotes_in_bold", edit)
 
 
 def _split_head(inline: Inline) -> tuple[Inline | None, Inline | None]:
@@ -179,7 +202,7 @@ def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, lis
             out.extend(fitted)
         return merge_texts(out) if changed else inlines
 
-    return _edit_inlines(post, options, "fit_bold_to_cjk_punctuation", edit)
+    return edit_inlines(post, options, "fit_bold_to_cjk_punctuation", edit)
 
 
 __all__ = [
@@ -190,3 +213,45 @@ __all__ = [
     "merge_adjacent_bold",
 ]
 
+
+
+_LITERAL_BOLD = re.compile(r"(?<!\*)\*\*(?=[^\s*])([^*\n]*?)\*\*(?!\*)")
+#: ``** **``: a bold run whose math or emoji the converter dropped.
+_LITERAL_EMPTY = re.compile(r"(?<!\*)\*\*( +)\*\*(?!\*)")
+_LITERAL_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]*?[\u3400-\u9fff][^*\n]*?[^\s*]|[\u3400-\u9fff])\*(?![*\w])")
+
+
+def _restore(text: str) -> list[Inline]:
+    """Split a text run at literal ``**x**`` / ``*图：x*`` pairs, making them bold / italic."""
+    out: list[Inline] = []
+    position = 0
+    pattern = re.compile(f"{_LITERAL_BOLD.pattern}|{_LITERAL_ITALIC.pattern}|{_LITERAL_EMPTY.pattern}")
+    for match in pattern.finditer(text):
+        out.append(Text(text[position : match.start()]))
+        if match.group(1) is not None:
+            out.append(Strong((Text(match.group(1)),)))
+        elif match.group(2) is not None:
+            out.append(Emphasis((Text(match.group(2)),)))
+        else:
+            out.append(Text(match.group(3)))
+        position = match.end()
+    out.append(Text(text[position:]))
+    return out
+
+
+@rule()
+def restore_escaped_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Make bold (and CJK italic) out of asterisks a converter escaped but the author meant as markup.
+
+    ``\\*\\*训练了新模型\\*\\*：`` -> ``**训练了新模型**：``; ``\\*图：架构\\*`` -> ``*图：架构*``.
+    Unpaired asterisks (``王**``, ``***011201``) stay as they are.
+    """
+
+    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for inline in inlines:
+            out.extend(_restore(inline.text) if isinstance(inline, Text) and "*" in inline.text else [inline])
+        merged = merge_texts(out)
+        return inlines if merged == merge_texts(list(inlines)) else merged
+
+    return edit_inlines(post, options, "restore_escaped_bold", edit)

@@ -8,7 +8,7 @@ from posixpath import basename
 
 import attrs
 
-from ..model import Block, Emphasis, Figure, Image, Inline, Link, Post, Strong, inline_lines
+from ..model import Block, Emphasis, Figure, Image, Inline, Link, Paragraph, Post, Strong, inline_lines, walk_inlines
 from .base import Change, Options, rule, short
 from .walk import map_leaves
 
@@ -160,25 +160,46 @@ def is_placeholder(src: str) -> bool:
     return flat.startswith("data:image/svg") or "www.w3.org/2000/svg" in flat
 
 
+def _without_placeholders(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """The runs with placeholder images removed, at any depth; links and bold left empty go too."""
+    out: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Image) and is_placeholder(inline.src):
+            continue
+        if isinstance(inline, (Strong, Emphasis, Link)):
+            children = _without_placeholders(inline.children)
+            if not children and inline.children:
+                continue
+            inline = attrs.evolve(inline, children=children) if children != inline.children else inline
+        out.append(inline)
+    return tuple(out)
+
+
+def _placeholders(inline: Inline) -> list[Image]:
+    return [i for i in walk_inlines((inline,)) if isinstance(i, Image) and is_placeholder(i.src)]
+
+
 @rule(removes_images=True)
 def drop_placeholder_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove lazy-load placeholders exported as images (they never show a picture).
 
     ``![Image](data:image/svg+xml,%3Csvg…)`` -> removed; so is
-    ``![Image](https://mp.weixin.qq.com/s/www.w3.org/2000/svg'…)``.
+    ``![Image](https://mp.weixin.qq.com/s/www.w3.org/2000/svg'…)``, and a link left empty by it.
     """
 
     def edit(block: Block) -> tuple[list[Block], list[Change]]:
         if isinstance(block, Figure) and is_placeholder(block.image.src):
             return [], [Change("drop_placeholder_images", post.path, block.lines[0], short(block.image.src), "")]
         children = getattr(block, "children", None)
-        if children is None or not any(isinstance(i, Image) and is_placeholder(i.src) for i in children):
+        if children is None or not any(_placeholders(i) for i in children):
             return [block], []
-        kept = tuple(i for i in children if not (isinstance(i, Image) and is_placeholder(i.src)))
+        kept = _without_placeholders(children)
         changes = [
-            Change("drop_placeholder_images", post.path, line, short(i.src), "")
-            for i, line in inline_lines(block) if isinstance(i, Image) and is_placeholder(i.src)
+            Change("drop_placeholder_images", post.path, line, short(image.src), "")
+            for inline, line in inline_lines(block) for image in _placeholders(inline)
         ]
-        return ([attrs.evolve(block, children=kept)] if kept else []), changes
+        if not kept and isinstance(block, Paragraph):
+            return [], changes
+        return [attrs.evolve(block, children=kept)], changes
 
     return map_leaves(post, edit)

@@ -12,7 +12,7 @@ import re
 import attrs
 
 from ..chars import SENTENCE_END
-from ..model import AccountCard, Block, Figure, Heading, Image, Inline, OriginalCard, Paragraph, Post, Strong, Text
+from ..model import AccountCard, Block, Figure, Heading, Image, Inline, OriginalCard, Paragraph, Post, Strong, Text, walk_blocks
 from .base import Change, Options, rule, short
 from .inlines import first_char, is_blank_run, last_char, merge_texts, text_of
 from .walk import map_sequences
@@ -211,3 +211,58 @@ def _report(run: list[int], path: str, changes: list[Change]) -> None:
                               f"{lines}: {len(run)} line(s) run into the paragraph above",
                               f"{len(run)} separate paragraph(s)"))
         run.clear()
+
+
+#: What may end a line that ends its sentence (a line ending otherwise was cut).
+_ENDS_SENTENCE = SENTENCE_END + "”’」』）)》】:：.…"
+
+
+def _hard_joints(post: Post) -> tuple[int, int]:
+    """(hard breaks, all line joints) among the post's blocks."""
+    joints = [b.break_before for b in walk_blocks(post.blocks)
+              if isinstance(b, (Paragraph, Figure, Heading)) and b.break_before is not None]
+    return sum(1 for joint in joints if joint), len(joints)
+
+
+def _glue(left: str, right: str) -> str:
+    """What joins two pieces of a cut sentence: a space between Latin words, else nothing."""
+    return " " if left.isascii() and right.isascii() and left.isalnum() and right.isalnum() else ""
+
+
+@rule()
+def join_hard_wrapped_lines(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Undo a two-space hard break on every line: join a sentence cut mid-line, and give
+    each line that ends its sentence a paragraph of its own.
+
+    ``尝试爆破，发现  ⏎waf拦截。  ⏎换个思路。`` -> ``尝试爆破，发现waf拦截。⏎⏎换个思路。``
+    (only in posts where most line ends are hard breaks: the exporter's habit, not the author's).
+    """
+    hard, joints = _hard_joints(post)
+    if joints < 3 or hard < 0.6 * joints:
+        return post, []
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        for block in blocks:
+            above = out[-1] if out else None
+            joint = getattr(block, "break_before", None)
+            if not joint:
+                out.append(block)
+                continue
+            end = last_char(above.children) if isinstance(above, Paragraph) else ""
+            if isinstance(block, Paragraph) and isinstance(above, Paragraph) and end and end not in _ENDS_SENTENCE \
+                    and not (len(above.children) == 1 and isinstance(above.children[0], Strong)):
+                glue = _glue(end, first_char(block.children))
+                joined = merge_texts([*above.children, Text(glue), *block.children])
+                out[-1] = Paragraph(joined, (above.lines[0], block.lines[1]), above.break_before)
+                changes.append(Change("join_hard_wrapped_lines", post.path, block.lines[0],
+                                      short(text_of(above.children)[-12:] + "⏎" + text_of(block.children)[:12]),
+                                      short(text_of(above.children)[-12:] + glue + text_of(block.children)[:12])))
+            else:
+                out.append(attrs.evolve(block, break_before=None))
+                changes.append(Change("join_hard_wrapped_lines", post.path, block.lines[0],
+                                      "line after a hard break", "a paragraph of its own"))
+        return out, changes
+
+    return map_sequences(post, edit)

@@ -24,7 +24,8 @@ from ..model import (
     Post,
     Strong,
 )
-from .base import Change
+from ..model import is_blank_run
+from .base import Change, Options, short
 
 #: A leaf-block edit: the block and the post's path -> the blocks replacing it, and changes.
 BlockEdit = Callable[[Block], tuple[Sequence[Block], list[Change]]]
@@ -102,3 +103,22 @@ def block_with_inlines(block: Block, edit: InlineEdit) -> Block:
         caption = map_inlines(block.caption, edit)
         return block if caption == block.caption else attrs.evolve(block, caption=caption)
     return block
+
+
+def edit_inlines(post: Post, options: Options, name: str, edit: InlineEdit) -> tuple[Post, list[Change]]:
+    """Apply an inline edit to every block; one change per block it alters.
+
+    A paragraph left with nothing visible (it held only a stray marker) is removed.
+    """
+    context = options.engine.context()
+
+    def on_block(block: Block) -> tuple[list[Block], list[Change]]:
+        new = block_with_inlines(block, edit)
+        if new is block:
+            return [block], []
+        before = context.block(block)
+        if isinstance(new, Paragraph) and is_blank_run(new.children):
+            return [], [Change(name, post.path, block.lines[0], short(before), "")]
+        return [new], [Change(name, post.path, block.lines[0], short(before), short(context.block(new)))]
+
+    return map_leaves(post, on_block)

@@ -1,0 +1,111 @@
+"""Rules for raw HTML an HTML-to-Markdown converter left in the post.
+
+WeChat wraps text in ``<span style=…>`` and ``<section>``; converters leave
+some of those wrappers (and whole styled tables) in the Markdown.  These
+rules remove the wrappers and the styling, keeping every character of text
+and every structural tag (tables, ``<sub>``, ``<sup>``, ``<video>``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..model import Block, HtmlBlock, Inline, Link, Post, RawHtml
+from .base import Change, Options, rule, short
+from .inlines import merge_texts
+from .walk import edit_inlines, map_leaves
+
+#: Tags that only style text: unwrapped, their text kept.
+WRAPPERS = frozenset({"span", "font", "section", "o:p", "mp-style-type", "mpprofile"})
+_TAG = re.compile(r"^</?([A-Za-z][A-Za-z0-9:-]*)")
+#: Attributes that only style: dropped from HTML blocks.
+_STYLING = re.compile(r"^(?:style|class|id|width|height|valign|align|bgcolor|border|cellpadding|cellspacing|"
+                      r"data-.*|cid|mdtype|leaf|textstyle|md-inline|nodeleaf|powered-by)$")
+
+
+#: What marks an HTML block as a converter's leftover of WeChat's editor (not
+#: HTML the author wrote on purpose, which no rule touches).
+_LEFTOVER = re.compile(r"""\sstyle\s*=|<(?:section|span|font)\b|\sdata-(?:selectable|colwidth|tools)""", re.I)
+
+
+def _tag_name(markup: str) -> str | None:
+    match = _TAG.match(markup)
+    return match.group(1).lower() if match else None
+
+
+@rule()
+def unwrap_styling_tags(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Remove leftover styling tags around text (``<span style=…>``, ``<section>``, ``<font>``).
+
+    ``<span style="font-size: 16px;">正文</span>`` -> ``正文``
+    """
+
+    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        kept = [i for i in inlines if not (isinstance(i, RawHtml) and _tag_name(i.html) in WRAPPERS)]
+        return merge_texts(kept) if len(kept) != len(inlines) else inlines
+
+    return edit_inlines(post, options, "unwrap_styling_tags", edit)
+
+
+def clean_html(markup: str) -> str:
+    """The HTML with styling wrappers unwrapped and styling attributes removed."""
+    root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        for name in list(element.attrib):
+            if _STYLING.match(name):
+                del element.attrib[name]
+    for element in list(root.iter()):
+        if isinstance(element.tag, str) and element.tag.lower() in WRAPPERS and element is not root:
+            element.drop_tag()
+    parts = [root.text or ""] + [
+        etree.tostring(child, encoding="unicode", method="html") for child in root
+    ]
+    return "".join(parts).strip()
+
+
+@rule()
+def strip_html_styling(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Remove styling from HTML blocks (tables kept as tables): ``style``, ``class``,
+    ``data-*`` attributes and ``<span>``/``<section>`` wrappers.
+
+    ``<td style="…"><section><span>甲</span></section></td>`` -> ``<td>甲</td>``
+    """
+
+    def edit(block: Block) -> tuple[list[Block], list[Change]]:
+        if not isinstance(block, HtmlBlock) or not _LEFTOVER.search(block.html):
+            return [block], []
+        try:
+            cleaned = clean_html(block.html)
+        except (etree.ParserError, ValueError):
+            return [block], []
+        if cleaned == block.html:
+            return [block], []
+        change = Change("strip_html_styling", post.path, block.lines[0], short(block.html), short(cleaned))
+        return [attrs.evolve(block, html=cleaned)], [change]
+
+    return map_leaves(post, edit)
+
+
+@rule()
+def unlink_javascript_links(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Turn links that run script (``javascript:void(0)``) into their plain text.
+
+    ``[阅读原文](javascript:void(0);)`` -> ``阅读原文``
+    """
+
+    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for inline in inlines:
+            if isinstance(inline, Link) and re.match(r"\s*(?:javascript|vbscript):", inline.href, re.I):
+                out.extend(inline.children)
+            else:
+                out.append(inline)
+        return merge_texts(out) if len(out) != len(inlines) or out != list(inlines) else inlines
+
+    return edit_inlines(post, options, "unlink_javascript_links", edit)
