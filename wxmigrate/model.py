@@ -190,6 +190,8 @@ class ListBlock:
 
     items: tuple[ListItem, ...]
     lines: Lines = field(default=NO_LINES, eq=False)
+    #: Blank lines between the items (CommonMark then wraps each item in ``<p>``).
+    loose: bool = False
 
 
 @frozen

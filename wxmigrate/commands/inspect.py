@@ -1,13 +1,16 @@
-"""``wxmigrate inspect POST [--json]``: show what wxmigrate makes of a post."""
+"""``wxmigrate inspect POST [--json] [--dialect NAME]``: show what wxmigrate makes of a post."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import TextIO
 
 from ..errors import WxMigrateError
-from ..parse import load
+from ..parse import parse
+from ..parse.dialects import DIALECTS
+from ..read import decode, read_text
 from ..summary import to_data, to_summary
 
 NAME = "inspect"
@@ -15,8 +18,11 @@ HELP = "show the model of one or more posts (title, account, credits, blocks, fi
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("posts", nargs="+", metavar="POST", help="Markdown post file(s)")
+    parser.add_argument("posts", nargs="+", metavar="POST", help="Markdown post file(s); '-' reads standard input")
     parser.add_argument("--json", action="store_true", help="print the model as JSON")
+    parser.add_argument(
+        "--dialect", choices=DIALECTS, help="the exporter that wrote the posts (default: detected per post)"
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -24,12 +30,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     results = []
     for path in args.posts:
         try:
-            post = load(path) if path != "-" else None
+            text = decode(sys.stdin.buffer.read(), "<stdin>") if path == "-" else read_text(path)
+            post = parse(text, path="<stdin>" if path == "-" else path, dialect=args.dialect)
         except WxMigrateError as error:
             print(error, file=err)
             status = 2
             continue
-        assert post is not None
         if args.json:
             results.append(to_data(post))
         else:

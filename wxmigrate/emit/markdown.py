@@ -46,14 +46,25 @@ from ..model import (
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINE_START = re.compile(
-    r"^(?:(#{1,6})(?=[ \t]|$)|(>)|([-+*])(?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)|(=+|-+)[ \t]*$|(\|)|(~~~))"
+    r"^(?:(#)|(>)|([-+*])(?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)|(=+|-+)[ \t]*$|(\|)|(~~~))"
 )
 
 
+_URL = re.compile(r"https?://[^\s<>()\[\]]+")
+
+
 def escape_text(text: str) -> str:
-    """Escape characters CommonMark would read as inline markup."""
+    r"""Escape characters CommonMark would read as inline markup.
+
+    ``_`` inside a bare URL is left alone: it cannot open emphasis there, and an
+    escaped ``\_\_biz`` would be copied wrongly by readers.
+    """
+    in_url = {index for match in _URL.finditer(text) for index in range(match.start(), match.end())}
     out: list[str] = []
     for index, char in enumerate(text):
+        if char == "_" and index in in_url:
+            out.append(char)
+            continue
         if char in "\\*`[]":
             out.append("\\" + char)
         elif char == "_":
@@ -70,7 +81,11 @@ def escape_text(text: str) -> str:
 
 
 def escape_line_start(markdown: str) -> str:
-    """Escape a block-level marker at the start of a line of paragraph text."""
+    """Escape a block-level marker at the start of a line of paragraph text.
+
+    A leading ``#`` is escaped even without a space after it: kramdown and other
+    lenient parsers read a WeChat hashtag (``#话题#``) as a heading.
+    """
     match = _LINE_START.match(markdown)
     if not match:
         return markdown
@@ -164,14 +179,39 @@ def render_link(node: Link, ctx: Context) -> str:
 # Block renderers (leaf blocks; containers are flattened by ``render_blocks``)
 
 
+def tidy_edges(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Runs without white space at the edges of their lines.
+
+    CommonMark drops it anyway, except that four leading spaces make a code
+    block and two trailing ones a hard break: written out, it would change
+    what the post shows.
+    """
+    out = list(inlines)
+    # A line break at either end of a paragraph shows nothing; written out it would not read back.
+    while out and (isinstance(out[0], (SoftBreak, HardBreak)) or (isinstance(out[0], Text) and not out[0].text.strip(" \t"))):
+        out.pop(0)
+    while out and (isinstance(out[-1], (SoftBreak, HardBreak)) or (isinstance(out[-1], Text) and not out[-1].text.strip(" \t"))):
+        out.pop()
+    for index, inline in enumerate(out):
+        if not isinstance(inline, Text):
+            continue
+        text = inline.text
+        if index == 0 or isinstance(out[index - 1], (SoftBreak, HardBreak)):
+            text = text.lstrip(" \t")
+        if index == len(out) - 1 or isinstance(out[index + 1], (SoftBreak, HardBreak)):
+            text = text.rstrip(" \t")
+        out[index] = Text(text)
+    return tuple(inline for inline in out if not (isinstance(inline, Text) and not inline.text))
+
+
 def render_paragraph_text(inlines: tuple[Inline, ...], ctx: Context) -> str:
-    text = ctx.inlines(inlines)
+    text = ctx.inlines(tidy_edges(inlines))
     return "\n".join(escape_line_start(line) if inlines else line for line in text.split("\n"))
 
 
 def render_heading(node: Heading, ctx: Context) -> str:
     marks = "#" * node.level
-    return marks + (" " if node.spaced else "") + ctx.inlines(node.children)
+    return marks + (" " if node.spaced else "") + ctx.inlines(tidy_edges(node.children))
 
 
 def render_paragraph(node: Paragraph, ctx: Context) -> str:
@@ -218,7 +258,7 @@ def render_list(node: ListBlock, ctx: Context) -> str:
         lines = inner.split("\n")
         body = "\n".join([lines[0], *((pad + line) if line else "" for line in lines[1:])])
         items.append(f"{item.marker} {body}" if body else item.marker)
-    return "\n".join(items)
+    return ("\n\n" if node.loose else "\n").join(items)
 
 
 def leaves(blocks: tuple[Block, ...]) -> Iterator[Block]:

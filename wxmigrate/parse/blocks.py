@@ -188,6 +188,7 @@ def _quote(lines: list[Line], index: int) -> tuple[Block, int]:
 
 def _list(lines: list[Line], index: int) -> tuple[Block, int]:
     items: list[ListItem] = []
+    loose = False
     end = index
     first = _LIST.match(lines[index].text)
     assert first is not None
@@ -219,12 +220,17 @@ def _list(lines: list[Line], index: int) -> tuple[Block, int]:
             end += 1
         children = tuple(parse_blocks(content))
         items.append(ListItem(match.group(2), children, (lines[start].number, lines[end - 1].number)))
-        if end < len(lines) and is_blank(lines[end].text):
-            following = end + 1
-            if following < len(lines) and _LIST.match(lines[following].text):
+        following = end
+        while following < len(lines) and is_blank(lines[following].text):
+            following += 1
+        if following > end and following < len(lines):
+            again = _LIST.match(lines[following].text)
+            if again and again.group(2)[-1] == bullet:
+                loose = True
                 end = following
                 continue
-    return ListBlock(tuple(items), (lines[index].number, lines[end - 1].number)), end
+    block = ListBlock(tuple(items), (lines[index].number, lines[end - 1].number), loose)
+    return block, end
 
 
 def _indent(text: str) -> int:
@@ -297,9 +303,14 @@ def _paragraphs(lines: list[Line], index: int) -> tuple[list[Block], int]:
     group = lines[index:end]
     text = "\n".join(line.text for line in group).strip(" \t")
     inlines = parse_inline(text)
+    # ``#Title`` is decided on the raw line: an escaped ``\#`` is text.
+    headings = {
+        line.number for line in group
+        if _ATX_NO_SPACE.match(line.text.strip()) and not _HASHTAG.match(line.text.strip())
+    }
     blocks: list[Block] = []
     for segment in _segments(inlines, group[0].number):
-        _add_segment(blocks, segment)
+        _add_segment(blocks, segment, segment.first in headings)
     return blocks, end
 
 
@@ -343,7 +354,7 @@ def _strip_edges(inlines: list[Inline]) -> tuple[Inline, ...]:
     return tuple(inline for inline in out if not (isinstance(inline, Text) and not inline.text))
 
 
-def _add_segment(blocks: list[Block], segment: _Segment) -> None:
+def _add_segment(blocks: list[Block], segment: _Segment, heading_line: bool = False) -> None:
     inlines = _strip_edges(segment.inlines)
     lines = (segment.first, segment.last)
     if not inlines:
@@ -362,9 +373,9 @@ def _add_segment(blocks: list[Block], segment: _Segment) -> None:
     if len(inlines) == 1 and isinstance(first, Image):
         blocks.append(Figure(first, (), lines, segment.break_before))
         return
-    if isinstance(first, Text) and segment.break_before is None:
+    if isinstance(first, Text) and segment.break_before is None and heading_line:
         heading = _ATX_NO_SPACE.match(first.text)
-        if heading and not _HASHTAG.match(first.text):
+        if heading:
             level = len(heading.group(1))
             children = (Text(heading.group(2)), *inlines[1:])
             blocks.append(Heading(level, children, lines, spaced=False, break_before=segment.break_before))

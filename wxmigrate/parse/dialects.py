@@ -38,6 +38,7 @@ from ..model import (
     Paragraph,
     Quote,
     block_inlines,
+    walk_blocks,
     walk_inlines,
 )
 from ..read import iso_date
@@ -64,6 +65,8 @@ def detect(front: FrontMatter, body: str) -> str:
     lines = [line for line in body.split("\n") if line.strip()]
     hard = sum(line.endswith("  ") for line in lines)
     if lines and hard >= 0.6 * len(lines) and any(re.match(r"^#\s+\S", line) for line in lines[:4]):
+        return "markdownify-feed"
+    if any(_FEED_BYLINE.match(line.strip()) for line in lines[:6]):
         return "markdownify-feed"
     return "generic"
 
@@ -193,8 +196,8 @@ def _read_meta(front: FrontMatter, blocks: Sequence[Block], dialect: str) -> Met
     link = next((b for b in blocks if isinstance(b, OriginalLink)), None)
 
     author = _front_text(_front(front, "author", "authors"))
-    if author in NOT_AN_AUTHOR:
-        author = None
+    if author in NOT_AN_AUTHOR or (dialect == "obsidian-clipper" and byline is not None and byline.author):
+        author = None  # a clipper's ``author`` is the account; the byline names the writer
     if author is None and byline is not None:
         author = byline.author
     if author is None and credits is not None:
@@ -211,9 +214,11 @@ def _read_meta(front: FrontMatter, blocks: Sequence[Block], dialect: str) -> Met
     if account is None:
         account = _list_link_account(blocks)
 
-    date = iso_date(_front(front, "date", "published", "created", "pubdate"))
+    date = iso_date(_front(front, "date", "published", "pubdate"))
     if date is None and byline is not None:
         date = byline.date
+    if date is None:
+        date = iso_date(_front(front, "created"))  # when it was clipped: better than nothing
 
     url = _front(front, "source", "original", "original_url", "url", "link")
     original_url = str(url) if url and re.match(r"https?://", str(url)) else None
@@ -224,7 +229,7 @@ def _read_meta(front: FrontMatter, blocks: Sequence[Block], dialect: str) -> Met
 
 def _list_link_account(blocks: Sequence[Block]) -> str | None:
     """The account a docsify backup names in its ``[**返回列表页**](/gzh/ACCOUNT)`` link."""
-    for block in blocks[:6]:
+    for block in walk_blocks(blocks[:6]):
         for inline in walk_inlines(block_inlines(block)):
             if isinstance(inline, Link) and "返回列表页" in plain_text(inline.children):
                 name = unquote(inline.href.rstrip("/").rsplit("/", 1)[-1])

@@ -43,6 +43,7 @@ ORDER: tuple[str, ...] = (
     "balance_quotes_in_bold",
     "fit_bold_to_cjk_punctuation",
     "space_after_heading_marks",
+    "drop_empty_headings",
     "drop_repeated_title_heading",
     "separate_glued_images",
     "attach_captions",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from ..model import Block, Heading, Post
+from ..model import Block, Heading, Post, Text
 from ..parse import title_heading
 from ..parse.inline import plain_text
 from .base import Change, Options, rule, short
@@ -37,10 +37,10 @@ def drop_repeated_title_heading(post: Post, options: Options) -> tuple[Post, lis
     """Drop the H1 that only repeats the title (engines print the title from front matter).
 
     ``# 春耕时节…`` at the top of the body -> removed, when the title is the same
-    text; ``--keep-title-heading`` keeps it.
+    text; ``--keep-title-heading`` keeps it, and so does a post with no front matter.
     """
-    if options.keep_title_heading:
-        return post, []
+    if options.keep_title_heading or not post.front_matter.present:
+        return post, []  # without front matter the H1 is the only place the title is
     heading = title_heading(post)
     if heading is None or plain_text(heading.children, breaks="").strip() != post.title.strip():
         return post, []
@@ -50,3 +50,21 @@ def drop_repeated_title_heading(post: Post, options: Options) -> tuple[Post, lis
         short(options.engine.context().block(heading)), "",
     )
     return attrs.evolve(post, blocks=blocks), [change]
+
+
+@rule()
+def drop_empty_headings(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Remove headings with no text, which show as empty space in large type.
+
+    ``### `` -> removed
+    """
+    context = options.engine.context()
+
+    def edit(block: Block) -> tuple[list[Block], list[Change]]:
+        if isinstance(block, Heading) and not plain_text(block.children, breaks="").strip() and not any(
+            not isinstance(child, Text) for child in block.children
+        ):
+            return [], [Change("drop_empty_headings", post.path, block.lines[0], context.block(block), "")]
+        return [block], []
+
+    return map_leaves(post, edit)

@@ -21,6 +21,8 @@ from .walk import edit_inlines, map_leaves
 
 #: Tags that only style text: unwrapped, their text kept.
 WRAPPERS = frozenset({"span", "font", "section", "o:p", "mp-style-type", "mpprofile"})
+#: Inline emphasis tags: one nested in the same tag is dropped (``<strong><strong>``).
+_EMPHASIS = frozenset({"strong", "b", "em", "i"})
 _TAG = re.compile(r"^</?([A-Za-z][A-Za-z0-9:-]*)")
 #: Attributes that only style: dropped from HTML blocks.
 _STYLING = re.compile(r"^(?:style|class|id|width|height|valign|align|bgcolor|border|cellpadding|cellspacing|"
@@ -61,7 +63,11 @@ def clean_html(markup: str) -> str:
             if _STYLING.match(name):
                 del element.attrib[name]
     for element in list(root.iter()):
-        if isinstance(element.tag, str) and element.tag.lower() in WRAPPERS and element is not root:
+        if not isinstance(element.tag, str) or element is root:
+            continue
+        parent = element.getparent()
+        nested = parent is not None and element.tag.lower() in _EMPHASIS and parent.tag == element.tag
+        if element.tag.lower() in WRAPPERS or nested:
             element.drop_tag()
     parts = [root.text or ""] + [
         etree.tostring(child, encoding="unicode", method="html") for child in root
@@ -72,7 +78,7 @@ def clean_html(markup: str) -> str:
 @rule()
 def strip_html_styling(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove styling from HTML blocks (tables kept as tables): ``style``, ``class``,
-    ``data-*`` attributes and ``<span>``/``<section>`` wrappers.
+    ``data-*`` attributes, ``<span>``/``<section>`` wrappers and doubled ``<strong>``.
 
     ``<td style="…"><section><span>甲</span></section></td>`` -> ``<td>甲</td>``
     """

@@ -12,7 +12,22 @@ import re
 import attrs
 
 from ..chars import SENTENCE_END
-from ..model import AccountCard, Block, Figure, Heading, Image, Inline, OriginalCard, Paragraph, Post, Strong, Text, walk_blocks
+from ..model import (
+    AccountCard,
+    Block,
+    Figure,
+    HardBreak,
+    Heading,
+    Image,
+    Inline,
+    OriginalCard,
+    Paragraph,
+    Post,
+    SoftBreak,
+    Strong,
+    Text,
+    walk_blocks,
+)
 from .base import Change, Options, rule, short
 from .inlines import first_char, is_blank_run, last_char, merge_texts, text_of
 from .walk import map_sequences
@@ -179,6 +194,22 @@ def join_cut_sentences(post: Post, options: Options) -> tuple[Post, list[Change]
     return map_sequences(post, edit, skip=_CARDS)
 
 
+def _split_at_breaks(block: Paragraph, kind: type) -> list[Paragraph]:
+    """A paragraph cut at each line end of ``kind`` it holds at its top level (where a
+    rule moved the end of a bold run out of it); each piece records how it was joined."""
+    pieces: list[Paragraph] = []
+    run: list[Inline] = []
+    joint = block.break_before
+    for inline in block.children:
+        if isinstance(inline, kind):
+            pieces.append(Paragraph(merge_texts(run), block.lines, joint))
+            run, joint = [], getattr(inline, "markup", "")
+        else:
+            run.append(inline)
+    pieces.append(Paragraph(merge_texts(run), block.lines, joint))
+    return [piece for piece in pieces if piece.children]
+
+
 @rule()
 def split_line_paragraphs(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make each exported line its own paragraph (a blank line between), so the
@@ -192,12 +223,17 @@ def split_line_paragraphs(post: Post, options: Options) -> tuple[Post, list[Chan
         changes: list[Change] = []
         run: list[int] = []
         for block in blocks:
-            if isinstance(block, (Paragraph, Figure, Heading)) and block.break_before == "":
-                out.append(attrs.evolve(block, break_before=None))
-                run.append(block.lines[0])
-                continue
-            _report(run, post.path, changes)
-            out.append(block)
+            pieces = _split_at_breaks(block, SoftBreak) if isinstance(block, Paragraph) else [block]
+            if len(pieces) > 1:
+                run.extend([block.lines[0]] * (len(pieces) - 1))
+            for piece in pieces:
+                if isinstance(piece, (Paragraph, Figure, Heading)) and piece.break_before == "":
+                    out.append(attrs.evolve(piece, break_before=None))
+                    run.append(piece.lines[0])
+                    continue
+                if piece is pieces[0] and len(pieces) == 1:
+                    _report(run, post.path, changes)
+                out.append(piece)
         _report(run, post.path, changes)
         return out, changes
 
@@ -235,16 +271,18 @@ def join_hard_wrapped_lines(post: Post, options: Options) -> tuple[Post, list[Ch
     each line that ends its sentence a paragraph of its own.
 
     ``尝试爆破，发现  ⏎waf拦截。  ⏎换个思路。`` -> ``尝试爆破，发现waf拦截。⏎⏎换个思路。``
-    (only in posts where most line ends are hard breaks: the exporter's habit, not the author's).
+    (only in feed archives, and in posts where most line ends are hard breaks: the exporter's
+    habit, not the author's).
     """
     hard, joints = _hard_joints(post)
-    if joints < 3 or hard < 0.6 * joints:
+    if not hard or (post.dialect != "markdownify-feed" and (joints < 3 or hard < 0.6 * joints)):
         return post, []
 
     def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
         out: list[Block] = []
         changes: list[Change] = []
-        for block in blocks:
+        pieces = [p for b in blocks for p in (_split_at_breaks(b, HardBreak) if isinstance(b, Paragraph) else [b])]
+        for block in pieces:
             above = out[-1] if out else None
             joint = getattr(block, "break_before", None)
             if not joint:

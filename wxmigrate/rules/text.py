@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ..model import Inline, Post, Text
+import attrs
+
+from ..model import Block, Inline, Paragraph, Post, Text, is_blank_run
 from .base import Change, Options, rule
 from .inlines import merge_texts
-from .walk import edit_inlines
+from .walk import edit_inlines, map_leaves
 
 #: No-break and fixed-width spaces: shown as plain spaces.
 _SPACES = re.compile("[\u00a0\u2002-\u200a\u202f\u205f]")
@@ -17,9 +19,9 @@ _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff]")
 
 @rule()
 def normalize_invisible_spaces(post: Post, options: Options) -> tuple[Post, list[Change]]:
-    """Make no-break spaces plain and remove zero-width characters in the text.
+    """Make no-break spaces plain, remove zero-width characters, and drop lines that show nothing.
 
-    ``第一段\\u00a0\\u200b`` -> ``第一段 ``; a line left with nothing visible goes.
+    ``第一段\\u00a0\\u200b`` -> ``第一段 ``; a line holding only spaces (``\\u3000``, NBSP) goes.
     """
 
     def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -32,4 +34,12 @@ def normalize_invisible_spaces(post: Post, options: Options) -> tuple[Post, list
                 out.append(inline)
         return merge_texts(out) if out != list(inlines) else inlines
 
-    return edit_inlines(post, options, "normalize_invisible_spaces", edit)
+    post, changes = edit_inlines(post, options, "normalize_invisible_spaces", edit)
+    post, dropped = map_leaves(post, _drop_blank)
+    return post, changes + [attrs.evolve(c, path=post.path) for c in dropped]
+
+
+def _drop_blank(block: Block) -> tuple[list[Block], list[Change]]:
+    if isinstance(block, Paragraph) and is_blank_run(block.children):
+        return [], [Change("normalize_invisible_spaces", "", block.lines[0], "a line of only white space", "")]
+    return [block], []
