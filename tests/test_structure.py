@@ -302,9 +302,21 @@ def test_read_provenance(line: str, expected: tuple[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "expected"),
+    [("来源：江城交通广播", ("来源", "江城交通广播")), ("本文转载自江城日报", ("转载自", "江城日报")),
+     ("本文来自公众号：江城夜话", ("来自公众号", "江城夜话"))],
+    ids=["colon", "zhuanzai-zi", "gongzhonghao"],
+)
+def test_read_provenance_without_brackets(line: str, expected: tuple[str, str]) -> None:
+    """Feed and clipper dialects write the provenance line without brackets."""
+    assert read_provenance(line) == expected
+
+
+@pytest.mark.parametrize(
     "line",
-    ["（图片来源：网络）", "（完）", "来源：江城交通广播", "（据江城交通广播报道）", "（来源：江城交通广播）还有下文"],
-    ids=["photo-source", "end-mark", "no-brackets", "other-phrase", "text-after"],
+    ["（图片来源：网络）", "（完）", "来源 | 江城交通广播", "（据江城交通广播报道）", "（来源：江城交通广播）还有下文",
+     "来自江城的你，是我见过最好的人。"],
+    ids=["photo-source", "end-mark", "bar-not-colon", "other-phrase", "text-after", "sentence"],
 )
 def test_read_provenance_rejects_look_alikes(line: str) -> None:
     """Other bracketed notes are not provenance lines."""

@@ -327,10 +327,19 @@ _PROVENANCE = re.compile(
 )
 
 
+#: The same without brackets: ``本文转载自X``, ``来源：X``, ``本文来自公众号：X``.
+_PROVENANCE_BARE = re.compile(
+    r"^(?:本文|文章|内容)?(转载自|转自|来自公众号|来自|来源于|来源\s*[:：])\s*[:：]?\s*(?:公众号\s*[:：]?\s*)?"
+    r"([^，。,:：\s][^，。:：]{0,30}?)[。.]?$"
+)
+
+
 def read_provenance(text: str) -> tuple[str, str] | None:
     """``(kind, name)`` of a provenance line, or None when it is not one."""
-    match = _PROVENANCE.match(text.strip())
-    return (match.group(1), match.group(2)) if match else None
+    match = _PROVENANCE.match(text.strip()) or _PROVENANCE_BARE.match(text.strip())
+    if not match:
+        return None
+    return re.sub(r"\s*[:：]$", "", match.group(1)), match.group(2)
 
 
 def _closing(block: Block) -> bool:
@@ -393,6 +402,8 @@ ROLES = tuple(
 EDITORIAL_ROLES = frozenset(role for role in ROLES if re.search("编|审|校|排版", role))
 _ROLE = re.compile(rf"({'|'.join(ROLES)})\s*[:：]\s*")
 _CREDIT_SEPARATORS = " \t\u3000/|｜、，,；;丨\u200b\u200c\u200d\ufeff"
+#: ``文 | 张三``, ``编辑｜李四``, ``策划、撰文 / 阿蓝``: a role (or several) and a bar.
+_ROLE_BAR = re.compile(rf"^((?:{'|'.join(ROLES)})(?:、(?:{'|'.join(ROLES)}))*)\s*[|｜/]\s*(.+)$")
 #: An unknown role inside a name: ``张三 运营：李四`` is two entries.
 _UNKNOWN_ROLE = re.compile(rf"[{re.escape(_CREDIT_SEPARATORS)}]+([^\s:：\d][^\s:：]{{0,5}})\s*[:：]\s*")
 #: The publishing date some clippers write after the last credit.
@@ -412,6 +423,9 @@ def read_credits(text: str, *, alone: bool = True) -> tuple[tuple[str, str], ...
     inner = _TRAILING_DATE.sub("", stripped[1:-1].strip() if bracketed else stripped)
     matches = list(_ROLE.finditer(inner))
     if not matches or matches[0].start() != 0:
+        bar = _ROLE_BAR.match(inner)
+        if bar and _NAME.match(_name(bar.group(2))) and (bar.group(1).split("、")[-1] in EDITORIAL_ROLES or not alone or "、" in bar.group(1) or len(bar.group(1)) <= 2):
+            return ((bar.group(1), _name(bar.group(2))),)
         return None
     roles: list[tuple[str, str]] = []
     for match, following in zip(matches, [*matches[1:], None]):
