@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar, Union
 
-import attrs
 from attrs import field, frozen
 
 # --------------------------------------------------------------------------
@@ -509,8 +508,9 @@ def images(post: Post) -> Iterator[tuple[Image, int]]:
 
 
 __all__ = [
-    "AccountCard",
     "CONTAINERS",
+    "NO_LINES",
+    "AccountCard",
     "Block",
     "Byline",
     "Code",
@@ -527,12 +527,11 @@ __all__ = [
     "HtmlBlock",
     "Image",
     "Inline",
+    "Lines",
     "Link",
     "ListBlock",
     "ListItem",
-    "Lines",
     "Meta",
-    "NO_LINES",
     "OriginalCard",
     "OriginalLink",
     "Paragraph",

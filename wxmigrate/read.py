@@ -91,7 +91,7 @@ def split_front_matter(text: str, name: str = "<string>") -> Source:
     fence = first.rstrip()
     if fence not in _FENCES:
         return Source(name, FrontMatter(), text, 1, newline)
-    closing = re.compile(rf"^{re.escape(fence)}[ \t]*$", re.M)
+    closing = re.compile(rf"^{re.escape(fence)}[ \t]*$", re.MULTILINE)
     match = closing.search(text, len(first) + 1)
     if match is None:
         raise FrontMatterError(

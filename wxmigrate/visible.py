@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from .read import split_front_matter
 
 _LIQUID = re.compile(r"\{\{[^}]*\}\}|\{%[^%]*%\}")
-_IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)]*)\)", re.S)
+_IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)]*)\)", re.DOTALL)
 _MARKDOWN = MarkdownIt("commonmark")
 
 
@@ -52,7 +52,7 @@ def render(markdown: str) -> html.HtmlElement:
 
 
 def _resolves(src: str, roots: tuple[Path, ...]) -> bool:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE):
         return True  # remote: asset verification judges those
     path = unquote(src.split("?")[0].split("#")[0]).lstrip("/")
     return any((root / path).is_file() for root in roots)
@@ -76,7 +76,7 @@ def defects(markdown: str, *, roots: tuple[Path, ...] = ()) -> Defects:
         literal_asterisks=stars,
         empty_strong=sum(1 for s in strong if not s.text_content().strip()),
         nested_strong=sum(1 for s in strong if s.getparent() is not None and s.getparent().tag == "strong"),
-        unspaced_headings=len(re.findall(r"^#{1,6}[^#\s]", body, re.M)),
+        unspaced_headings=len(re.findall(r"^#{1,6}[^#\s]", body, re.MULTILINE)),
         broken_image_links=sum(1 for link in links if "\n" in link or "\\" in link),
         unrendered_images=max(0, len(links) - len(sources)),
         unresolved_images=tuple(src for src in sources if roots and not _resolves(src, roots)),

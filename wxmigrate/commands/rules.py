@@ -38,6 +38,5 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(rules_markdown())
         return 0
     width = max(map(len, ORDER))
-    for name in ORDER:
-        out.write(f"{name:{width}}  {RULES[name].summary}\n")
+    out.writelines(f"{name:{width}}  {RULES[name].summary}\n" for name in ORDER)
     return 0

@@ -22,11 +22,11 @@ from ..model import (
     Post,
     Repost,
     Strong,
+    block_inlines,
     images,
     is_blank_run,
     walk_blocks,
     walk_inlines,
-    block_inlines,
 )
 from ..read import Source, read_text, split_front_matter
 from .blocks import parse_blocks, split_lines

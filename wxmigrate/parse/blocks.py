@@ -31,7 +31,6 @@ from ..model import (
     Rule,
     SoftBreak,
     Text,
-    walk_inlines,
 )
 from .inline import MAX_IMAGE_LINES, parse_inline
 
@@ -56,7 +55,7 @@ _RULE = re.compile(
 _STRAY_BOLD = re.compile(r"^\*{4,}$")
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _LIST = re.compile(r"^( {0,3})([-+*]|\d{1,9}[.)])([ \t]+|$)")
-_HTML_RAW = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.I)
+_HTML_RAW = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"^ {0,3}<!--")
 _HTML_BLOCK_TAGS = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
@@ -65,7 +64,7 @@ _HTML_BLOCK_TAGS = (
     "optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
     "track|ul|video|audio|source"
 )
-_HTML_BLOCK = re.compile(rf"^ {{0,3}}</?(?:{_HTML_BLOCK_TAGS})(?:\s|/?>|$)", re.I)
+_HTML_BLOCK = re.compile(rf"^ {{0,3}}</?(?:{_HTML_BLOCK_TAGS})(?:\s|/?>|$)", re.IGNORECASE)
 _HTML_LONE_TAG = re.compile(
     r"^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$"
 )
@@ -150,7 +149,7 @@ def _html_block(lines: list[Line], index: int) -> tuple[Block, int]:
     raw = _HTML_RAW.match(first)
     end = index
     if raw or _HTML_COMMENT.match(first):
-        stop = re.compile(rf"</{raw.group(1)}>", re.I) if raw else re.compile(r"-->")
+        stop = re.compile(rf"</{raw.group(1)}>", re.IGNORECASE) if raw else re.compile(r"-->")
         while end < len(lines) and not stop.search(lines[end].text):
             end += 1
         end = min(end, len(lines) - 1)

@@ -79,7 +79,7 @@ _FEED_BYLINE = re.compile(
     r"^(?:(原创|Original)\s+)?(?:(\S(?:.*?\S)?)\s{2,})?(\S(?:.*?\S)?)\s{2,}(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?)$"
 )
 _CLIP_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2}):(\d{2}))?")
-_ORIGINAL_LABEL = re.compile(r"^(?:原文链接|原文地址|原文|文章链接|来源链接|Source|Original link)\s*[:：]\s*(\S*)$", re.I)
+_ORIGINAL_LABEL = re.compile(r"^(?:原文链接|原文地址|原文|文章链接|来源链接|Source|Original link)\s*[:：]\s*(\S*)$", re.IGNORECASE)
 #: Front-matter values that are a kind of post, not a person.
 NOT_AN_AUTHOR = {"转载", "原创", "佚名", "匿名", "admin", "unknown"}
 

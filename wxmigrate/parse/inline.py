@@ -239,7 +239,7 @@ def _matching(text: str, pos: int, opening: str, closing: str, max_lines: int) -
     return None
 
 
-_TITLE = re.compile(r"""\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\Z""", re.S)
+_TITLE = re.compile(r"""\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\Z""", re.DOTALL)
 
 
 def _destination(inside: str) -> tuple[str, str | None]:
@@ -356,7 +356,7 @@ def _triple_lines(runs: list[_Run]) -> set[int]:
     return chosen
 
 
-def _expand_runs(tokens: list[Union[_Token, _Run]]) -> list[_Token]:
+def _expand_runs(tokens: list[_Token | _Run]) -> list[_Token]:
     """Replace each run of ``*`` by the delimiters it stands for."""
     triples = _triple_lines([t for t in tokens if isinstance(t, _Run)])
     out: list[_Token] = []
@@ -445,9 +445,7 @@ def plain_text(inlines: tuple[Inline, ...] | list[Inline], *, breaks: str = "\n"
     """The visible text of inline runs (image alt text left out)."""
     parts: list[str] = []
     for inline in inlines:
-        if isinstance(inline, Text):
-            parts.append(inline.text)
-        elif isinstance(inline, Code):
+        if isinstance(inline, Text) or isinstance(inline, Code):
             parts.append(inline.text)
         elif isinstance(inline, (SoftBreak, HardBreak)):
             parts.append(breaks)

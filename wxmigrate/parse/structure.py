@@ -320,7 +320,7 @@ def recognise_footer(blocks: list[Block]) -> list[Block]:
 
 #: Longest first, so that ``来源于X`` is not read as ``来源`` + ``于X``.
 PROVENANCE_KINDS = tuple(
-    sorted("转自 转载自 来源 来源于 稿件来源 本文来源 文章来源 信息来源 来自".split(), key=len, reverse=True)
+    sorted(["转自", "转载自", "来源", "来源于", "稿件来源", "本文来源", "文章来源", "信息来源", "来自"], key=len, reverse=True)
 )
 _PROVENANCE = re.compile(
     rf"^[（(]\s*({'|'.join(PROVENANCE_KINDS)})\s*[:：]?\s*(.+?)\s*[)）]$"
@@ -386,12 +386,7 @@ def recognise_provenance(blocks: list[Block]) -> list[Block]:
 #: Roles seen in editorial credits, longest first so ``责任编辑`` wins over ``编辑``.
 ROLES = tuple(
     sorted(
-        (
-            "审核 初审 复审 终审 一审 二审 三审 审校 审稿 编审 责编 责任编辑 编辑 值班编辑 实习编辑 "
-            "本期编辑 执行编辑 文字编辑 美术编辑 新媒体编辑 音频编辑 视频编辑 校对 责任校对 排版 美编 "
-            "主编 副主编 总编 监制 总监制 策划 统筹 出品 出品人 制作 设计 记者 通讯员 撰文 撰稿 文案 "
-            "文字 文 图 图文 图片 摄影 插画 视频 剪辑 音频 配音 翻译 作者 来稿 供稿 投稿 运营"
-        ).split(),
+        ["审核", "初审", "复审", "终审", "一审", "二审", "三审", "审校", "审稿", "编审", "责编", "责任编辑", "编辑", "值班编辑", "实习编辑", "本期编辑", "执行编辑", "文字编辑", "美术编辑", "新媒体编辑", "音频编辑", "视频编辑", "校对", "责任校对", "排版", "美编", "主编", "副主编", "总编", "监制", "总监制", "策划", "统筹", "出品", "出品人", "制作", "设计", "记者", "通讯员", "撰文", "撰稿", "文案", "文字", "文", "图", "图文", "图片", "摄影", "插画", "视频", "剪辑", "音频", "配音", "翻译", "作者", "来稿", "供稿", "投稿", "运营"],
         key=len,
         reverse=True,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ..model import Block, Cruft, Footer, Post
 from .base import Change, Options, rule
 from .walk import map_sequences

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from ..chars import PAIRS, left_flanking, right_flanking
 import attrs
 
+from ..chars import PAIRS, left_flanking, right_flanking
 from ..model import Block, Emphasis, Heading, Inline, Link, Paragraph, Post, Strong, Text
 from .base import Change, Options, rule, short
-from .inlines import first_char, is_blank_run, last_char, merge_texts, text_of
+from .inlines import first_char, last_char, merge_texts, text_of
 from .walk import edit_inlines, map_leaves
 
 

@@ -32,9 +32,7 @@ def article_text(post: Post) -> str:
     """Every letter and digit of the post's blocks, in order (markup left out)."""
     parts: list[str] = []
     for block in walk_blocks(post.blocks):
-        if isinstance(block, CodeBlock):
-            parts.append(block.text)
-        elif isinstance(block, RawBlock):
+        if isinstance(block, CodeBlock) or isinstance(block, RawBlock):
             parts.append(block.text)
         elif isinstance(block, HtmlBlock):
             parts.append(html_text(block.html))

@@ -31,7 +31,7 @@ _STYLING = re.compile(r"^(?:style|class|id|width|height|valign|align|bgcolor|bor
 
 #: What marks an HTML block as a converter's leftover of WeChat's editor (not
 #: HTML the author wrote on purpose, which no rule touches).
-_LEFTOVER = re.compile(r"""\sstyle\s*=|<(?:section|span|font)\b|\sdata-(?:selectable|colwidth|tools)""", re.I)
+_LEFTOVER = re.compile(r"""\sstyle\s*=|<(?:section|span|font)\b|\sdata-(?:selectable|colwidth|tools)""", re.IGNORECASE)
 
 
 def _tag_name(markup: str) -> str | None:
@@ -108,7 +108,7 @@ def unlink_javascript_links(post: Post, options: Options) -> tuple[Post, list[Ch
     def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for inline in inlines:
-            if isinstance(inline, Link) and re.match(r"\s*(?:javascript|vbscript):", inline.href, re.I):
+            if isinstance(inline, Link) and re.match(r"\s*(?:javascript|vbscript):", inline.href, re.IGNORECASE):
                 out.extend(inline.children)
             else:
                 out.append(inline)

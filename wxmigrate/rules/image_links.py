@@ -8,7 +8,19 @@ from posixpath import basename
 
 import attrs
 
-from ..model import Block, Emphasis, Figure, Image, Inline, Link, Paragraph, Post, Strong, inline_lines, walk_inlines
+from ..model import (
+    Block,
+    Emphasis,
+    Figure,
+    Image,
+    Inline,
+    Link,
+    Paragraph,
+    Post,
+    Strong,
+    inline_lines,
+    walk_inlines,
+)
 from .base import Change, Options, rule, short
 from .walk import map_leaves
 

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from ..model import Code, Emphasis, HardBreak, Image, Inline, Link, RawHtml, SoftBreak, Strong, Text, is_blank_run
+from ..model import (
+    Code,
+    Emphasis,
+    HardBreak,
+    Image,
+    Inline,
+    Link,
+    RawHtml,
+    SoftBreak,
+    Strong,
+    Text,
+)
 
 
 def merge_texts(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:

@@ -8,7 +8,7 @@ import re
 import attrs
 import yaml
 
-from ..model import FrontMatter, Post, Repost
+from ..model import FrontMatter, Post
 from ..parse import front_matter_line
 from .base import Change, Options, rule, short
 

@@ -23,8 +23,8 @@ from ..model import (
     Paragraph,
     Post,
     Strong,
+    is_blank_run,
 )
-from ..model import is_blank_run
 from .base import Change, Options, short
 
 #: A leaf-block edit: the block and the post's path -> the blocks replacing it, and changes.
