@@ -26,10 +26,11 @@ from ..model import (
     SoftBreak,
     Strong,
     Text,
+    is_blank_run,
     walk_blocks,
 )
 from .base import Change, Options, rule, short
-from .inlines import first_char, is_blank_run, last_char, merge_texts, text_of
+from .inlines import first_char, last_char, merge_texts, text_of
 from .walk import map_sequences
 
 #: Cards lay out an avatar next to a name on purpose: not damage.
