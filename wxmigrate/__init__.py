@@ -10,6 +10,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .emit import to_markdown
+from .emit.html import to_html
 from .errors import (
     ConfigError,
     EncodingError,
@@ -36,6 +37,7 @@ __all__ = [
     "load",
     "parse",
     "repair",
+    "to_html",
     "to_markdown",
     *_model_all,
 ]

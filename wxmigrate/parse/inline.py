@@ -266,7 +266,7 @@ def _image(text: str, pos: int) -> tuple[Image, int] | None:
     inside = text[close + 2 : end]
     if "](" in inside or "![" in inside:
         return None
-    alt = _plain(text[pos + 2 : close])
+    alt = unescape_markdown(text[pos + 2 : close])
     src, title = _destination(inside)
     return Image(src=src, alt=alt, title=title), end + 1
 
@@ -285,7 +285,7 @@ def _link(text: str, pos: int) -> tuple[Link, int] | None:
     return Link(children, href, title), end + 1
 
 
-def _plain(markup: str) -> str:
+def unescape_markdown(markup: str) -> str:
     """Alt text: escapes removed, entities decoded."""
     return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markup))
 
