@@ -14,6 +14,7 @@ import attrs
 from lxml import etree
 from lxml import html as lxml_html
 
+from ..emit.html import is_safe_url
 from ..model import Block, HtmlBlock, Inline, Link, Post, RawHtml
 from .base import Change, Options, rule, short
 from .inlines import merge_texts
@@ -100,7 +101,8 @@ def strip_html_styling(post: Post, options: Options) -> tuple[Post, list[Change]
 
 @rule()
 def unlink_javascript_links(post: Post, options: Options) -> tuple[Post, list[Change]]:
-    """Turn links that run script (``javascript:void(0)``) into their plain text.
+    """Turn links that would run script into their plain text (``javascript:``, ``vbscript:``,
+    ``data:``, also disguised as ``jav&#x61;script:``).
 
     ``[阅读原文](javascript:void(0);)`` -> ``阅读原文``
     """
@@ -108,7 +110,7 @@ def unlink_javascript_links(post: Post, options: Options) -> tuple[Post, list[Ch
     def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for inline in inlines:
-            if isinstance(inline, Link) and re.match(r"\s*(?:javascript|vbscript):", inline.href, re.IGNORECASE):
+            if isinstance(inline, Link) and not is_safe_url(inline.href):
                 out.extend(inline.children)
             else:
                 out.append(inline)
