@@ -24,6 +24,7 @@ from .model import *  # noqa: F403  (the model's classes are public API)
 from .model import __all__ as _model_all
 from .parse import load, parse
 from .rules import Change, repair
+from .verify import verify
 
 __all__ = [
     "Change",
@@ -39,5 +40,6 @@ __all__ = [
     "repair",
     "to_html",
     "to_markdown",
+    "verify",
     *_model_all,
 ]

@@ -15,9 +15,10 @@ from typing import TextIO
 
 from . import __version__
 from .commands import inspect, repair, rules
+from .commands import verify as verify_command
 
 #: The subcommands, in the order ``--help`` lists them.
-COMMANDS: tuple[ModuleType, ...] = (inspect, repair, rules)
+COMMANDS: tuple[ModuleType, ...] = (inspect, repair, verify_command, rules)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,193 @@
+"""``wxmigrate verify SRC [--deep] [--report FILE] [--fix]``: check every image the posts use."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import WxMigrateError
+from ..verify import (
+    DEFAULT_LIMITS,
+    Fetcher,
+    Limits,
+    Report,
+    UrlFetcher,
+    fix_assets,
+    to_json,
+    to_table,
+    verify,
+)
+
+NAME = "verify"
+HELP = "find, decode and check every image the posts of a site use (and fix what can be fixed)"
+
+#: Below this many references no progress bar is drawn.
+PROGRESS_MINIMUM = 200
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="SRC", help="a site folder (with _posts/) or one post")
+    parser.add_argument(
+        "--deep", action="store_true", help="decode every frame of every image (slower)"
+    )
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the report as JSON to FILE ('-': standard output)",
+    )
+    parser.add_argument(
+        "--assets",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="another folder to find images in by name (repeatable)",
+    )
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="relink images found by name, copy export-folder images into the image folder, "
+        "copy mislabelled images to their true extension (nothing is deleted; posts are backed up)",
+    )
+    parser.add_argument(
+        "--fetch", action="store_true", help="with --fix: download remote images into the site"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="with --fix: say what would change, change nothing"
+    )
+    parser.add_argument(
+        "--image-folder",
+        metavar="DIR",
+        help="with --fix: where copied images go (default: the most used)",
+    )
+    parser.add_argument(
+        "--placeholder",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="a stand-in image to report as a placeholder: a file, a folder of them, or a SHA-256 (repeatable)",
+    )
+    parser.add_argument(
+        "--max-pixels",
+        metavar="N",
+        type=int,
+        default=DEFAULT_LIMITS.max_pixels,
+        help="pixels per frame above which an image is a bomb",
+    )
+    parser.add_argument(
+        "--max-frames",
+        metavar="N",
+        type=int,
+        default=DEFAULT_LIMITS.max_frames,
+        help="frames above which an image is a bomb",
+    )
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if (args.fetch or args.dry_run or args.image_folder) and not args.fix:
+        print("wxmigrate verify: --fetch, --dry-run and --image-folder need --fix", file=err)
+        return 2
+    try:
+        report = _verify(args, err)
+        if args.fix:
+            report = _fix(args, report, out, err)
+    except WxMigrateError as error:
+        print(error, file=err)
+        return 2
+    for message in report.errors:
+        print(message, file=err)
+    table_stream = err if args.report == "-" else out
+    table_stream.write(to_table(report))
+    if args.report:
+        try:
+            _write_report(args.report, report, out)
+        except OSError as error:
+            print(f"{args.report}:0: cannot write the report: {error.strerror or error}", file=err)
+            return 2
+    if report.errors:
+        return 2
+    return 0 if report.clean else 1
+
+
+def _verify(args: argparse.Namespace, err: TextIO) -> Report:
+    limits = Limits(max_pixels=args.max_pixels, max_frames=args.max_frames)
+    bar = ProgressBar(err) if _is_terminal(err) else None
+    try:
+        return verify(
+            args.source,
+            deep=args.deep,
+            assets=args.assets,
+            limits=limits,
+            placeholders=args.placeholder,
+            progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _fix(args: argparse.Namespace, report: Report, out: TextIO, err: TextIO) -> Report:
+    """Fix, say what changed, and verify again so the table shows the state after fixing."""
+    fetcher: Fetcher | None = default_fetcher() if args.fetch else None
+    result = fix_assets(
+        report, image_folder=args.image_folder, fetcher=fetcher, dry_run=args.dry_run
+    )
+    verb = "would change" if args.dry_run else "changed"
+    print(f"--fix {verb} {len(result.changes)} thing(s):", file=out)
+    for change in result.changes:
+        print(f"  {change}", file=out)
+    for failure in result.failures:
+        print(failure, file=err)
+    if result.backup:
+        print(f"originals of rewritten posts: {result.backup}", file=out)
+    print(file=out)
+    if args.dry_run or not result.changes:
+        return report
+    return _verify(args, err)
+
+
+def default_fetcher() -> Fetcher:
+    """The fetcher ``--fetch`` uses (tests replace this function)."""
+    return UrlFetcher()
+
+
+def _write_report(target: str, report: Report, out: TextIO) -> None:
+    if target == "-":
+        out.write(to_json(report))
+    else:
+        Path(target).write_text(to_json(report), encoding="utf-8")
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class ProgressBar:
+    """A one-line progress bar redrawn on a terminal at most ten times a second."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.drawn = 0.0
+        self.visible = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if total < PROGRESS_MINIMUM or (now - self.drawn < 0.1 and done < total):
+            return
+        self.drawn = now
+        filled = self.width * done // total
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\rverifying [{bar}] {done}/{total} images")
+        self.stream.flush()
+        self.visible = True
+
+    def close(self) -> None:
+        if self.visible:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.visible = False

@@ -1,0 +1,224 @@
+"""Verify every image a site's posts use: find it, decode it, check it.
+
+>>> from wxmigrate.verify import verify
+>>> report = verify("path/to/site")              # doctest: +SKIP
+>>> report.counts()                               # doctest: +SKIP
+{'ok': 50, 'missing': 2, 'mismatched': 2, 'remote': 1}
+
+:func:`verify` reads the posts (:mod:`.references`), resolves each image
+reference (:mod:`.resolve`), checks each local file once with Pillow
+(:mod:`.check`) and returns a :class:`~.report.Report`; :func:`fix_assets`
+repairs what can be repaired (:mod:`.fix`).  Nothing here writes to the site
+except :func:`fix_assets`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+from ..errors import WxMigrateError
+from ..parse import load
+from ..write import digest
+from .check import (
+    DEFAULT_LIMITS,
+    FileCheck,
+    Limits,
+    check_bytes,
+    check_file,
+    pillow_limits,
+)
+from .fetch import Fetcher, FetchError, UrlFetcher
+from .fix import AssetChange, FixResult, fix_assets
+from .formats import declared_format
+from .placeholders import KNOWN_PLACEHOLDERS, placeholder_hashes
+from .references import Reference, references
+from .report import (
+    PLACEHOLDER,
+    STATUSES,
+    Duplicate,
+    ImageResult,
+    Report,
+    Status,
+    to_data,
+    to_json,
+    to_table,
+)
+from .resolve import Resolution, resolve_all
+from .site import Site, find_site
+
+#: Called after each reference with (done, total).
+Progress = Callable[[int, int], None]
+
+
+def verify(
+    site: str | Path,
+    *,
+    deep: bool = False,
+    assets: Iterable[str | Path] = (),
+    limits: Limits = DEFAULT_LIMITS,
+    placeholders: Iterable[str | Path] = (),
+    progress: Progress | None = None,
+) -> Report:
+    """Verify every image reference of every post of ``site`` (a site folder or one post).
+
+    ``deep`` decodes every frame of every image; ``assets`` are more folders to
+    find images in by name; ``placeholders`` adds stand-in images (hashes,
+    files or folders) to :data:`KNOWN_PLACEHOLDERS`.  Raises
+    :class:`~wxmigrate.errors.ReadError` when ``site`` or an assets folder does
+    not exist; a post that cannot be read is listed in ``Report.errors``.
+    """
+    layout = find_site(site, assets=assets)
+    refs, errors = _references(layout)
+    resolutions, folders = resolve_all(layout, refs)
+    known = placeholder_hashes(placeholders)
+    checks: dict[Path, FileCheck] = {}
+    results: list[ImageResult] = []
+    with pillow_limits(limits):
+        for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
+            results.append(_result(layout, ref, found, checks, known, deep=deep, limits=limits))
+            if progress is not None:
+                progress(done, len(refs))
+    orphans = _orphans(folders, used=set(checks))
+    return Report(
+        root=str(layout.root),
+        images=tuple(results),
+        orphans=tuple(layout.relative(path) for path in orphans),
+        duplicates=_duplicates(layout, checks, orphans),
+        image_folders=tuple(layout.relative(folder) for folder in folders),
+        errors=tuple(errors),
+    )
+
+
+def _references(site: Site) -> tuple[list[Reference], list[str]]:
+    refs: list[Reference] = []
+    errors: list[str] = []
+    for path in site.posts:
+        try:
+            post = load(path)
+        except WxMigrateError as error:
+            errors.append(str(error))
+            continue
+        refs.extend(references(post))
+    return refs, errors
+
+
+def _result(
+    site: Site,
+    ref: Reference,
+    found: Resolution,
+    checks: dict[Path, FileCheck],
+    known: dict[str, str],
+    *,
+    deep: bool,
+    limits: Limits,
+) -> ImageResult:
+    base = ImageResult(
+        post=site.relative(Path(ref.post)),
+        line=ref.line,
+        src=ref.src,
+        path=None,
+        status="missing",
+        detail=found.detail,
+        key=ref.key,
+        by_name=found.by_name,
+    )
+    if found.kind in ("remote", "unsafe", "missing"):
+        return attrs.evolve(base, status=found.kind)
+    if found.kind == "inline":
+        checked = check_bytes(found.data or b"", declared=found.declared, deep=deep, limits=limits)
+    else:
+        assert found.path is not None
+        if found.path not in checks:
+            checks[found.path] = check_file(
+                found.path, declared=found.declared, deep=deep, limits=limits
+            )
+        checked = checks[found.path]
+        base = attrs.evolve(base, path=site.relative(found.path))
+    result = attrs.evolve(
+        base,
+        status=checked.status,
+        format=checked.format,
+        width=checked.width,
+        height=checked.height,
+        frames=checked.frames,
+        bytes=checked.bytes,
+        sha256=checked.sha256,
+        detail=checked.detail,
+    )
+    if checked.sha256 in known:
+        return attrs.evolve(result, note=PLACEHOLDER, detail=known[checked.sha256])
+    return result
+
+
+def _orphans(folders: Sequence[Path], *, used: set[Path]) -> list[Path]:
+    """Image files directly in the image folders that no reference led to."""
+    used_names = {os.fspath(path) for path in used}
+    orphans = []
+    for folder in folders:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                visible = entry.is_file() and not entry.name.startswith(".")
+                if not visible or not declared_format(entry.name) or entry.path in used_names:
+                    continue
+                # Used files are stored resolved: only a path not found as it is needs resolving.
+                if os.path.realpath(entry.path) not in used_names:
+                    orphans.append(Path(entry.path))
+    return orphans
+
+
+def _duplicates(
+    site: Site, checks: dict[Path, FileCheck], orphans: Sequence[Path]
+) -> tuple[Duplicate, ...]:
+    by_hash: dict[str, list[str]] = {}
+    hashes = {path: check.sha256 for path, check in checks.items()}
+    for path in orphans:
+        hashes[path] = _sha256(path)
+    for path, sha in hashes.items():
+        if sha:
+            by_hash.setdefault(sha, []).append(site.relative(path))
+    return tuple(
+        Duplicate(sha, tuple(sorted(paths)))
+        for sha, paths in sorted(by_hash.items())
+        if len(paths) > 1
+    )
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return digest(path)
+    except OSError:
+        return None
+
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "KNOWN_PLACEHOLDERS",
+    "PLACEHOLDER",
+    "STATUSES",
+    "AssetChange",
+    "Duplicate",
+    "FetchError",
+    "Fetcher",
+    "FileCheck",
+    "FixResult",
+    "ImageResult",
+    "Limits",
+    "Progress",
+    "Report",
+    "Site",
+    "Status",
+    "UrlFetcher",
+    "check_bytes",
+    "check_file",
+    "find_site",
+    "fix_assets",
+    "placeholder_hashes",
+    "to_data",
+    "to_json",
+    "to_table",
+    "verify",
+]

@@ -1,0 +1,267 @@
+"""Check one image's bytes with Pillow: format, size, frames, decoding, truncation, bombs.
+
+:func:`check_file` and :func:`check_bytes` never raise for bad input: every
+damaged, mislabelled or hostile file comes back as a :class:`FileCheck`
+with one of the statuses of :data:`~wxmigrate.verify.report.STATUSES`.
+
+Truncation is found at both levels.  By default (header level) Pillow reads
+the header and runs ``verify()``, and the file's end is checked for its
+format's end (:func:`~.formats.check_end`): a PNG's chunks are walked to
+IEND and a WebP's RIFF length compared with its size, which settles
+truncation; a JPEG or GIF without its end marker is decoded, and the decoder
+decides between ``truncated`` and ``ok`` (data after the marker is legal).
+With ``deep=True`` every frame is decoded.
+
+Bombs are never decoded: Pillow's pixel limit is set to
+:attr:`Limits.max_pixels` while checking (its warning is turned into an
+error), and frame counts and total pixels are checked before any decoding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from .formats import Ending, browser_format, check_end, describe_non_image, sniff, svg_size
+from .report import Status
+
+_HEAD = 4096
+_TAIL = 1024
+_CHUNK = 1 << 20
+
+
+@attrs.frozen
+class Limits:
+    """How large an image may be before it is treated as a decompression bomb."""
+
+    #: Pixels in one frame (Pillow's own default, about 89 megapixels).
+    max_pixels: int = 89_478_485
+    #: Frames in one animated image.
+    max_frames: int = 5_000
+    #: Pixels over all frames, which bounds the time a ``deep`` decode takes.
+    max_total_pixels: int = 1_000_000_000
+
+
+#: The limits used when none are given.
+DEFAULT_LIMITS = Limits()
+
+
+@attrs.frozen
+class FileCheck:
+    """What the bytes of one image are and whether they decode."""
+
+    status: Status
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    frames: int | None = None
+    bytes: int = 0
+    sha256: str | None = None
+    #: A few words for people: why the status is what it is.
+    detail: str = ""
+
+
+@contextmanager
+def pillow_limits(limits: Limits) -> Iterator[None]:
+    """Apply ``limits`` to Pillow for the duration, and make truncated images fail.
+
+    Pillow keeps these settings in module globals; they are restored on exit.
+    """
+    saved = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between one and two times its limit: a bomb either way.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
+def check_file(
+    path: str | Path,
+    *,
+    declared: str | None = None,
+    deep: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> FileCheck:
+    """Check the image file at ``path``; ``declared`` is the format its name promises."""
+    try:
+        with open(path, "rb") as stream, pillow_limits(limits):
+            return check_stream(stream, declared=declared, deep=deep, limits=limits)
+    except OSError as error:
+        return FileCheck("missing", detail=f"cannot read: {error.strerror or error}")
+
+
+def check_bytes(
+    data: bytes, *, declared: str | None = None, deep: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> FileCheck:
+    """Check an image held in memory (a ``data:`` URI, a download)."""
+    with pillow_limits(limits):
+        return check_stream(io.BytesIO(data), declared=declared, deep=deep, limits=limits)
+
+
+def check_stream(
+    stream: IO[bytes],
+    *,
+    declared: str | None = None,
+    deep: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> FileCheck:
+    """Check the image in a seekable binary stream, from its start.
+
+    Call inside :func:`pillow_limits` for ``limits.max_pixels`` to reach Pillow.
+    """
+    size, digest, head, tail = _read(stream)
+    if size == 0:
+        return FileCheck("empty", bytes=0, sha256=digest, detail="0 bytes")
+    found = _inspect(stream, head, tail, size, deep=deep, limits=limits)
+    found = attrs.evolve(found, bytes=size, sha256=digest)
+    if found.status == "ok" and declared and found.format and declared != found.format:
+        return attrs.evolve(
+            found, status="mismatched", detail=f"named as {declared}, bytes are {found.format}"
+        )
+    return found
+
+
+def _read(stream: IO[bytes]) -> tuple[int, str, bytes, bytes]:
+    """Size, SHA-256, first and last bytes, in one pass."""
+    digest = hashlib.sha256()
+    head = b""
+    tail = b""
+    size = 0
+    while chunk := stream.read(_CHUNK):
+        if len(head) < _HEAD:
+            head += chunk[: _HEAD - len(head)]
+        tail = (tail + chunk)[-_TAIL:]
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest(), head, tail
+
+
+def _inspect(
+    stream: IO[bytes], head: bytes, tail: bytes, size: int, *, deep: bool, limits: Limits
+) -> FileCheck:
+    magic = sniff(head)
+    if magic == "SVG":
+        width, height = svg_size(head)
+        return FileCheck(
+            "ok", "SVG", width, height, 1, detail="SVG (not decoded: Pillow has no SVG support)"
+        )
+    ending = check_end(magic, stream, head, tail, size) if magic else Ending()
+    try:
+        header = _header(stream, limits, verify=not ending.certain)
+    # Any exception a hostile file provokes in a decoder is a finding, not a crash.
+    except Exception as error:  # noqa: BLE001
+        status, detail = _classify(error, ending.cut)
+        if status == "undecodable" and isinstance(error, UnidentifiedImageError):
+            detail = f"{magic} bytes that Pillow cannot open" if magic else describe_non_image(head)
+        return FileCheck(status, magic, detail=detail)
+    found = header.found
+    if found.status != "ok":
+        return found
+    if ending.certain:
+        return attrs.evolve(found, status="truncated", detail=ending.cut or "")
+    problem = header.problem
+    if problem is None and not header.verified:
+        problem = _attempt(_verify, stream, found)
+    if problem is None and (deep or ending.cut):
+        problem = _attempt(_decode, stream, found)
+    if problem is not None:
+        status, detail = _classify(problem, ending.cut)
+        return attrs.evolve(found, status=status, detail=detail)
+    return found
+
+
+@attrs.frozen
+class _Header:
+    """What one open of the image learnt: the check so far, and Pillow's ``verify()`` outcome."""
+
+    found: FileCheck
+    verified: bool = False
+    problem: Exception | None = None
+
+
+def _header(stream: IO[bytes], limits: Limits, *, verify: bool) -> _Header:
+    """Open the image, read its size and frame count (a bomb is found here, undecoded) and,
+    for a still image, run Pillow's ``verify()`` on the same open file."""
+    stream.seek(0)
+    with Image.open(stream) as image:
+        fmt = browser_format(image.format)
+        width, height = image.size
+        frames = int(getattr(image, "n_frames", 1))
+        found = FileCheck(
+            "ok", fmt, width, height, frames, detail=_dimensions(width, height, frames)
+        )
+        bomb = _bomb(found, limits)
+        if bomb is not None:
+            return _Header(bomb)
+        # ``verify()`` must come right after opening: counting frames moved an animation on.
+        if verify and frames == 1:
+            return _Header(found, verified=True, problem=_attempt(image.verify))
+    return _Header(found)
+
+
+def _bomb(found: FileCheck, limits: Limits) -> FileCheck | None:
+    """``found`` as a bomb when its frames or total pixels exceed ``limits``."""
+    frames = found.frames or 1
+    total = (found.width or 0) * (found.height or 0) * frames
+    if frames > limits.max_frames:
+        return attrs.evolve(
+            found, status="bomb", detail=f"{frames} frames, limit {limits.max_frames}"
+        )
+    if total > limits.max_total_pixels:
+        detail = f"{total} pixels over all frames, limit {limits.max_total_pixels}"
+        return attrs.evolve(found, status="bomb", detail=detail)
+    return None
+
+
+def _attempt(action: Callable[..., object], *args: Any) -> Exception | None:
+    """Run ``action``; return the exception it raised, if any (hostile files raise anything)."""
+    try:
+        action(*args)
+    except Exception as error:  # noqa: BLE001
+        return error
+    return None
+
+
+def _verify(stream: IO[bytes], found: FileCheck) -> None:
+    """Pillow's own integrity check (chunk checksums for PNG), without decoding pixels."""
+    stream.seek(0)
+    with Image.open(stream) as image:
+        image.verify()
+
+
+def _decode(stream: IO[bytes], header: FileCheck) -> None:
+    """Decode every frame (the header check bounded their number and size)."""
+    stream.seek(0)
+    with Image.open(stream) as image:
+        for frame in range(header.frames or 1):
+            image.seek(frame)
+            image.load()
+
+
+def _classify(error: Exception, cut: str | None) -> tuple[Status, str]:
+    """The status a Pillow failure means; ``cut`` says why the file looked cut short."""
+    message = str(error) or type(error).__name__
+    if isinstance(error, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return "bomb", message
+    if isinstance(error, ValueError) and "too large" in message.lower():
+        return "bomb", message  # e.g. a PNG text chunk that inflates past Pillow's limit
+    if cut or isinstance(error, EOFError) or "truncat" in message.lower():
+        return "truncated", f"{cut}: {message}" if cut else message
+    return "undecodable", message
+
+
+def _dimensions(width: int, height: int, frames: int) -> str:
+    size = f"{width}×{height}"
+    return f"{size}, {frames} frames" if frames > 1 else size

@@ -1,0 +1,186 @@
+"""Typed verification results, and their JSON and table forms.
+
+A :class:`Report` holds one :class:`ImageResult` per image reference (the
+same file used twice gives two results), the files in the site's image
+folders that no post uses, and the files stored twice under different names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Literal, get_args
+
+import attrs
+
+Status = Literal[
+    "ok", "missing", "empty", "truncated", "undecodable", "mismatched", "remote", "unsafe", "bomb"
+]
+
+#: Every status, in the order reports list them.
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+#: The one value of :attr:`ImageResult.note` so far.
+PLACEHOLDER = "placeholder"
+
+
+@attrs.frozen
+class ImageResult:
+    """One image reference of one post, where it led and what was found there."""
+
+    #: The post, relative to the site root (``/`` separators).
+    post: str
+    #: The line the reference starts on (front matter lines count).
+    line: int
+    #: The reference exactly as written (it may hold newlines or backslashes).
+    src: str
+    #: The file it resolved to, relative to the site root, or absolute when it
+    #: is in an ``--assets`` folder outside the site; None when there is no file.
+    path: str | None
+    status: Status
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    frames: int | None = None
+    bytes: int | None = None
+    sha256: str | None = None
+    #: ``"placeholder"`` when the bytes are a known stand-in image, else None.
+    note: str | None = None
+    #: A few words for people on why the status is what it is.
+    detail: str = ""
+    #: The front-matter key the reference came from (None for the body).
+    key: str | None = None
+    #: True when the file was found only by its name: the link as written is broken.
+    by_name: bool = False
+
+
+@attrs.frozen
+class Duplicate:
+    """Files with the same bytes under different names."""
+
+    sha256: str
+    paths: tuple[str, ...]
+
+
+@attrs.frozen
+class Report:
+    """Everything verification found in one site."""
+
+    #: The site root, absolute.
+    root: str
+    images: tuple[ImageResult, ...] = ()
+    #: Image files in the site's image folders that no post uses.
+    orphans: tuple[str, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+    #: The site's image folders (relative to the root), most used first.
+    image_folders: tuple[str, ...] = ()
+    #: Posts that could not be read, one ``path:line: …`` message each.
+    errors: tuple[str, ...] = ()
+
+    def counts(self) -> dict[Status, int]:
+        """How many references have each status (statuses with none left out)."""
+        counted = Counter(result.status for result in self.images)
+        return {status: counted[status] for status in STATUSES if counted[status]}
+
+    def problems(self) -> tuple[ImageResult, ...]:
+        """The references whose status is not ``ok``."""
+        return tuple(result for result in self.images if result.status != "ok")
+
+    def relinks(self) -> tuple[ImageResult, ...]:
+        """The references that reach their file only by its name (a broken link)."""
+        return tuple(
+            result for result in self.images if result.by_name and result.status != "unsafe"
+        )
+
+    def placeholders(self) -> tuple[ImageResult, ...]:
+        """The references whose bytes are a known stand-in image."""
+        return tuple(result for result in self.images if result.note == PLACEHOLDER)
+
+    @property
+    def clean(self) -> bool:
+        """True when every image is ``ok``, at its link, and every post was read."""
+        return not (self.problems() or self.relinks() or self.errors)
+
+    def lookup(self, post: str, src: str) -> ImageResult | None:
+        """The result for reference ``src`` in ``post`` (relative to the root), if any.
+
+        Emitters use it to learn an image's size and real format.
+        """
+        for result in self.images:
+            if result.post == post and result.src == src:
+                return result
+        return None
+
+
+_JSON_FIELDS = (
+    "post",
+    "line",
+    "src",
+    "path",
+    "status",
+    "format",
+    "width",
+    "height",
+    "frames",
+    "bytes",
+    "sha256",
+    "note",
+)
+
+
+def to_data(report: Report) -> dict[str, Any]:
+    """The report as plain data: ``{"images": [...], "orphans": [...], "duplicates": [...]}``."""
+    return {
+        "images": [
+            {name: getattr(result, name) for name in _JSON_FIELDS} for result in report.images
+        ],
+        "orphans": list(report.orphans),
+        "duplicates": [
+            {"sha256": item.sha256, "paths": list(item.paths)} for item in report.duplicates
+        ],
+    }
+
+
+def to_json(report: Report) -> str:
+    """The report as JSON text (UTF-8 characters kept, not escaped)."""
+    return json.dumps(to_data(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_table(report: Report) -> str:
+    """The report for people: counts by status, then each problem as ``post:line: status: …``."""
+    lines = [f"{len(report.images)} image references"]
+    width = max(map(len, STATUSES))
+    lines += [f"  {status:<{width}}  {count:>6}" for status, count in report.counts().items()]
+    lines += _section("problems", [_problem(result) for result in report.problems()])
+    lines += _section(
+        "placeholders (a known stand-in image, not the real picture)",
+        [_where(result) + _shown(result) for result in report.placeholders()],
+    )
+    lines += _section(
+        "links that reach their file only by its name (`--fix` relinks them)",
+        [f"{_where(result)}{result.path}" for result in report.relinks()],
+    )
+    lines += _section("orphans (in an image folder, used by no post)", list(report.orphans))
+    lines += _section(
+        "duplicates (the same bytes under several names)",
+        [f"{item.sha256[:12]}: " + ", ".join(item.paths) for item in report.duplicates],
+    )
+    lines += _section("posts that could not be read", list(report.errors))
+    return "\n".join(lines) + "\n"
+
+
+def _section(title: str, rows: list[str]) -> list[str]:
+    return ["", f"{title}: {len(rows)}", *rows] if rows else []
+
+
+def _where(result: ImageResult) -> str:
+    return f"{result.post}:{result.line}: "
+
+
+def _shown(result: ImageResult) -> str:
+    return result.path or result.src.replace("\n", "⏎")
+
+
+def _problem(result: ImageResult) -> str:
+    detail = f" ({result.detail})" if result.detail and result.status != "remote" else ""
+    return f"{_where(result)}{result.status}: {_shown(result)}{detail}"

@@ -1,0 +1,273 @@
+"""Resolve an image reference to a local file, or recognise it as remote, inline or unsafe.
+
+References are first cleaned the way the exporter should have written them:
+lines of a split path joined, backslashes made slashes, Liquid tags such as
+``{{ site.baseurl }}`` removed (``{{ '/img/a.png' | relative_url }}`` keeps
+its path), query and fragment dropped, percent escapes decoded.  A cleaned
+path is tried as written (root-relative, or relative to the post, then to
+the root); what is not there is looked up by file name in the site's image
+folders and its export folders.  A path that leads outside the site, as
+written or through a symlink, is ``unsafe`` and never read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+import stat
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, unquote_to_bytes
+
+import attrs
+
+from .formats import declared_format, media_type_format
+from .references import Reference
+from .site import COMMON_IMAGE_FOLDERS, Site, walk_files
+
+Kind = Literal["local", "remote", "inline", "unsafe", "missing"]
+
+#: WeChat's image hosts, recognised even without ``http(s)://``.
+REMOTE_HOSTS = (
+    "mmbiz.qpic.cn",
+    "mmbiz.qlogo.cn",
+    "mmecoa.qpic.cn",
+    "wx.qlogo.cn",
+    "res.wx.qq.com",
+    "mp.weixin.qq.com",
+)
+
+_LIQUID_OUTPUT = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
+_QUOTED = re.compile(r"""^\s*(['"])(.*?)\1""", re.DOTALL)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+):")
+_DRIVE = re.compile(r"^[a-zA-Z]:/")
+
+
+@attrs.frozen
+class Resolution:
+    """Where one reference leads."""
+
+    kind: Kind
+    #: The file (symlinks followed) for ``local``.
+    path: Path | None = None
+    #: True when the file was found by its name only, not where the reference points.
+    by_name: bool = False
+    #: The format the reference's name (or ``data:`` media type) promises.
+    declared: str | None = None
+    #: The bytes of a ``data:`` URI.
+    data: bytes | None = None
+    detail: str = ""
+
+
+def clean(src: str) -> str:
+    """The reference as the exporter meant it: one line, ``/`` separators, no Liquid."""
+    text = re.sub(r"\s*[\r\n]+\s*", "", src).strip().strip("<>").replace("\\", "/")
+    text = _LIQUID_OUTPUT.sub(_liquid_value, text)
+    return _LIQUID_TAG.sub("", text).strip()
+
+
+def _liquid_value(match: re.Match[str]) -> str:
+    quoted = _QUOTED.match(match.group(1))
+    return quoted.group(2) if quoted else ""
+
+
+def resolve_all(site: Site, refs: Sequence[Reference]) -> tuple[list[Resolution], list[Path]]:
+    """Resolve every reference; also return the site's image folders, most used first.
+
+    Image folders are those holding a file some reference points at directly
+    (export folders excluded), or, when none does, the common ones that exist.
+    """
+    direct = DirectResolver(site)
+    resolutions: list[Resolution | None] = [direct.resolve(ref) for ref in refs]
+    folders = image_folders(site, (found for found in resolutions if found is not None))
+    index = NameIndex(site, folders)
+    resolved = [
+        found if found is not None else index.resolve(ref) for found, ref in zip(resolutions, refs)
+    ]
+    return resolved, folders
+
+
+class DirectResolver:
+    """Resolves references as written.
+
+    It remembers each post's folder and each image folder's real path, since
+    every reference of a run asks again (plain strings, not ``Path``, for the
+    same reason: a site may have tens of thousands of references).
+    """
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._root = os.fspath(site.root)
+        self._post_folders: dict[str, str] = {}
+        self._real_folders: dict[str, str] = {}
+
+    def resolve(self, ref: Reference) -> Resolution | None:
+        """Where ``ref`` leads as written; None when it must be looked up by file name."""
+        text = clean(ref.src)
+        if not text:
+            return Resolution("missing", detail="empty reference")
+        remote = _remote(text)
+        if remote is not None:
+            return remote
+        if text.lower().startswith("file:"):
+            text = unquote(re.sub(r"^file:(//[^/]*)?", "", text, flags=re.IGNORECASE))
+            return self._local([text], text)
+        if _DRIVE.match(text):
+            return None  # a path on the exporter's Windows machine: only its name means anything
+        path = _path_part(text)
+        post_folder = self._post_folder(ref.post)
+        if path.startswith("/"):
+            candidates = [os.path.join(self._root, path.lstrip("/"))]
+        elif ref.key is not None:  # themes join front-matter images to the site root
+            candidates = [os.path.join(self._root, path), os.path.join(post_folder, path)]
+        else:
+            candidates = [os.path.join(post_folder, path), os.path.join(self._root, path)]
+        return self._local(candidates, path)
+
+    def _post_folder(self, post: str) -> str:
+        if post not in self._post_folders:
+            self._post_folders[post] = os.path.dirname(os.path.realpath(post))
+        return self._post_folders[post]
+
+    def _local(self, candidates: list[str], written: str) -> Resolution | None:
+        inside = [os.path.normpath(candidate) for candidate in candidates]
+        inside = [candidate for candidate in inside if self.site.contains(candidate)]
+        if not inside:
+            return Resolution("unsafe", detail=f"{written} leads outside the site")
+        for candidate in inside:
+            real = self._real_file(candidate)
+            if real is None:
+                continue
+            if not self.site.contains(real):
+                where = self.site.relative(candidate)
+                return Resolution("unsafe", detail=f"{where} is a link to {real}, outside the site")
+            return Resolution("local", Path(real), declared=declared_format(real))
+        return None
+
+    def _real_file(self, path: str) -> str | None:
+        """The real path of the file at ``path`` (symlinks followed), or None when there is none."""
+        try:
+            mode = os.lstat(path).st_mode
+        except (OSError, ValueError):
+            return None
+        if stat.S_ISLNK(mode):
+            real = os.path.realpath(path)
+            return real if os.path.isfile(real) else None
+        if not stat.S_ISREG(mode):
+            return None
+        folder, name = os.path.split(path)
+        if folder not in self._real_folders:
+            self._real_folders[folder] = os.path.realpath(folder)
+        return os.path.join(self._real_folders[folder], name)
+
+
+def _remote(text: str) -> Resolution | None:
+    if text.startswith("//"):
+        return Resolution("remote", detail="protocol-relative URL")
+    scheme = _SCHEME.match(text)
+    if scheme and scheme.group(1).lower() == "data":
+        return _inline(text)
+    if scheme and scheme.group(1).lower() != "file":
+        return Resolution("remote")
+    if text.split("/", 1)[0].lower() in REMOTE_HOSTS:
+        return Resolution("remote", detail="WeChat host without http(s)://")
+    return None
+
+
+def _inline(text: str) -> Resolution:
+    header, comma, payload = text[5:].partition(",")
+    media_type, *parameters = header.split(";")
+    declared = media_type_format(media_type) if media_type else None
+    if not comma:
+        return Resolution("inline", data=b"", declared=declared, detail="data: URI without data")
+    try:
+        if "base64" in (parameter.strip().lower() for parameter in parameters):
+            data = base64.b64decode(unquote(payload), validate=False)
+        else:
+            data = unquote_to_bytes(payload)
+    except (binascii.Error, ValueError) as error:
+        return Resolution("inline", data=b"", declared=declared, detail=f"bad data: URI ({error})")
+    return Resolution("inline", data=data, declared=declared)
+
+
+def _path_part(text: str) -> str:
+    path = re.split(r"[?#]", text, maxsplit=1)[0]
+    return unquote(path) if "%" in path else path
+
+
+def image_folders(site: Site, resolutions: Iterable[Resolution]) -> list[Path]:
+    """The site's image folders: those direct references lead into, most used first."""
+    exports = site.export_folders()
+    used = Counter(
+        found.path.parent
+        for found in resolutions
+        if found.kind == "local"
+        and found.path is not None
+        and not any(
+            folder == found.path.parent or folder in found.path.parents for folder in exports
+        )
+    )
+    if used:
+        return [folder for folder, _ in used.most_common()]
+    return [site.root / name for name in COMMON_IMAGE_FOLDERS if (site.root / name).is_dir()]
+
+
+class NameIndex:
+    """Files by name in the image folders (searched first), then the export folders."""
+
+    def __init__(self, site: Site, folders: Sequence[Path]) -> None:
+        self._site = site
+        self._searched = [*folders, *(site.root / name for name in COMMON_IMAGE_FOLDERS)]
+        self._exports = site.export_folders()
+        self._names: dict[str, list[tuple[Path, Path]]] | None = None
+
+    def resolve(self, ref: Reference) -> Resolution:
+        """Find ``ref``'s file by its name; ``missing`` when no folder holds one."""
+        parts = [part for part in _path_part(clean(ref.src)).split("/") if part]
+        name = parts[-1] if parts else ""
+        matches = self._lookup(name)
+        if not matches:
+            places = ", ".join(self._site.relative(folder) for folder in self._folders()) or "none"
+            return Resolution("missing", detail=f"no file named {name!r} (searched: {places})")
+        wanted_folder = parts[-2] if len(parts) >= 2 else None
+        # The site's own copy first, then the folder the reference names.
+        path, folder = min(
+            matches,
+            key=lambda match: (match[1] in self._exports, match[0].parent.name != wanted_folder),
+        )
+        real = path.resolve()
+        if not (self._site.contains(real) or folder.resolve() in real.parents):
+            return Resolution(
+                "unsafe",
+                detail=f"{self._site.relative(path)} is a link to {real}, outside its folder",
+            )
+        return Resolution("local", real, by_name=True, declared=declared_format(name))
+
+    def _lookup(self, name: str) -> list[tuple[Path, Path]]:
+        if self._names is None:
+            self._names = self._build()
+        return self._names.get(name, [])
+
+    def _folders(self) -> list[Path]:
+        seen: dict[Path, None] = {}
+        for folder in [*self._searched, *self._exports]:
+            if folder.is_dir():
+                seen.setdefault(folder)
+        return list(seen)
+
+    def _build(self) -> dict[str, list[tuple[Path, Path]]]:
+        """Name -> (file, folder it was found in); image folders come first in each list."""
+        names: dict[str, list[tuple[Path, Path]]] = {}
+        seen: set[Path] = set()
+        for folder in self._folders():
+            for path in walk_files(folder):
+                if path in seen:
+                    continue
+                seen.add(path)
+                names.setdefault(path.name, []).append((path, folder))
+        return names
