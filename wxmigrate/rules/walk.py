@@ -35,30 +35,6 @@ SequenceEdit = Callable[[list[Block]], tuple[list[Block], list[Change]]]
 InlineEdit = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
 
 
-def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> tuple[Post, list[Change]]:
-    """Apply ``edit`` to every leaf block (containers in ``skip`` are left alone)."""
-    changes: list[Change] = []
-
-    def walk(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        out: list[Block] = []
-        for block in blocks:
-            if isinstance(block, skip):
-                out.append(block)
-            elif isinstance(block, CONTAINERS):
-                out.append(attrs.evolve(block, children=walk(block.children)))
-            elif isinstance(block, ListBlock):
-                items = tuple(attrs.evolve(item, children=walk(item.children)) for item in block.items)
-                out.append(attrs.evolve(block, items=items))
-            else:
-                replaced, found = edit(block)
-                out.extend(replaced)
-                changes.extend(found)
-        return tuple(out)
-
-    blocks = walk(post.blocks)
-    return (attrs.evolve(post, blocks=blocks) if changes else post), changes
-
-
 def map_sequences(post: Post, edit: SequenceEdit, *, skip: tuple[type, ...] = ()) -> tuple[Post, list[Change]]:
     """Apply ``edit`` to every list of sibling blocks (the top level and each container's)."""
     changes: list[Change] = []
@@ -81,6 +57,24 @@ def map_sequences(post: Post, edit: SequenceEdit, *, skip: tuple[type, ...] = ()
 
     blocks = walk(post.blocks)
     return (attrs.evolve(post, blocks=blocks) if changes else post), changes
+
+
+def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> tuple[Post, list[Change]]:
+    """Apply ``edit`` to every leaf block (containers in ``skip`` are left alone)."""
+
+    def on_sequence(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        for block in blocks:
+            if isinstance(block, (*CONTAINERS, ListBlock, *skip)):
+                out.append(block)
+                continue
+            replaced, found = edit(block)
+            out.extend(replaced)
+            changes.extend(found)
+        return out, changes
+
+    return map_sequences(post, on_sequence, skip=skip)
 
 
 def map_inlines(inlines: tuple[Inline, ...], edit: InlineEdit) -> tuple[Inline, ...]:
