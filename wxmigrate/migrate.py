@@ -5,6 +5,12 @@ source unless ``in_place`` is set (then every changed file is backed up first
 and written atomically), one bad post never stops the others, and each post's
 output is parsed again before it is written: if text or images would be lost,
 the post is not written and the reason is reported.
+
+Without ``engine``, or with the engine the source already is, the output
+*mirrors* the source: each post keeps its path and its front matter.  With
+another engine the posts are *re-laid out* the way that engine wants them
+(file names, front matter, image folders), and a minimal site is generated
+when the output has no configuration of that engine (see ``docs/engines.md``).
 """
 
 from __future__ import annotations
@@ -12,18 +18,27 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import attrs
+import yaml
 
-from .emit import Engine, get_engine, to_markdown
-from .errors import WxMigrateError
-from .model import Cruft, Finding, Footer, Post, images
+from .emit import ENGINES, Engine, get_engine, to_markdown
+from .emit.frontmatter import PELICAN, TOML, YAML, dump_yaml, split_pelican
+from .emit.html import to_html
+from .emit.metadata import merge_fields, place
+from .errors import ConfigError, WxMigrateError
+from .layout import PostMeta, post_meta, unique
+from .model import Cruft, Finding, Footer, FrontMatter, Post, images
 from .parse import parse
 from .read import read_text
 from .rules import Change, make_options, repair
 from .rules.conservation import article_text
 from .site import FRONT_MATTER_IMAGE_KEYS, Site, discover, inside, local_path
+from .verify.check import check_file
 from .write import atomic_write, backup, copy_file, digest
+
+FORMATS = ("markdown", "html")
 
 
 @attrs.frozen
@@ -57,6 +72,11 @@ class RunResult:
     #: Image files copied: (from, to).
     copied: tuple[tuple[Path, Path], ...] = ()
     backup_folder: Path | None = None
+    #: The engine written for, and whether the posts were re-laid out for it.
+    engine: str = "jekyll"
+    relaid: bool = False
+    #: Files of the minimal site generated in the output (it had no configuration).
+    generated: tuple[Path, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -69,12 +89,14 @@ class ImagePlan:
 
     def __init__(self, site: Site, folder: str) -> None:
         self.site = site
+        #: The site's image folder: preferred when several files share a name.
         self.folder = folder
-        self.targets: dict[Path, str] = {}
+        self._targets: dict[tuple[Path, str], str] = {}
         self._taken: dict[str, str] = {}  # target -> content digest
 
-    def resolve(self, src: str) -> Path | None:
-        """The file an image source points at, found by name; None when there is none."""
+    def resolve(self, src: str, post_folder: Path | None = None) -> Path | None:
+        """The file an image source points at: the one at its path (from the site root, or
+        from the post's folder), else one found by name; None when there is none."""
         path = local_path(src)
         if path is None:
             return None
@@ -82,27 +104,53 @@ class ImagePlan:
         candidates = self.site.images.get(name, ())
         if not candidates:
             return None
-        direct = (self.site.root / path).resolve()
-        for candidate in candidates:
-            if candidate.resolve() == direct:
-                return candidate
-        in_folder = [c for c in candidates if self.folder and c.parent.name == PurePosixPath(self.folder).name]
+        directs = [(self.site.root / path).resolve()]
+        if post_folder is not None:
+            directs.insert(0, (post_folder / path).resolve())
+        for direct in directs:
+            for candidate in candidates:
+                if candidate.resolve() == direct:
+                    return candidate
+        in_folder = [
+            c
+            for c in candidates
+            if self.folder and c.parent.name == PurePosixPath(self.folder).name
+        ]
         named = [c for c in candidates if c.parent.name and c.parent.name in path]
         return (in_folder or named or list(candidates))[0]
 
-    def target(self, file: Path) -> str:
-        """The file's site-relative path in the output (``postimg/NAME``)."""
-        if file in self.targets:
-            return self.targets[file]
-        wanted = f"{self.folder}/{file.name}" if self.folder else file.name
+    def target(self, file: Path, wanted: str) -> str:
+        """The file's site-relative path in the output: ``wanted``, or ``NAME-<sha8>.ext``
+        beside it when another file already took that path."""
+        key = (file, wanted)
+        if key in self._targets:
+            return self._targets[key]
         content = digest(file)
         taken = self._taken.get(wanted)
         if taken is not None and taken != content:
-            stem, dot, suffix = file.name.rpartition(".")
-            wanted = f"{self.folder}/{stem}-{content[:8]}.{suffix}" if dot else f"{self.folder}/{file.name}-{content[:8]}"
+            folder, name = PurePosixPath(wanted).parent, PurePosixPath(wanted).name
+            stem, dot, suffix = name.rpartition(".")
+            renamed = f"{stem}-{content[:8]}.{suffix}" if dot else f"{name}-{content[:8]}"
+            wanted = str(folder / renamed) if str(folder) != "." else renamed
         self._taken[wanted] = content
-        self.targets[file] = wanted
+        self._targets[key] = wanted
         return wanted
+
+
+@attrs.frozen
+class Plan:
+    """How one run writes: for which engine, in which layout and format."""
+
+    engine: Engine
+    #: Re-lay the posts out for :attr:`engine` (else keep each post's path).
+    relayout: bool
+    #: Where the repost note and cards go (see :mod:`wxmigrate.emit.metadata`).
+    placement: str
+    images: ImagePlan
+    format: str = "markdown"
+    standalone: bool = False
+    #: Output paths already given to a post (lower-cased), so two posts never collide.
+    taken: set[str] = attrs.field(factory=set)
 
 
 def _boilerplate(post: Post) -> tuple[tuple[str, int, int], ...]:
@@ -115,56 +163,99 @@ def _boilerplate(post: Post) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
-def _front_matter_images(post: Post, site: Site) -> list[Path]:
+def _front_matter_images(post: Post, site: Site, plan: ImagePlan) -> list[tuple[str, Path]]:
+    """Image files named in the front matter (``header-img``, ``cover``…), found like body images."""
     files = []
+    extra = post.front_matter.get("extra")  # Zola keeps them under [extra]
     for key in FRONT_MATTER_IMAGE_KEYS:
-        value = post.front_matter.get(key)
-        if isinstance(value, str) and (path := local_path(value)):
-            candidate = site.root / path
-            if candidate.is_file() and inside(candidate, site.root):
-                files.append(candidate)
+        value = post.front_matter.get(key) or (extra.get(key) if isinstance(extra, dict) else None)
+        if isinstance(value, str) and local_path(value):
+            file = plan.resolve(value, Path(post.path).parent)
+            if file is not None and inside(file, site.root):
+                files.append((key, file))
     return files
+
+
+def read_post(path: Path, site: Site) -> tuple[str, Post]:
+    """A post's text and model; Pelican's metadata lines are read as front matter."""
+    text = read_text(path)
+    if site.engine is not None and site.engine.front_matter_format is PELICAN:
+        found = split_pelican(text)
+        if found is not None:
+            metadata, body = found
+            # Pelican keeps every value a string; so does the parser, quoted in YAML.
+            return text, parse("---\n" + dump_yaml(metadata) + "---\n" + body, path=str(path))
+    return text, parse(text, path=str(path))
+
+
+def output_file(path: Path, post: Post, site: Site, plan: Plan) -> tuple[str, PostMeta]:
+    """The post's path in the output, relative to its root, and its metadata."""
+    meta = post_meta(post, path)
+    if plan.relayout:
+        if meta.date is None:
+            # Engines that name or sort posts by date need one: the file's own date.
+            meta = attrs.evolve(meta, date=_dt.date.fromtimestamp(path.stat().st_mtime))
+        name = plan.engine.post_file(meta)
+    else:
+        name = site.relative(path).as_posix()
+    if plan.format == "html":
+        name = str(PurePosixPath(name).with_suffix(".html"))
+    return unique(name, plan.taken), meta
 
 
 def repair_post_file(
     path: Path,
     site: Site,
-    plan: ImagePlan,
+    plan: Plan,
     *,
-    engine: Engine,
     option_values: Mapping[str, object],
-) -> tuple[PostResult, dict[Path, str]]:
-    """Repair one post file; return its result and the image files it needs (file -> target)."""
+) -> tuple[PostResult, dict[Path, str], str | None]:
+    """Repair one post file; return its result, the image files it needs (file -> target),
+    and its path in the output (relative to the output root)."""
+    engine = plan.engine
     try:
-        text = read_text(path)
-        post = parse(text, path=str(path))
-    except WxMigrateError as error:
-        return PostResult(source=path, error=str(error)), {}
+        text, post = read_post(path, site)
+        name, meta = output_file(path, post, site, plan)
+    except (WxMigrateError, OSError) as error:
+        return PostResult(source=path, error=str(error)), {}, None
+    if plan.relayout and not post.front_matter.present:
+        # The output will have front matter with the title: rules must see the post as it will be
+        # (the H1 that repeats the title is dropped then), or a second run would change it.
+        post = attrs.evolve(post, front_matter=YAML.front_matter({"title": meta.title}))
     needed: dict[Path, str] = {}
     assets: dict[str, str] = {}
     unresolved: list[tuple[str, int]] = []
     for image, line in images(post):
         if local_path(image.src) is None:
             continue
-        file = plan.resolve(image.src)
-        name = PurePosixPath(local_path(image.src) or "").name
+        file = plan.images.resolve(image.src, path.parent)
+        file_name = PurePosixPath(local_path(image.src) or "").name
+        wanted = _image_target(file, file_name, name, site, plan)
         if file is None:
             # Link it where the file belongs, so that dropping the file in fixes it.
             unresolved.append((image.src, line))
-            assets.setdefault(name, f"{plan.folder}/{name}" if plan.folder else name)
+            assets.setdefault(file_name, engine.image_path(wanted, name))
             continue
-        target = plan.target(file)
+        target = plan.images.target(file, wanted)
         needed[file] = target
-        assets[name] = target
-    for file in _front_matter_images(post, site):
-        needed[file] = site.relative(file).as_posix()
+        assets[file_name] = engine.image_path(target, name)
+    front_images: dict[str, str] = {}
+    for key, file in _front_matter_images(post, site, plan.images):
+        if plan.relayout:
+            target = plan.images.target(
+                file, engine.image_target(file.name, name, plan.images.folder)
+            )
+            front_images[key] = engine.front_matter_image(engine.image_path(target, name))
+        else:
+            target = site.relative(file).as_posix()
+        needed[file] = target
     try:
         options = make_options(engine=engine, assets=assets, **option_values)
         repaired, changes = repair(post, options)
-        output = to_markdown(repaired, engine)
-        _check_output(output, repaired, path)
+        final = finish(repaired, meta, plan, front_images)
+        output = _emit(final, plan, needed, name)
     except WxMigrateError as error:
-        return PostResult(source=path, original=text, error=str(error)), {}
+        return PostResult(source=path, original=text, error=str(error)), {}, None
     result = PostResult(
         source=path,
         changes=tuple(changes),
@@ -174,16 +265,122 @@ def repair_post_file(
         original=text,
         repaired=output,
     )
-    return result, needed
+    return result, needed, name
 
 
-def _check_output(output: str, repaired: Post, path: Path) -> None:
+def _image_target(file: Path | None, file_name: str, post_file: str, site: Site, plan: Plan) -> str:
+    """Where an image goes: the engine's place, or, when mirroring with links relative to
+    the post, where the file already is in the site."""
+    engine = plan.engine
+    mirrored = not plan.relayout and engine.relative_links and not engine.colocated
+    if mirrored and file is not None and inside(file, site.root):
+        return site.relative(file).as_posix()
+    return engine.image_target(file_name, post_file, plan.images.folder)
+
+
+def finish(post: Post, meta: PostMeta, plan: Plan, front_images: Mapping[str, str]) -> Post:
+    """The repaired post as the engine gets it: parts placed, front matter in its format."""
+    engine = plan.engine
+    placed, fields = place(post, plan.placement)
+    if plan.relayout:
+        extra = {**meta.extra, **front_images}
+        relaid = attrs.evolve(meta, title=post.title or meta.title, extra=extra, wechat=fields)
+        data = engine.front_matter(relaid)
+        placed = attrs.evolve(placed, front_matter=engine.front_matter_format.front_matter(data))
+    elif fields:
+        placed = attrs.evolve(
+            placed, front_matter=_with_fields(placed.front_matter, engine, fields)
+        )
+    return engine.prepare(placed)
+
+
+def _with_fields(front: FrontMatter, engine: Engine, fields: Mapping[str, Any]) -> FrontMatter:
+    """The front matter with the repost and card fields merged in under the engine's key;
+    unchanged (byte for byte) when they are already there."""
+    data = dict(front.data)
+    holder = data
+    for key in engine.fields_key[:-1]:
+        holder[key] = dict(holder.get(key) or {})
+        holder = holder[key]
+    last = engine.fields_key[-1]
+    merged = merge_fields(holder.get(last), fields)
+    if holder.get(last) == merged:
+        return front
+    holder[last] = merged
+    if front.fence == "+++":
+        return TOML.front_matter(data)
+    if front.present and front.fence == "---" and engine.front_matter_format.fence:
+        # Keep every other line as written: the fields go in one block at the end.
+        raw = front.raw if not front.raw or front.raw.endswith("\n") else front.raw + "\n"
+        top = engine.fields_key[0]
+        if top not in front.data:
+            return FrontMatter(
+                raw=raw + dump_yaml({top: data[top]}), data=data, fence="---", present=True
+            )
+    return engine.front_matter_format.front_matter(data)
+
+
+def _emit(post: Post, plan: Plan, needed: Mapping[Path, str], name: str) -> str:
+    if plan.format == "html":
+        return to_html(
+            post, standalone=plan.standalone, assets=_dimensions(needed, plan.engine, name)
+        )
+    output = to_markdown(post, plan.engine)
+    _check_output(output, post, Path(post.path), plan.engine)
+    return output
+
+
+def _dimensions(
+    needed: Mapping[Path, str], engine: Engine, name: str
+) -> dict[str, tuple[int, int]]:
+    """Each image URL of the post with its file's width and height, when Pillow can read them."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for file, target in needed.items():
+        check = check_file(file)
+        if check.width and check.height:
+            sizes[engine.image_url(engine.image_path(target, name))] = (check.width, check.height)
+    return sizes
+
+
+def _check_output(output: str, repaired: Post, path: Path, engine: Engine | None = None) -> None:
     """Parse the output again: it must hold the same article text and images."""
+    if engine is not None and engine.front_matter_format is PELICAN:
+        found = split_pelican(output)
+        output = found[1] if found is not None else output
     again = parse(output, path=str(path))
     if article_text(again) != article_text(repaired):
-        raise WxMigrateError(str(path), 0, "the emitted Markdown would change the article's text; not written")
+        raise WxMigrateError(
+            str(path), 0, "the emitted Markdown would change the article's text; not written"
+        )
     if [i.src for i, _ in images(again)] != [i.src for i, _ in images(repaired)]:
-        raise WxMigrateError(str(path), 0, "the emitted Markdown would change the post's images; not written")
+        raise WxMigrateError(
+            str(path), 0, "the emitted Markdown would change the post's images; not written"
+        )
+
+
+def make_plan(
+    site: Site,
+    engine: str | Engine | None,
+    *,
+    metadata: str | None = None,
+    format: str = "markdown",
+    standalone: bool = False,
+) -> Plan:
+    """How to write ``site``: mirrored for its own engine (or plain Markdown), else re-laid out."""
+    if format not in FORMATS:
+        raise ConfigError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
+    own = site.engine or ENGINES["plain"]
+    target = own if engine is None else get_engine(engine)
+    relayout = target.name != own.name
+    if format == "html":
+        # Pages opened from disk or served anywhere: images linked relative to the page.
+        target = attrs.evolve(target, relative_links=True, image_url=lambda path: path)
+    # Site-relative links (Jekyll's) keep the site's image folder when mirroring.
+    mirror_folder = site.image_folder if not target.relative_links else ""
+    folder = target.images_folder if relayout else (mirror_folder or target.images_folder)
+    return Plan(
+        target, relayout, metadata or target.metadata, ImagePlan(site, folder), format, standalone
+    )
 
 
 def repair_site(
@@ -192,29 +389,38 @@ def repair_site(
     out: str | Path | None = None,
     in_place: bool = False,
     dry_run: bool = False,
-    engine: str | Engine = "jekyll",
+    engine: str | Engine | None = None,
+    metadata: str | None = None,
+    format: str = "markdown",
+    standalone: bool = False,
     assets: Iterable[str | Path] = (),
     progress: Callable[[int, int], None] | None = None,
     **option_values: object,
 ) -> RunResult:
     """Repair every post of ``source`` into ``out`` (or in place); see the module doc."""
-    engine = get_engine(engine)
-    make_options(engine=engine, **option_values)  # unknown options or rule names fail here, before any work
+    make_options(
+        engine=get_engine(engine or "jekyll"), **option_values
+    )  # unknown options fail here, before any work
     if (out is None) == (not in_place):
         raise ValueError("give exactly one of out= or in_place=True")
     skip = [Path(out)] if out is not None else []
     site = discover(source, assets=assets, skip=skip)
-    folder = site.image_folder or engine.images_folder
-    plan = ImagePlan(site, folder)
+    plan = make_plan(site, engine, metadata=metadata, format=format, standalone=standalone)
+    if in_place and (plan.relayout or format != "markdown"):
+        raise ConfigError(
+            "--in-place keeps each post where it is, as Markdown; use --out DST for another engine or format"
+        )
+    place(Post(), plan.placement)  # an unknown placement fails here too
     target_root = site.root if in_place else Path(out)  # type: ignore[arg-type]
+    configured = in_place or _configured(target_root, plan.engine)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     backup_folder = site.root / ".wxmigrate-backup" / stamp if in_place else None
     results: list[PostResult] = []
     copies: list[tuple[Path, Path]] = []
     for number, path in enumerate(site.posts, 1):
-        result, needed = repair_post_file(path, site, plan, engine=engine, option_values=option_values)
-        if result.repaired is not None and not dry_run:
-            destination = path if in_place else target_root / site.relative(path)
+        result, needed, name = repair_post_file(path, site, plan, option_values=option_values)
+        if result.repaired is not None and name is not None and not dry_run:
+            destination = path if in_place else target_root / name
             if in_place and result.repaired != result.original:
                 assert backup_folder is not None
                 backup(path, site.root, backup_folder)
@@ -226,16 +432,68 @@ def repair_site(
                         copies.append((file, target_root / target))
                 except OSError as error:
                     result = attrs.evolve(result, error=f"{file}: cannot copy to {target}: {error}")
-        elif result.repaired is not None:
-            result = attrs.evolve(result, output=path if in_place else target_root / site.relative(path))
+        elif result.repaired is not None and name is not None:
+            result = attrs.evolve(result, output=path if in_place else target_root / name)
         results.append(result)
         if progress:
             progress(number, len(site.posts))
-    if not in_place and not dry_run and site.jekyll and (site.root / "_config.yml").is_file():
-        copy_config(site.root / "_config.yml", Path(out) / "_config.yml")  # type: ignore[arg-type]
-    return RunResult(site, tuple(results), tuple(copies), backup_folder)
+    generated: list[Path] = []
+    if not in_place and not dry_run:
+        generated = _site_files(site, plan, Path(out), configured)  # type: ignore[arg-type]
+    return RunResult(
+        site,
+        tuple(results),
+        tuple(copies),
+        backup_folder,
+        plan.engine.name,
+        plan.relayout,
+        tuple(generated),
+    )
+
+
+def _configured(root: Path, engine: Engine) -> bool:
+    """Whether ``root`` already is a site of ``engine`` (then nothing is generated in it)."""
+    return root.is_dir() and (
+        engine.detect(root) or bool(engine.config_file and (root / engine.config_file).exists())
+    )
+
+
+def _site_files(site: Site, plan: Plan, out: Path, configured: bool) -> list[Path]:
+    """Mirrored: copy the site's configuration.  Re-laid out into a folder that has none:
+    write the engine's minimal site (never over an existing file)."""
+    engine = plan.engine
+    if not plan.relayout:
+        config = site.root / engine.config_file if engine.config_file else None
+        if config is not None and config.is_file():
+            copy_config(config, out / engine.config_file)
+        return []
+    if configured or plan.format != "markdown":
+        return []
+    written = []
+    for name, text in engine.scaffold(site_title(site)).items():
+        target = out / name
+        if not target.exists():
+            atomic_write(target, text.encode("utf-8"))
+            written.append(target)
+    return written
+
+
+def site_title(site: Site) -> str:
+    """The source site's title (from its Jekyll or Hexo ``_config.yml``), or its folder's name."""
+    config = site.root / "_config.yml"
+    if config.is_file():
+        try:
+            data = yaml.safe_load(config.read_text(encoding="utf-8", errors="replace"))
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("title"), str) and data["title"].strip():
+            return str(data["title"]).strip()
+    return site.root.resolve().name or "site"
 
 
 def copy_config(source: Path, target: Path) -> None:
-    """Copy the site's Jekyll config so the output builds as a site."""
+    """Copy the site's configuration so the output builds as a site."""
     atomic_write(target, source.read_bytes())
+
+
+__all__ = ["FORMATS", "ImagePlan", "Plan", "PostResult", "RunResult", "make_plan", "repair_site"]

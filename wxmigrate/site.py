@@ -1,4 +1,9 @@
-"""A site on disk: its posts, its image folder, and every image file it holds.
+"""A site on disk: its engine, its posts, its image folder, and every image file it holds.
+
+A site is a folder of an engine wxmigrate knows (Jekyll's ``_posts/``, Hugo's
+``content/``, Hexo's ``source/_posts/``, …: see :func:`~wxmigrate.emit.detect_engine`),
+whose posts are found under that engine's content folder, or any other
+folder of Markdown posts, in any layout, whose posts are all its ``.md`` files.
 
 Exported posts point at their images in many ways (the site's image folder
 through Liquid, an export folder named after the article, a Windows path).
@@ -16,6 +21,7 @@ from pathlib import Path
 
 import attrs
 
+from .emit import Engine, detect_engine
 from .errors import ReadError
 
 POST_SUFFIXES = (".md", ".markdown")
@@ -23,7 +29,9 @@ IMAGE_SUFFIXES = (
     ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".svg", ".tif", ".tiff", ".ico", ".avif", ".heic",
 )
 #: Folders never searched for posts or images.
-IGNORED = {"_site", ".git", "node_modules", ".wxmigrate-backup", ".venv", "__pycache__", ".jekyll-cache"}
+IGNORED = {
+    "_site", "public", ".git", "node_modules", ".wxmigrate-backup", ".venv", "__pycache__", ".jekyll-cache", ".cache",
+}
 #: Front-matter keys that name an image of the post.
 FRONT_MATTER_IMAGE_KEYS = ("header-img", "header_img", "image", "cover", "thumbnail", "featured_image", "banner")
 _LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -40,8 +48,13 @@ class Site:
     image_folder: str
     #: Every image file found, by file name (several files may share a name).
     images: Mapping[str, tuple[Path, ...]]
-    #: True when ``root`` has a ``_posts`` folder (a Jekyll site).
-    jekyll: bool
+    #: The engine whose site ``root`` is; None for a plain folder of Markdown.
+    engine: Engine | None = None
+
+    @property
+    def jekyll(self) -> bool:
+        """Whether ``root`` is a Jekyll site (it has a ``_posts`` folder)."""
+        return self.engine is not None and self.engine.name == "jekyll"
 
     def relative(self, path: Path) -> Path:
         return path.relative_to(self.root)
@@ -67,12 +80,14 @@ def discover(source: str | Path, *, assets: Iterable[str | Path] = (), skip: Ite
         raise ReadError(str(source), 0, "does not exist; expected a site folder or a post file")
     if source.is_file():
         root = source.parent.parent if source.parent.name == "_posts" else source.parent
+        engine = detect_engine(root)
         posts: tuple[Path, ...] = (source,)
     else:
         root = source
-        folder = source / "_posts" if (source / "_posts").is_dir() else source
-        posts = tuple(_walk(folder, POST_SUFFIXES, skip))
-    jekyll = (root / "_posts").is_dir()
+        engine = detect_engine(root)
+        folder = root / engine.content_root if engine and (root / engine.content_root).is_dir() else root
+        skipped = engine.skip_names if engine else ()
+        posts = tuple(post for post in _walk(folder, POST_SUFFIXES, skip) if post.name not in skipped)
     index: dict[str, list[Path]] = {}
     for image in [*_walk(root, IMAGE_SUFFIXES, skip), *(f for a in assets for f in _walk(Path(a), IMAGE_SUFFIXES))]:
         index.setdefault(image.name, []).append(image)
@@ -81,7 +96,7 @@ def discover(source: str | Path, *, assets: Iterable[str | Path] = (), skip: Ite
         posts=posts,
         image_folder=_image_folder(root, posts),
         images={name: tuple(paths) for name, paths in index.items()},
-        jekyll=jekyll,
+        engine=engine,
     )
 
 

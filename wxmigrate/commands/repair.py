@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..emit import ENGINES
+from ..emit.metadata import PLACEMENTS
 from ..errors import WxMigrateError
-from ..migrate import RunResult, repair_site
+from ..migrate import FORMATS, RunResult, repair_site
 from ..rules import ORDER, RULES
 
 NAME = "repair"
@@ -31,7 +32,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", metavar="DST", help="write the repaired site here (SRC is not touched)")
     where.add_argument("--in-place", action="store_true", help="rewrite SRC (changed files are backed up first)")
-    parser.add_argument("--engine", default="jekyll", choices=sorted(ENGINES), help="target engine (default: jekyll)")
+    parser.add_argument(
+        "--engine", choices=sorted(ENGINES), metavar="NAME",
+        help="lay the posts out for this engine: " + ", ".join(sorted(ENGINES))
+        + " (default: keep SRC's own engine and layout; see docs/engines.md)",
+    )
+    parser.add_argument(
+        "--metadata", choices=PLACEMENTS, metavar="WHERE",
+        help="where the repost note, account and source cards, provenance and credits go: "
+        "keep (as in SRC), body (as Markdown), front (front-matter fields), both "
+        "(default: keep for jekyll and plain, both for the others)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="markdown", help="write Markdown (default) or HTML")
+    parser.add_argument("--standalone", action="store_true", help="with --format html: whole pages, not fragments")
     parser.add_argument("--assets", action="append", default=[], metavar="DIR", help="another folder to find images in")
     parser.add_argument("--dry-run", action="store_true", help="write nothing; say what would change")
     parser.add_argument("--diff", action="store_true", help="print a unified diff of every post")
@@ -55,6 +68,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             in_place=args.in_place,
             dry_run=args.dry_run,
             engine=args.engine,
+            metadata=args.metadata,
+            format=args.format,
+            standalone=args.standalone,
             assets=args.assets,
             progress=progress,
             keep_title_heading=args.keep_title_heading,
@@ -121,6 +137,9 @@ def report_data(result: RunResult) -> dict[str, Any]:
         "posts": posts,
         "copied_images": [{"from": str(a), "to": str(b)} for a, b in result.copied],
         "backup": str(result.backup_folder) if result.backup_folder else None,
+        "engine": result.engine,
+        "relaid_out": result.relaid,
+        "generated": [str(path) for path in result.generated],
         "exit_code": result.exit_code,
     }
 
@@ -143,6 +162,10 @@ def _summary(result: RunResult, args: argparse.Namespace) -> str:
     parts = [f"{len(posts)} post(s): {changed} {verb} ({changes} changes)"]
     if not args.dry_run:
         parts.append(f"{len(result.copied)} image(s) copied")
+    if result.relaid:
+        parts.append(f"laid out for {result.engine}")
+    if result.generated:
+        parts.append(f"minimal {result.engine} site generated ({len(result.generated)} files)")
     if missing:
         parts.append(f"{missing} image(s) not found")
     if failed:

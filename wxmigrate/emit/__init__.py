@@ -1,45 +1,129 @@
 """Emitters: the model written out for a static-site engine.
 
-An :class:`Engine` is a small frozen object saying only what differs between
-engines: where posts and images go, how an image path becomes a URL, how
-text is escaped, and which render functions it overrides.  A new engine is
-one module and one entry in :data:`ENGINES`.
+An :class:`Engine` is a small frozen profile saying only what differs between
+engines: where posts and images go and what they are called, how an image
+path becomes a URL, the front-matter format and fields, how text is escaped,
+which render functions it overrides, where the repost note and cards go, and
+the minimal files a new site needs.  A new engine is one module and one entry
+in :data:`ENGINES`; see ``docs/engines.md``.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from ..errors import ConfigError
-from ..model import Post
+from ..layout import PostMeta
+from ..model import FrontMatter, Post
+from .frontmatter import YAML, FrontMatterFormat
 from .markdown import DEFAULT_RENDERERS, Context, escape_text, render_post
+
+Renderer = Callable[[Any, Context], str]
+
+
+def _identity(post: Post) -> Post:
+    return post
+
+
+def _no_scaffold(title: str) -> Mapping[str, str]:
+    return {}
+
+
+def _never(root: Path) -> bool:
+    return False
 
 
 @attrs.frozen
 class Engine:
-    """What one static-site engine needs from the Markdown emitter."""
+    """What one static-site engine needs from the emitter."""
 
     name: str
     #: Folder of the posts, relative to the site root.
     posts_folder: str
     #: Default folder of the images, relative to the site root.
     images_folder: str
-    #: Turns ``folder/name`` (relative to the site root) into the URL written in posts.
+    #: Turns the path :meth:`image_path` gives into the URL written in posts.
     image_url: Callable[[str], str]
     escape: Callable[[str], str] = escape_text
-    renderers: Mapping[type, Callable[[Any, Context], str]] = attrs.field(factory=dict)
+    renderers: Mapping[type, Renderer] = attrs.field(factory=dict)
+    front_matter_format: FrontMatterFormat = YAML
+    #: Images go next to their post (page bundles, colocated assets).
+    colocated: bool = False
+    #: Image links are relative to the post file; else site paths through :attr:`image_url`.
+    relative_links: bool = False
+    #: A re-laid-out post's file, relative to the site root, from its metadata.
+    post_file: Callable[[PostMeta], str] = lambda meta: f"{meta.slug}.md"
+    #: A re-laid-out post's front matter, from its metadata.
+    front_matter: Callable[[PostMeta], dict[str, Any]] = lambda meta: {"title": meta.title}
+    #: Turns an image path into a front-matter value (``header-img``, ``cover``); None: :attr:`image_url`.
+    front_matter_image_url: Callable[[str], str] | None = None
+    #: Where the repost note and cards go unless told (see :mod:`.metadata`).
+    metadata: str = "both"
+    #: The front-matter key path the repost and card fields go under.
+    fields_key: tuple[str, ...] = ("wechat",)
+    #: A last change to the model before writing (what the engine cannot show).
+    prepare: Callable[[Post], Post] = _identity
+    #: Files of a minimal site, path -> text, given the site's title.
+    scaffold: Callable[[str], Mapping[str, str]] = _no_scaffold
+    #: The file that says a folder is a site of this engine (written by :attr:`scaffold`).
+    config_file: str = ""
+    #: Whether a folder is a site of this engine.
+    detect: Callable[[Path], bool] = _never
+    #: Folder under a site of this engine that holds its posts.
+    content_root: str = ""
+    #: Post file names that are not posts (section indexes).
+    skip_names: tuple[str, ...] = ()
 
     def context(self) -> Context:
         return Context(escape=self.escape, renderers={**DEFAULT_RENDERERS, **self.renderers})
 
+    def image_target(self, name: str, post_file: str, folder: str) -> str:
+        """Where an image file goes, relative to the site root."""
+        if self.colocated:
+            return posixpath.join(posixpath.dirname(post_file), name)
+        return posixpath.join(folder, name) if folder else name
 
-from . import jekyll  # noqa: E402  (the registry needs Engine defined)
+    def image_path(self, target: str, post_file: str) -> str:
+        """What :attr:`image_url` is given for an image at ``target`` used by ``post_file``."""
+        if self.relative_links:
+            return posixpath.relpath(target, posixpath.dirname(post_file) or ".")
+        return target
 
-ENGINES: Mapping[str, Engine] = MappingProxyType({jekyll.ENGINE.name: jekyll.ENGINE})
+    def front_matter_image(self, path: str) -> str:
+        """A front-matter image value for the path :meth:`image_path` gives."""
+        return (self.front_matter_image_url or self.image_url)(path)
+
+    def front_matter_text(self, front: FrontMatter) -> str:
+        """The front matter as the file opens: the post's own fenced text, kept as it is, or
+        (for an engine whose metadata has no fences) rewritten in this engine's format."""
+        if front.present and front.fence and not self.front_matter_format.fence:
+            front = self.front_matter_format.front_matter(front.data)
+        return self.front_matter_format.text(front)
+
+
+from . import eleventy, hexo, hugo, jekyll, mkdocs, pelican, plain, zola
+
+ENGINES: Mapping[str, Engine] = MappingProxyType(
+    {
+        engine.name: engine
+        for engine in (
+            jekyll.ENGINE,
+            hugo.ENGINE,
+            hexo.ENGINE,
+            zola.ENGINE,
+            pelican.ENGINE,
+            mkdocs.ENGINE,
+            eleventy.ENGINE,
+            plain.ENGINE,
+        )
+    }
+)
 
 
 def get_engine(name: str | Engine) -> Engine:
@@ -53,9 +137,26 @@ def get_engine(name: str | Engine) -> Engine:
         raise ConfigError(f"unknown engine {name!r}; expected one of: {known}") from None
 
 
+def detect_engine(root: Path) -> Engine | None:
+    """The engine whose site ``root`` is, or None (a plain folder of Markdown)."""
+    for engine in ENGINES.values():
+        if engine.detect(root):
+            return engine
+    return None
+
+
 def to_markdown(post: Post, engine: str | Engine = "jekyll") -> str:
-    """The post as Markdown for ``engine``, front matter included."""
-    return render_post(post, get_engine(engine).context())
+    """The post as Markdown for ``engine``, front matter included, after the engine's
+    :attr:`~Engine.prepare` (what it cannot show, such as raw HTML for Hugo, rewritten)."""
+    engine = get_engine(engine)
+    post = engine.prepare(post)
+    body = render_post(attrs.evolve(post, front_matter=FrontMatter()), engine.context())
+    front = engine.front_matter_text(post.front_matter)
+    if post.newline != "\n":
+        front = front.replace("\n", post.newline)
+    if front and body:
+        return front + post.newline + body
+    return front + body
 
 
-__all__ = ["ENGINES", "Engine", "get_engine", "to_markdown"]
+__all__ = ["ENGINES", "Engine", "detect_engine", "get_engine", "to_markdown"]

@@ -1,0 +1,414 @@
+"""Proof by real builds: each engine builds wxmigrate's tree, and the built pages are checked.
+
+For every engine that is installed (CI installs them all: see .ci/run), the
+demo site and the shared sample site are written with ``--engine NAME`` and
+built under the base path ``/blog/`` (to prove the image links are
+base-URL-safe).  Then each post's built page must show: its title (in
+``<title>`` and an ``<h1>``) and its date; every local ``<img>`` pointing at a
+file of the built site (the sample site's deliberately missing images
+aside, which the run reports); no ``**`` and no ``#`` heading marker or
+Markdown escape left in the text; every bold run as ``<strong>`` (bold next to
+CJK punctuation included); and about as many paragraphs as CommonMark makes
+of the same Markdown (not one giant paragraph).
+
+A missing engine skips its tests with the reason.  Zola has no package on the
+registries this project installs from, so its Markdown is checked with
+pulldown-cmark (the parser Zola uses, through pyromark) and built for real
+only where a ``zola`` binary is on PATH.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import attrs
+import pytest
+from lxml import html as lxml_html  # type: ignore[import-untyped]
+from markdown_it import MarkdownIt
+
+import wxmigrate
+from wxmigrate.emit import ENGINES
+from wxmigrate.emit.frontmatter import split_pelican
+from wxmigrate.layout import post_date
+from wxmigrate.migrate import RunResult, repair_site
+
+from .helpers import DEMO_SITE, ROOT, SAMPLE_SITE
+
+pytestmark = pytest.mark.engines
+
+BASE = "/blog/"
+#: Where .ci/run installs the engines that come from npm.
+NODE_MODULES = Path(os.environ.get("WXMIGRATE_NODE_MODULES", ROOT / ".engines" / "node_modules"))
+SITES = {"demo-site": DEMO_SITE, "sample-site": SAMPLE_SITE}
+BUILD_TIMEOUT = 300
+
+
+@attrs.frozen
+class Builder:
+    """How to build a site of one engine: what must be installed, the command, the output folder."""
+
+    engine: str
+    #: None when the engine can build here, else why not.
+    missing: Callable[[], str | None]
+    build: Callable[[Path], Path]
+
+
+def _run(command: list[str], cwd: Path) -> None:
+    done = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False
+    )
+    assert done.returncode == 0, (
+        f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
+
+
+def _which(program: str) -> Callable[[], str | None]:
+    return lambda: (
+        None if shutil.which(program) else f"{program} is not installed (CI installs it: .ci/run)"
+    )
+
+
+def _module(*names: str) -> Callable[[], str | None]:
+    def missing() -> str | None:
+        absent = [name for name in names if importlib.util.find_spec(name) is None]
+        return (
+            f"Python package(s) {', '.join(absent)} not installed (pip install -e '.[engines]')"
+            if absent
+            else None
+        )
+
+    return missing
+
+
+def _node(program: str) -> Callable[[], str | None]:
+    return lambda: (
+        None
+        if (NODE_MODULES / ".bin" / program).exists()
+        else (f"{program} not found in {NODE_MODULES} (CI installs it there: .ci/run)")
+    )
+
+
+def _link_node_modules(site: Path) -> None:
+    link = site / "node_modules"
+    if not link.exists():
+        link.symlink_to(NODE_MODULES, target_is_directory=True)
+
+
+def build_jekyll(site: Path) -> Path:
+    # A mirrored Jekyll site comes with its own _config.yml but not its theme; the
+    # test supplies the minimal layouts wxmigrate generates for new Jekyll sites.
+    for name, text in ENGINES["jekyll"].scaffold("site").items():
+        if name != "_config.yml" and not (site / name).exists():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_text(text, encoding="utf-8")
+    _run(["jekyll", "build", "--quiet", "--baseurl", BASE.rstrip("/"), "-d", "_site"], site)
+    return site / "_site"
+
+
+def build_hugo(site: Path) -> Path:
+    _run(["hugo", "--quiet", "--baseURL", "http://example.com" + BASE, "-d", "public"], site)
+    return site / "public"
+
+
+def build_hexo(site: Path) -> Path:
+    _link_node_modules(site)
+    (site / "_test.yml").write_text(f"root: {BASE}\n", encoding="utf-8")
+    _run(
+        [str(NODE_MODULES / ".bin" / "hexo"), "generate", "--config", "_config.yml,_test.yml"], site
+    )
+    return site / "public"
+
+
+def build_pelican(site: Path) -> Path:
+    siteurl = f'SITEURL="{BASE.rstrip("/")}"'
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            "content",
+            "-s",
+            "pelicanconf.py",
+            "-o",
+            "output",
+            "-q",
+            "-e",
+            siteurl,
+        ],
+        site,
+    )
+    return site / "output"
+
+
+def build_mkdocs(site: Path) -> Path:
+    (site / "_test.yml").write_text(
+        f"INHERIT: mkdocs.yml\nsite_url: http://example.com{BASE}\n", encoding="utf-8"
+    )
+    _run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "_test.yml", "-d", "site"], site)
+    return site / "site"
+
+
+def build_eleventy(site: Path) -> Path:
+    _link_node_modules(site)
+    _run([str(NODE_MODULES / ".bin" / "eleventy"), "--quiet", f"--pathprefix={BASE}"], site)
+    return site / "_site"
+
+
+def build_zola(site: Path) -> Path:
+    _run(["zola", "build", "--base-url", "http://example.com" + BASE.rstrip("/")], site)
+    return site / "public"
+
+
+BUILDERS = {
+    "jekyll": Builder("jekyll", _which("jekyll"), build_jekyll),
+    "hugo": Builder("hugo", _which("hugo"), build_hugo),
+    "hexo": Builder("hexo", _node("hexo"), build_hexo),
+    "pelican": Builder("pelican", _module("pelican", "markdown"), build_pelican),
+    "mkdocs": Builder("mkdocs", _module("mkdocs", "material"), build_mkdocs),
+    "eleventy": Builder("eleventy", _node("eleventy"), build_eleventy),
+    "zola": Builder(
+        "zola",
+        lambda: (
+            None
+            if shutil.which("zola")
+            else (
+                "zola is not installed (no registry this project installs from packages it; "
+                "test_pulldown_cmark_reads_zola_markdown checks its Markdown)"
+            )
+        ),
+        build_zola,
+    ),
+}
+
+
+# --------------------------------------------------------------------------
+# What a post must look like once built
+
+
+@attrs.frozen
+class Expected:
+    """What a built page of one post must show, computed from wxmigrate's own output."""
+
+    source: Path
+    title: str
+    date: str
+    paragraphs: int
+    #: Bold runs of the post (each must be a ``<strong>``, next to CJK punctuation too).
+    strong: int
+    local_images: int
+    missing: frozenset[str]
+    backslashes: bool
+
+
+def _body(text: str) -> str:
+    """An output post's Markdown without its front matter."""
+    if text.startswith(("---\n", "+++\n")):
+        return text[4:].partition("\n" + text[:3] + "\n")[2]
+    found = split_pelican(text)
+    return found[1] if found is not None else text
+
+
+def expectations(result: RunResult) -> list[Expected]:
+    """One :class:`Expected` per written post of a run."""
+    commonmark = MarkdownIt("commonmark")
+    found = []
+    for post in result.posts:
+        assert post.output is not None and post.error is None, post.error
+        source = wxmigrate.load(post.source)
+        body = _body(post.output.read_text(encoding="utf-8"))
+        rendered = commonmark.render(body)
+        date = post_date(source, post.source)
+        assert date is not None
+        local = [
+            i
+            for i, _ in wxmigrate.images(wxmigrate.parse(body))
+            if not i.src.startswith(("http:", "https:"))
+        ]
+        found.append(
+            Expected(
+                source=post.source,
+                title=source.title,
+                date=f"{date:%Y-%m-%d}",
+                paragraphs=rendered.count("<p>"),
+                strong=sum(
+                    isinstance(inline, wxmigrate.Strong)
+                    for block in wxmigrate.walk_blocks(wxmigrate.parse(body).blocks)
+                    for inline in wxmigrate.walk_inlines(wxmigrate.block_inlines(block))
+                ),
+                local_images=len(local),
+                missing=frozenset(
+                    Path(src.replace("\\", "/").replace("\n", "")).name
+                    for src, _ in post.unresolved
+                ),
+                backslashes="\\" in re.sub(r"<[^>]+>", "", rendered),
+            )
+        )
+    return found
+
+
+def pages(built: Path) -> Iterator[tuple[Path, Any]]:
+    for path in sorted(built.rglob("*.html")):
+        yield path, lxml_html.fromstring(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def page_of(built: Path, title: str) -> tuple[Path, Any]:
+    """The built page of the post titled ``title``: its ``<title>`` names it (list pages
+    name the site); among several, the one with the most paragraphs."""
+    candidates = [
+        (path, tree)
+        for path, tree in pages(built)
+        if any(title in (element.text_content() or "") for element in tree.iter("title"))
+    ]
+    assert candidates, f"no built page has the title {title!r}"
+    return max(candidates, key=lambda item: len(list(item[1].iter("p"))))
+
+
+def image_target(built: Path, page: Path, src: str) -> Path | None:
+    """The built file an ``<img src>`` points at; None for a remote image."""
+    parts = urlsplit(src)
+    if parts.scheme in ("http", "https") and parts.netloc != "example.com":
+        return None
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        assert path.startswith(BASE), f"{src} ignores the base path {BASE}"
+        return built / path[len(BASE) :]
+    return (page.parent / path).resolve()
+
+
+_RESIDUE_HEADING = re.compile(r"^\s*#{1,6}(?:\s|$)", re.MULTILINE)
+_ESCAPE = re.compile(r"\\[\\`*_\[\]<>&#{}|.!-]")
+_SKIP = {"script", "style", "code", "pre", "title", "head"}
+
+
+def visible_texts(tree: Any) -> Iterator[str]:
+    """Text of each paragraph-like element a reader sees (code and scripts left out)."""
+    for element in tree.iter(
+        "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "figcaption"
+    ):
+        if any(ancestor.tag in _SKIP for ancestor in element.iterancestors()):
+            continue
+        copy = lxml_html.fromstring(lxml_html.tostring(element))
+        for hidden in copy.xpath(".//code|.//pre|.//script|.//style"):
+            hidden.drop_tree()
+        yield copy.text_content()
+
+
+def check_page(built: Path, expected: Expected) -> None:
+    """Everything the module doc promises about one built page."""
+    path, tree = page_of(built, expected.title)
+    where = f"{path.relative_to(built)} (from {expected.source.name})"
+    assert any(expected.title in h.text_content() for h in tree.iter("h1")), (
+        f"{where}: no <h1> with the title"
+    )
+    assert expected.date in path.read_text(encoding="utf-8"), (
+        f"{where}: date {expected.date} not shown"
+    )
+    broken, local = set(), 0
+    for image in tree.iter("img"):
+        src = image.get("src") or ""
+        target = image_target(built, path, src)
+        if target is None:
+            continue
+        local += 1
+        if not target.is_file():
+            broken.add(Path(unquote(urlsplit(src).path)).name)
+    assert local >= expected.local_images, (
+        f"{where}: {local} local images, expected {expected.local_images}"
+    )
+    assert broken == set(expected.missing), f"{where}: broken images {sorted(broken)}"
+    texts = list(visible_texts(tree))
+    assert not [t for t in texts if "**" in t], (
+        f"{where}: '**' left in {[t for t in texts if '**' in t][:3]}"
+    )
+    assert not [t for t in texts if _RESIDUE_HEADING.search(t)], (
+        f"{where}: '#' heading marker left in the text"
+    )
+    if not expected.backslashes:
+        leftover = [t for t in texts if _ESCAPE.search(t)]
+        assert not leftover, f"{where}: Markdown escapes shown: {leftover[:3]}"
+    strong = len(list(tree.iter("strong")))
+    assert strong >= expected.strong, (
+        f"{where}: {strong} <strong>, CommonMark makes {expected.strong}"
+    )
+    paragraphs = len(list(tree.iter("p")))
+    assert paragraphs >= 0.9 * expected.paragraphs, (
+        f"{where}: {paragraphs} <p>, CommonMark makes {expected.paragraphs}"
+    )
+
+
+# --------------------------------------------------------------------------
+# The builds
+
+
+@pytest.fixture(scope="module")
+def built_sites(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[str, str], tuple[Path, RunResult]]:
+    """Builds each (engine, site) once, on first use."""
+    cache: dict[tuple[str, str], tuple[Path, RunResult]] = {}
+
+    def get(engine: str, site: str) -> tuple[Path, RunResult]:
+        if (engine, site) not in cache:
+            source = SITES[site]
+            if not source.is_dir():
+                pytest.skip(f"shared corpus not found at {source} (it sits beside the repo in CI)")
+            out = tmp_path_factory.mktemp(f"{engine}-{site}")
+            result = repair_site(source, out=out, engine=engine)
+            cache[(engine, site)] = (BUILDERS[engine].build(out), result)
+        return cache[(engine, site)]
+
+    return get
+
+
+BUILT = [(engine, site) for engine in BUILDERS for site in SITES]
+
+
+@pytest.mark.parametrize(("engine", "site"), BUILT, ids=[f"{e}-{s}" for e, s in BUILT])
+def test_engine_builds_the_tree_and_every_page_reads_right(
+    engine: str, site: str, built_sites: Callable[[str, str], tuple[Path, RunResult]]
+) -> None:
+    """The engine builds wxmigrate's output as is, and each post's page passes check_page."""
+    reason = BUILDERS[engine].missing()
+    if reason:
+        pytest.skip(reason)
+    built, result = built_sites(engine, site)
+    expected = expectations(result)
+    assert expected
+    for post in expected:
+        check_page(built, post)
+
+
+@pytest.mark.parametrize("site", list(SITES))
+def test_pulldown_cmark_reads_zola_markdown(site: str, tmp_path: Path) -> None:
+    """Zola's parser (pulldown-cmark) renders the Zola tree's posts: every bold run as
+    <strong>, no residue, every image a colocated file, paragraphs kept apart."""
+    pyromark = pytest.importorskip(
+        "pyromark", reason="pyromark (pulldown-cmark) not installed: pip install -e '.[engines]'"
+    )
+    if not SITES[site].is_dir():
+        pytest.skip(f"shared corpus not found at {SITES[site]} (it sits beside the repo in CI)")
+    result = repair_site(SITES[site], out=tmp_path, engine="zola")
+    for expected, post in zip(expectations(result), result.posts):
+        assert post.output is not None
+        page = post.output.with_suffix(".html")
+        body = _body(post.output.read_text(encoding="utf-8"))
+        page.write_text(
+            f"<html><head><title>{expected.title}</title></head><body><h1>{expected.title}</h1>"
+            f"<p>{expected.date}</p>{pyromark.html(body)}</body></html>",
+            encoding="utf-8",
+        )
+        check_page(tmp_path, expected)
+
+
+def test_every_engine_has_a_builder() -> None:
+    """No engine profile goes unproved: each but the plain profile has a build here."""
+    assert set(BUILDERS) == set(ENGINES) - {"plain"}
