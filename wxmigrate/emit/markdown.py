@@ -242,7 +242,11 @@ def render_raw_block(node: RawBlock, ctx: Context) -> str:
 
 
 def render_repost(node: Repost, ctx: Context) -> str:
-    return node.html
+    """The note as it was written, or (read from another engine's quote) as exporters write it."""
+    if node.html:
+        return node.html
+    channel = f"<br>\n来源：{html.escape(node.channel)}" if node.channel else ""
+    return f"<blockquote><p>转载：{html.escape(node.via)}{channel}</p></blockquote>"
 
 
 def render_quote(node: Quote, ctx: Context) -> str:
@@ -277,12 +281,19 @@ def render_blocks(blocks: tuple[Block, ...], ctx: Context) -> str:
     """Blocks joined as the source joined them: a line end where ``break_before``
     says the block continued the line above, a blank line otherwise."""
     out: list[str] = []
+    previous: Block | None = None
     for block in leaves(blocks):
         text = ctx.block(block)
         if out:
             joint = getattr(block, "break_before", None)
-            out.append(joint + "\n" if joint is not None else "\n\n")
+            # Only a line of a paragraph can continue on the next line; after an
+            # HTML block it would be swallowed into the HTML.
+            continues = joint is not None and isinstance(previous, (Paragraph, Figure, Heading)) and not (
+                isinstance(previous, Heading) and previous.spaced
+            )
+            out.append(joint + "\n" if continues else "\n\n")
         out.append(text)
+        previous = block
     return "".join(out)
 
 

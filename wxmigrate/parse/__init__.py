@@ -92,7 +92,7 @@ def front_matter_line(source: Source | Post, key: str) -> int:
     """The file line of a front-matter key (1 when it is not there)."""
     raw = source.front_matter.raw
     for index, line in enumerate(raw.split("\n")):
-        if re.match(rf"^{re.escape(key)}\s*:", line):
+        if re.match(rf"^{re.escape(key)}\s*[:=]", line):
             return index + 2
     return 1
 

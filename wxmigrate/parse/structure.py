@@ -34,6 +34,7 @@ from ..model import (
     OriginalCard,
     Paragraph,
     Provenance,
+    Quote,
     Repost,
     Rule,
     Strong,
@@ -109,15 +110,35 @@ def read_repost_html(html: str) -> tuple[str, str] | None:
     return via, channel or ""
 
 
+def read_repost_quote(block: Block) -> tuple[str, str] | None:
+    """``(via, channel)`` of a repost note written as a Markdown quote
+    (``> 转载：X`` / ``> 来源：Y``, as wxmigrate writes it for engines that drop
+    raw HTML), or None."""
+    if not isinstance(block, Quote) or not 1 <= len(block.children) <= 2:
+        return None
+    lines = [block_text(child) for child in block.children if isinstance(child, Paragraph)]
+    if len(lines) != len(block.children):
+        return None
+    via = _REPOST_VIA.fullmatch(lines[0])
+    channel = _REPOST_CHANNEL.fullmatch(lines[1]) if len(lines) == 2 else None
+    if via is None or (len(lines) == 2 and channel is None):
+        return None
+    return via.group(2).strip(), channel.group(1).strip() if channel else ""
+
+
 def recognise_repost(blocks: list[Block]) -> list[Block]:
-    """Wrap the first raw-HTML repost note near the top as a :class:`Repost`."""
+    """Wrap the first repost note near the top (raw HTML, or a quote) as a :class:`Repost`."""
     for index, block in enumerate(blocks[:HEAD_WINDOW]):
+        note = None
         if isinstance(block, HtmlBlock) and "转" in block.html:
             note = read_repost_html(block.html)
-            if note:
-                via, channel = note
-                blocks[index] = Repost(via, channel, block.html, via, block.lines)
-                break
+        elif isinstance(block, Quote):
+            note = read_repost_quote(block)
+        if note:
+            via, channel = note
+            html = block.html if isinstance(block, HtmlBlock) else ""
+            blocks[index] = Repost(via, channel, html, via, block.lines)
+            break
     return blocks
 
 

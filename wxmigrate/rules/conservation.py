@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
 from ..model import (
+    CONTAINERS,
+    Block,
     Code,
     CodeBlock,
     HtmlBlock,
+    ListBlock,
     Post,
+    Quote,
     RawBlock,
+    Repost,
     Text,
     block_inlines,
-    walk_blocks,
     walk_inlines,
 )
+from ..parse.structure import read_repost_quote
 
 
 def html_text(markup: str) -> str:
@@ -28,10 +35,24 @@ def html_text(markup: str) -> str:
         return markup
 
 
+def _article_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Blocks of the article: the repost note is metadata, whichever form it takes
+    (raw HTML, or the quote written for engines that drop raw HTML)."""
+    for block in blocks:
+        if isinstance(block, Repost) or (isinstance(block, Quote) and read_repost_quote(block)):
+            continue
+        yield block
+        if isinstance(block, CONTAINERS):
+            yield from _article_blocks(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _article_blocks(item.children)
+
+
 def article_text(post: Post) -> str:
-    """Every letter and digit of the post's blocks, in order (markup left out)."""
+    """Every letter and digit of the post's blocks, in order (markup and the repost note left out)."""
     parts: list[str] = []
-    for block in walk_blocks(post.blocks):
+    for block in _article_blocks(post.blocks):
         if isinstance(block, CodeBlock) or isinstance(block, RawBlock):
             parts.append(block.text)
         elif isinstance(block, HtmlBlock):

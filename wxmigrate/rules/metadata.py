@@ -6,6 +6,7 @@ import json
 import re
 
 import attrs
+import tomli_w
 import yaml
 
 from ..model import FrontMatter, Post
@@ -23,8 +24,16 @@ def yaml_scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def toml_scalar(value: str) -> str:
+    """``value`` as a TOML string."""
+    return tomli_w.dumps({"k": value}).split("=", 1)[1].strip()
+
+
 def set_front_matter_value(front: FrontMatter, key: str, value: str) -> FrontMatter:
-    """The front matter with one top-level key's value replaced, every other line untouched."""
+    """The front matter with one top-level key's value replaced, every other line untouched
+    (YAML ``key: value`` or, in ``+++`` front matter, TOML ``key = "value"``)."""
+    if front.fence == "+++":
+        return _set_toml_value(front, key, value)
     lines = front.raw.split("\n")
     pattern = re.compile(rf"^({re.escape(key)}\s*:[ \t]*)(.*)$")
     for index, line in enumerate(lines):
@@ -42,6 +51,18 @@ def set_front_matter_value(front: FrontMatter, key: str, value: str) -> FrontMat
     data = dict(front.data)
     data[key] = value
     return attrs.evolve(front, raw=raw, data=data)
+
+
+def _set_toml_value(front: FrontMatter, key: str, value: str) -> FrontMatter:
+    lines = front.raw.split("\n")
+    pattern = re.compile(rf"^({re.escape(key)}\s*=\s*)(.*)$")
+    for index, line in enumerate(lines):
+        if pattern.match(line):
+            lines[index] = pattern.sub(lambda m: m.group(1) + toml_scalar(value), line)
+            break
+    else:
+        lines.insert(0, f"{key} = {toml_scalar(value)}")
+    return attrs.evolve(front, raw="\n".join(lines), data={**front.data, key: value})
 
 
 @rule()

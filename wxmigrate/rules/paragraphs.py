@@ -216,7 +216,9 @@ def split_line_paragraphs(post: Post, options: Options) -> tuple[Post, list[Chan
     """Make each exported line its own paragraph (a blank line between), so the
     article no longer renders as one paragraph.
 
-    ``第一段⏎第二段`` -> ``第一段⏎⏎第二段``.  Hard breaks (two trailing spaces) are kept.
+    ``第一段⏎第二段`` -> ``第一段⏎⏎第二段``.  Hard breaks (two trailing spaces) are kept,
+    and the lines of an account or original-source card become hard breaks: the
+    card stays one block, as WeChat shows it.
     """
 
     def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
@@ -238,7 +240,27 @@ def split_line_paragraphs(post: Post, options: Options) -> tuple[Post, list[Chan
         _report(run, post.path, changes)
         return out, changes
 
-    return map_sequences(post, edit)
+    post, changes = map_sequences(post, edit, skip=_CARDS)
+    cards, card_changes = _card_lines_to_hard_breaks(post)
+    return cards, changes + card_changes
+
+
+def _card_lines_to_hard_breaks(post: Post) -> tuple[Post, list[Change]]:
+    changes: list[Change] = []
+    blocks: list[Block] = []
+    for block in post.blocks:
+        if isinstance(block, _CARDS):
+            children = tuple(
+                attrs.evolve(child, break_before=None if index == 0 else "  ")
+                if isinstance(child, (Paragraph, Figure)) and child.break_before == "" else child
+                for index, child in enumerate(block.children)
+            )
+            if children != block.children:
+                changes.append(Change("split_line_paragraphs", post.path, block.lines[0],
+                                      "card lines run into one line", "one line each (hard breaks)"))
+                block = attrs.evolve(block, children=children)
+        blocks.append(block)
+    return (attrs.evolve(post, blocks=tuple(blocks)) if changes else post), changes
 
 
 def _report(run: list[int], path: str, changes: list[Change]) -> None:
@@ -304,4 +326,4 @@ def join_hard_wrapped_lines(post: Post, options: Options) -> tuple[Post, list[Ch
                                       "line after a hard break", "a paragraph of its own"))
         return out, changes
 
-    return map_sequences(post, edit)
+    return map_sequences(post, edit, skip=_CARDS)
