@@ -285,3 +285,29 @@ def test_sample_site_as_a_reader_sees_it(tmp_path: Path) -> None:
     _run("repair", str(out), "--out", str(again))
     for post in posts:
         assert (again / "_posts" / post.name).read_bytes() == (out / "_posts" / post.name).read_bytes()
+
+
+def test_fix_assets_gives_mislabelled_images_their_true_extension(tmp_path: Path) -> None:
+    """--fix-assets verifies the written site and relinks a PNG named .jpeg to a .png copy."""
+    from PIL import Image as PILImage
+
+    site = _site_copy(tmp_path)
+    PILImage.new("RGB", (8, 8), (1, 2, 3)).save(site / "assets/wx/field04.jpeg", format="PNG")
+    out = tmp_path / "out"
+    code, _, stderr = _run("repair", str(site), "--out", str(out), "--fix-assets")
+    assert code == 0, stderr
+    assert "fix-assets:" in stderr
+    text = (out / "_posts" / DEMO_POSTS[0].name).read_text(encoding="utf-8")
+    assert "assets/wx/field04.png)" in text and "field04.jpeg)" not in text
+    assert (out / "assets/wx/field04.png").is_file()
+    assert (out / "assets/wx/field04.jpeg").is_file()  # never deleted
+    assert (site / "assets/wx/field04.jpeg").is_file() and not (site / "assets/wx/field04.png").exists()
+
+
+def test_dialect_option_is_passed_on(tmp_path: Path) -> None:
+    """--dialect forces the reading of every post; an unknown one is a usage error."""
+    out = tmp_path / "out"
+    code, stdout, _ = _run("repair", str(DEMO_SITE), "--out", str(out), "--dialect", "generic", "--report", "-")
+    assert code == 0
+    assert json.loads(stdout)["posts"]
+    assert _run("repair", str(DEMO_SITE), "--out", str(tmp_path / "o2"), "--dialect", "nope")[0] == 2

@@ -31,6 +31,7 @@ from .errors import ConfigError, WxMigrateError
 from .layout import PostMeta, post_meta, unique
 from .model import Cruft, Finding, Footer, FrontMatter, Post, images
 from .parse import parse
+from .parse.dialects import DIALECTS
 from .read import read_text
 from .rules import Change, make_options, repair
 from .rules.conservation import article_text
@@ -149,6 +150,8 @@ class Plan:
     images: ImagePlan
     format: str = "markdown"
     standalone: bool = False
+    #: The exporter dialect to read the posts as (None: detected per post).
+    dialect: str | None = None
     #: Output paths already given to a post (lower-cased), so two posts never collide.
     taken: set[str] = attrs.field(factory=set)
 
@@ -176,16 +179,20 @@ def _front_matter_images(post: Post, site: Site, plan: ImagePlan) -> list[tuple[
     return files
 
 
-def read_post(path: Path, site: Site) -> tuple[str, Post]:
-    """A post's text and model; Pelican's metadata lines are read as front matter."""
+def read_post(path: Path, site: Site, dialect: str | None = None) -> tuple[str, Post]:
+    """A post's text and model; Pelican's metadata lines are read as front matter.
+
+    ``dialect`` forces the exporter dialect (see :mod:`wxmigrate.parse.dialects`).
+    """
     text = read_text(path)
     if site.engine is not None and site.engine.front_matter_format is PELICAN:
         found = split_pelican(text)
         if found is not None:
             metadata, body = found
             # Pelican keeps every value a string; so does the parser, quoted in YAML.
-            return text, parse("---\n" + dump_yaml(metadata) + "---\n" + body, path=str(path))
-    return text, parse(text, path=str(path))
+            yaml_text = "---\n" + dump_yaml(metadata) + "---\n" + body
+            return text, parse(yaml_text, path=str(path), dialect=dialect)
+    return text, parse(text, path=str(path), dialect=dialect)
 
 
 def output_file(path: Path, post: Post, site: Site, plan: Plan) -> tuple[str, PostMeta]:
@@ -214,7 +221,7 @@ def repair_post_file(
     and its path in the output (relative to the output root)."""
     engine = plan.engine
     try:
-        text, post = read_post(path, site)
+        text, post = read_post(path, site, plan.dialect)
         name, meta = output_file(path, post, site, plan)
     except (WxMigrateError, OSError) as error:
         return PostResult(source=path, error=str(error)), {}, None
@@ -365,6 +372,7 @@ def make_plan(
     metadata: str | None = None,
     format: str = "markdown",
     standalone: bool = False,
+    dialect: str | None = None,
 ) -> Plan:
     """How to write ``site``: mirrored for its own engine (or plain Markdown), else re-laid out."""
     if format not in FORMATS:
@@ -378,8 +386,10 @@ def make_plan(
     # Site-relative links (Jekyll's) keep the site's image folder when mirroring.
     mirror_folder = site.image_folder if not target.relative_links else ""
     folder = target.images_folder if relayout else (mirror_folder or target.images_folder)
+    if dialect is not None and dialect not in DIALECTS:
+        raise ConfigError(f"unknown dialect {dialect!r}; expected one of: {', '.join(DIALECTS)}")
     return Plan(
-        target, relayout, metadata or target.metadata, ImagePlan(site, folder), format, standalone
+        target, relayout, metadata or target.metadata, ImagePlan(site, folder), format, standalone, dialect
     )
 
 
@@ -395,6 +405,7 @@ def repair_site(
     standalone: bool = False,
     assets: Iterable[str | Path] = (),
     progress: Callable[[int, int], None] | None = None,
+    dialect: str | None = None,
     **option_values: object,
 ) -> RunResult:
     """Repair every post of ``source`` into ``out`` (or in place); see the module doc."""
@@ -405,7 +416,7 @@ def repair_site(
         raise ValueError("give exactly one of out= or in_place=True")
     skip = [Path(out)] if out is not None else []
     site = discover(source, assets=assets, skip=skip)
-    plan = make_plan(site, engine, metadata=metadata, format=format, standalone=standalone)
+    plan = make_plan(site, engine, metadata=metadata, format=format, standalone=standalone, dialect=dialect)
     if in_place and (plan.relayout or format != "markdown"):
         raise ConfigError(
             "--in-place keeps each post where it is, as Markdown; use --out DST for another engine or format"

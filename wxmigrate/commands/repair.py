@@ -12,7 +12,9 @@ from ..emit import ENGINES
 from ..emit.metadata import PLACEMENTS
 from ..errors import WxMigrateError
 from ..migrate import FORMATS, RunResult, repair_site
+from ..parse.dialects import DIALECTS
 from ..rules import ORDER, RULES
+from ..verify import fix_assets, verify
 
 NAME = "repair"
 HELP = "repair exported posts (a site root, a folder of posts, or one post) into --out or in place"
@@ -53,6 +55,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep-title-heading", action="store_true", help="keep the H1 that repeats the title")
     parser.add_argument("--strip-boilerplate", action="store_true", help="remove WeChat UI cruft and the account footer")
     parser.add_argument("--disable", action="append", default=[], metavar="RULE", help="do not run RULE (repeatable)")
+    parser.add_argument(
+        "--dialect", choices=DIALECTS, help="the exporter that wrote the posts (default: detected per post)"
+    )
+    parser.add_argument(
+        "--fix-assets",
+        action="store_true",
+        help="then verify the written images and fix what can be fixed (true extensions, relinks)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no summary on standard error")
 
 
@@ -76,6 +86,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             keep_title_heading=args.keep_title_heading,
             strip_boilerplate=args.strip_boilerplate,
             disabled=args.disable,
+            dialect=args.dialect,
         )
     except WxMigrateError as error:
         print(f"wxmigrate repair: {error}", file=err)
@@ -103,11 +114,26 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         tofile=str(post.output or post.source),
                     )
                 )
+    fixed_ok = True
+    if args.fix_assets and not args.dry_run and args.format == "markdown":
+        fixed_ok = _fix_assets(Path(args.out) if args.out else Path(args.source), result, err, quiet=args.quiet)
     if args.report:
         _write_report(result, args.report, out)
     if not args.quiet:
         print(_summary(result, args), file=err)
-    return result.exit_code
+    return result.exit_code if fixed_ok else max(result.exit_code, 1)
+
+
+def _fix_assets(site: Path, result: RunResult, err: TextIO, *, quiet: bool) -> bool:
+    """Verify the images of the written site and fix what can be fixed; True when all is well."""
+    folder = result.site.image_folder or None
+    fixed = fix_assets(verify(site), image_folder=folder)
+    for change in fixed.changes:
+        if not quiet:
+            print(f"fix-assets: {change}", file=err)
+    for failure in fixed.failures:
+        print(failure, file=err)
+    return not fixed.failures
 
 
 def report_data(result: RunResult) -> dict[str, Any]:
