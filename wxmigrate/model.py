@@ -141,9 +141,9 @@ class Figure:
 
 @frozen
 class Rule:
-    """A thematic break (``***``, ``---``)."""
+    """A thematic break (``***``, ``---``); how it was written is not part of what it is."""
 
-    markup: str = "***"
+    markup: str = field(default="***", eq=False)
     lines: Lines = field(default=NO_LINES, eq=False)
 
 

@@ -156,7 +156,18 @@ def to_markdown(post: Post, engine: str | Engine = "jekyll") -> str:
         front = front.replace("\n", post.newline)
     if front and body:
         return front + post.newline + body
-    return front + body
+    return front + unfenced(body)
+
+
+def unfenced(body: str) -> str:
+    """A body that cannot be read as the opening of front matter: with no front
+    matter before it, a first line ``---`` (a rule) or ``+++`` would be one."""
+    first, newline, rest = body.partition("\n")
+    if first.rstrip() == "---":
+        return "***" + newline + rest
+    if first.rstrip() == "+++":
+        return "\\" + body
+    return body
 
 
 __all__ = ["ENGINES", "Engine", "detect_engine", "get_engine", "to_markdown"]

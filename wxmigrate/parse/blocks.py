@@ -32,7 +32,7 @@ from ..model import (
     SoftBreak,
     Text,
 )
-from .inline import MAX_IMAGE_LINES, parse_inline
+from .inline import MAX_IMAGE_LINES, merge_texts, parse_inline
 
 
 class Line(NamedTuple):
@@ -359,6 +359,11 @@ def _add_segment(blocks: list[Block], segment: _Segment, heading_line: bool = Fa
     if not inlines:
         return  # a line of only spaces or NBSP: nothing visible to keep
     first = inlines[0]
+    if isinstance(first, RawHtml) and _HTML_BLOCK.match(first.html):
+        # A block-level tag that did not open an HTML block (it was indented) is
+        # text: written at the start of a line it would open one.
+        inlines = merge_texts((Text(first.html), *inlines[1:]))
+        first = inlines[0]
     previous = blocks[-1] if blocks else None
     if (
         isinstance(previous, Figure)

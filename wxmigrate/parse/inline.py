@@ -76,7 +76,7 @@ def parse_inline(text: str) -> tuple[Inline, ...]:
     _pair_triples(tokens)
     _pair_bold(tokens)
     _pair_emphasis(tokens)
-    return _merge_text(_build(tokens, 0, len(tokens)))
+    return merge_texts(_build(tokens, 0, len(tokens)))
 
 
 # --------------------------------------------------------------------------
@@ -411,7 +411,7 @@ def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
         token = tokens[index]
         if isinstance(token, _Star):
             if token.opens and token.partner is not None and token.partner < stop:
-                children = tuple(_merge_text(_build(tokens, index + 1, token.partner)))
+                children = tuple(merge_texts(_build(tokens, index + 1, token.partner)))
                 if token.size == 3:
                     out.append(Strong((Emphasis(children),)))
                 else:
@@ -425,7 +425,7 @@ def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
     return out
 
 
-def _merge_text(inlines: list[Inline]) -> tuple[Inline, ...]:
+def merge_texts(inlines: list[Inline]) -> tuple[Inline, ...]:
     merged: list[Inline] = []
     for inline in inlines:
         if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):

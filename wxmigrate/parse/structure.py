@@ -95,7 +95,9 @@ _REPOST_CHANNEL = re.compile(r"来源\s*[:：]\s*(.+)")
 
 def read_repost_html(html: str) -> tuple[str, str] | None:
     """``(via, channel)`` from a repost note's HTML, or None when it is not one."""
-    soup = BeautifulSoup(html, "lxml")
+    # A lone surrogate (only a Python string can hold one) cannot be encoded for lxml.
+    readable = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    soup = BeautifulSoup(readable, "lxml")
     for br in soup.find_all("br"):
         br.replace_with("\n")
     lines = [line.strip() for line in soup.get_text().splitlines() if line.strip()]
@@ -228,8 +230,9 @@ def _avatar(block: Block) -> tuple[str | None, str | None, bool] | None:
         return None
     avatar = inlines[0].src
     strong = next((i for i in inlines[1:3] if isinstance(i, Strong)), None)
-    if strong is not None:
-        return avatar, plain_text(strong.children, breaks="").strip() or None, opens_link
+    name = plain_text(strong.children, breaks="").strip() if strong is not None else ""
+    if name:  # an empty run (a stray ``****``) names no account
+        return avatar, name, opens_link
     if len(inlines) == 1 and (_AVATAR_SRC.search(avatar) or opens_link):
         return avatar, None, opens_link
     return None

@@ -172,6 +172,14 @@ def fit_strong(before: str, strong: Strong, after: str) -> list[Inline]:
         lead.append(head)
         children[:1] = [rest] if rest is not None else []
     trail: list[Inline] = []
+    # An opening quote moved out takes its closing quote along: “**快查快打**”, not “**快查快打”**.
+    opened = "".join(i.text for i in lead if isinstance(i, Text))
+    closers = {PAIRS[char] for char in opened if char in PAIRS}
+    while children and last_char(children) in closers and isinstance(children[-1], Text):
+        rest, tail = _split_tail(children[-1])
+        assert tail is not None
+        trail.insert(0, tail)
+        children[-1:] = [rest] if rest is not None else []
     while children and not right_flanking(last_char(children), first_char(trail) or after):
         rest, tail = _split_tail(children[-1])
         assert tail is not None

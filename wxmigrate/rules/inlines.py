@@ -13,6 +13,7 @@ from ..model import (
     SoftBreak,
     Strong,
     Text,
+    is_blank_run,
 )
 
 
@@ -46,7 +47,7 @@ def first_char(inlines: tuple[Inline, ...] | list[Inline]) -> str:
             return "`"
         elif isinstance(inline, RawHtml):
             return "<"
-        elif isinstance(inline, (Strong, Emphasis)):
+        elif isinstance(inline, (Strong, Emphasis)) and not is_blank_run(inline.children):
             return "*"
     return ""
 
@@ -65,7 +66,7 @@ def last_char(inlines: tuple[Inline, ...] | list[Inline]) -> str:
             return "`"
         elif isinstance(inline, RawHtml):
             return ">"
-        elif isinstance(inline, (Strong, Emphasis)):
+        elif isinstance(inline, (Strong, Emphasis)) and not is_blank_run(inline.children):
             return "*"
     return ""
 

@@ -177,9 +177,8 @@ def join_cut_sentences(post: Post, options: Options) -> tuple[Post, list[Change]
     or following one that ends with ``，``/``、`` is joined too.
     """
 
-    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+    def join_once(blocks: list[Block], changes: list[Change]) -> list[Block]:
         out: list[Block] = []
-        changes: list[Change] = []
         for block in blocks:
             above = out[-1] if out else None
             if isinstance(block, Paragraph) and isinstance(above, Paragraph) and _is_cut(above, block):
@@ -190,7 +189,16 @@ def join_cut_sentences(post: Post, options: Options) -> tuple[Post, list[Change]
                                       short(text_of(above.children)[-12:] + text_of(block.children)[:12])))
             else:
                 out.append(block)
-        return out, changes
+        return out
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        # A joined line may now continue the line above it (``甲⏎**一是**⏎：乙``): join until none is left.
+        changes: list[Change] = []
+        while True:
+            count = len(changes)
+            blocks = join_once(blocks, changes)
+            if len(changes) == count:
+                return blocks, changes
 
     return map_sequences(post, edit, skip=_CARDS)
 
