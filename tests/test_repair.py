@@ -311,3 +311,17 @@ def test_dialect_option_is_passed_on(tmp_path: Path) -> None:
     assert code == 0
     assert json.loads(stdout)["posts"]
     assert _run("repair", str(DEMO_SITE), "--out", str(tmp_path / "o2"), "--dialect", "nope")[0] == 2
+
+
+def test_progress_bar_draws_and_erases() -> None:
+    """The commands' progress bar draws only for long runs and erases itself."""
+    from wxmigrate.commands.progress import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(stream, label="repairing", unit="posts", minimum=20)
+    bar(1, 5)
+    assert stream.getvalue() == ""
+    bar(40, 40)
+    assert "repairing [" in stream.getvalue() and "40/40 posts" in stream.getvalue()
+    bar.close()
+    assert stream.getvalue().endswith("\r\033[K")

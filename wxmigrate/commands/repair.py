@@ -15,6 +15,7 @@ from ..migrate import FORMATS, RunResult, repair_site
 from ..parse.dialects import DIALECTS
 from ..rules import ORDER, RULES
 from ..verify import fix_assets, verify
+from .progress import ProgressBar, is_terminal
 
 NAME = "repair"
 HELP = "repair exported posts (a site root, a folder of posts, or one post) into --out or in place"
@@ -70,7 +71,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.out and Path(args.out).resolve() == Path(args.source).resolve():
         print("wxmigrate repair: --out is SRC itself; use --in-place to rewrite SRC", file=err)
         return 2
-    progress = _progress_bar(err) if err.isatty() and not args.quiet else None
+    progress = (
+        ProgressBar(err, label="repairing", unit="posts", minimum=20) if is_terminal(err) and not args.quiet else None
+    )
     try:
         result = repair_site(
             args.source,
@@ -94,6 +97,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as error:
         print(f"wxmigrate repair: {error}", file=err)
         return 2
+    finally:
+        if progress is not None:
+            progress.close()
     for post in result.posts:
         if post.error:
             print(post.error, file=err)
@@ -199,19 +205,3 @@ def _summary(result: RunResult, args: argparse.Namespace) -> str:
     if result.backup_folder and any(p.written for p in posts):
         parts.append(f"backup in {result.backup_folder}")
     return "wxmigrate repair: " + ", ".join(parts)
-
-
-def _progress_bar(err: TextIO):  # type: ignore[no-untyped-def]
-    def show(done: int, total: int) -> None:
-        if total < 20:
-            return
-        width = 30
-        filled = width * done // total
-        err.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            err.write("\n")
-        err.flush()
-
-    return show
-
-

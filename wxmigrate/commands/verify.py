@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +18,7 @@ from ..verify import (
     to_table,
     verify,
 )
+from .progress import ProgressBar, is_terminal
 
 NAME = "verify"
 HELP = "find, decode and check every image the posts of a site use (and fix what can be fixed)"
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _verify(args: argparse.Namespace, err: TextIO) -> Report:
     limits = Limits(max_pixels=args.max_pixels, max_frames=args.max_frames)
-    bar = ProgressBar(err) if _is_terminal(err) else None
+    bar = ProgressBar(err, label="verifying", unit="images", minimum=PROGRESS_MINIMUM) if is_terminal(err) else None
     try:
         return verify(
             args.source,
@@ -157,37 +157,3 @@ def _write_report(target: str, report: Report, out: TextIO) -> None:
         out.write(to_json(report))
     else:
         Path(target).write_text(to_json(report), encoding="utf-8")
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-class ProgressBar:
-    """A one-line progress bar redrawn on a terminal at most ten times a second."""
-
-    def __init__(self, stream: TextIO, width: int = 30) -> None:
-        self.stream = stream
-        self.width = width
-        self.drawn = 0.0
-        self.visible = False
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if total < PROGRESS_MINIMUM or (now - self.drawn < 0.1 and done < total):
-            return
-        self.drawn = now
-        filled = self.width * done // total
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\rverifying [{bar}] {done}/{total} images")
-        self.stream.flush()
-        self.visible = True
-
-    def close(self) -> None:
-        if self.visible:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-            self.visible = False
