@@ -140,7 +140,7 @@ def destination(url: str) -> str:
     """
     outside = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", url)
     if re.search(r"[ <>()]", outside) and "\n" not in url:
-        return "<" + url.replace(">", "%3E") + ">"
+        return "<" + re.sub(r"([<>\\])", r"\\\1", url) + ">"
     return url
 
 
@@ -211,7 +211,10 @@ def render_paragraph_text(inlines: tuple[Inline, ...], ctx: Context) -> str:
 
 def render_heading(node: Heading, ctx: Context) -> str:
     marks = "#" * node.level
-    return marks + (" " if node.spaced else "") + ctx.inlines(tidy_edges(node.children))
+    text = ctx.inlines(tidy_edges(node.children))
+    if re.search(r"(?:^|[ \t])#+$", text):
+        text = text[:-1] + "\\#"  # a trailing " #" would read as the heading's closing marks
+    return marks + (" " if node.spaced else "") + text
 
 
 def render_paragraph(node: Paragraph, ctx: Context) -> str:

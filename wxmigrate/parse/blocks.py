@@ -153,6 +153,8 @@ def _html_block(lines: list[Line], index: int) -> tuple[Block, int]:
         while end < len(lines) and not stop.search(lines[end].text):
             end += 1
         end = min(end, len(lines) - 1)
+        while end > index and is_blank(lines[end].text):
+            end -= 1  # unclosed: it runs to the end, but not over the blank lines there
     else:
         while end + 1 < len(lines) and not is_blank(lines[end + 1].text):
             end += 1
@@ -309,6 +311,8 @@ def _paragraphs(lines: list[Line], index: int) -> tuple[list[Block], int]:
     }
     blocks: list[Block] = []
     for segment in _segments(inlines, group[0].number):
+        if not blocks and segment.break_before is not None:
+            segment = segment._replace(break_before=None)  # the lines above it showed nothing
         _add_segment(blocks, segment, segment.first in headings)
     return blocks, end
 

@@ -252,7 +252,7 @@ def _destination(inside: str) -> tuple[str, str | None]:
         inside = inside[: match.start()]
     dest = inside.strip(" \t")
     if dest.startswith("<") and dest.endswith(">"):
-        dest = dest[1:-1]
+        dest = re.sub(r"\\([<>\\])", r"\1", dest[1:-1])
     return dest, title
 
 
