@@ -16,5 +16,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "ci", derandomize=True, max_examples=60, deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
-    settings.register_profile("thorough", max_examples=2000, deadline=None)
+    # Long generated posts with many kinds of damage are slow to draw; that is expected.
+    settings.register_profile(
+        "thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    )
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
