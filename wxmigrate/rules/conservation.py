@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lxml import html as lxml_html
@@ -24,15 +25,20 @@ from ..model import (
 )
 from ..parse.structure import read_repost_quote
 
+_INVENTED_CLOSING = re.compile(r"(?:</body>\s*)?</html>\s*$")
+
 
 def html_text(markup: str) -> str:
     """The text a browser would show for an HTML fragment (tags and attributes left out)."""
     if not markup.strip():
         return ""
     try:
-        return str(lxml_html.fragment_fromstring(markup, create_parent="div").text_content())
+        text = str(lxml_html.fragment_fromstring(markup, create_parent="div").text_content())
     except (ParserError, ValueError):
         return markup
+    # lxml runs an unclosed <script>/<style>/<textarea>/<title> to the end of the
+    # document and hands back the closing tags it wrote as text: they are not the post's.
+    return _INVENTED_CLOSING.sub("", text)
 
 
 def _article_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
