@@ -483,10 +483,11 @@ def inline_lines(block: Block) -> Iterator[tuple[Inline, int]]:
     line = block.lines[0]
     for inline in block_inlines(block):
         yield inline, line
-        line += _newlines(inline)
+        line += newline_count(inline)
 
 
-def _newlines(inline: Inline) -> int:
+def newline_count(inline: Inline) -> int:
+    """How many source lines an inline run spans beyond its first."""
     if isinstance(inline, (SoftBreak, HardBreak)):
         return 1
     if isinstance(inline, Image):
@@ -495,7 +496,7 @@ def _newlines(inline: Inline) -> int:
         return inline.html.count("\n")
     if isinstance(inline, (Text, Code)):
         return inline.text.count("\n")
-    return sum(_newlines(child) for child in inline.children)
+    return sum(newline_count(child) for child in inline.children)
 
 
 def images(post: Post) -> Iterator[tuple[Image, int]]:
@@ -548,6 +549,7 @@ __all__ = [
     "block_inlines",
     "images",
     "inline_lines",
+    "newline_count",
     "is_blank_run",
     "walk_blocks",
     "walk_inlines",

@@ -31,6 +31,7 @@ from ..model import (
     Rule,
     SoftBreak,
     Text,
+    newline_count,
 )
 from .inline import MAX_IMAGE_LINES, merge_texts, parse_inline
 
@@ -331,21 +332,8 @@ def _segments(inlines: tuple[Inline, ...], first_line: int) -> Iterator[_Segment
             current = []
             continue
         current.append(inline)
-        line += _count_newlines(inline)
+        line += newline_count(inline)
     yield _Segment(current, start, line, break_before)
-
-
-def _count_newlines(inline: Inline) -> int:
-    if isinstance(inline, (SoftBreak, HardBreak)):
-        return 1
-    if isinstance(inline, Image):
-        return inline.src.count("\n") + inline.alt.count("\n") + (inline.title or "").count("\n")
-    if isinstance(inline, RawHtml):
-        return inline.html.count("\n")
-    if isinstance(inline, Text):
-        return inline.text.count("\n")
-    children = getattr(inline, "children", ())
-    return sum(_count_newlines(child) for child in children)
 
 
 def _strip_edges(inlines: list[Inline]) -> tuple[Inline, ...]:

@@ -425,7 +425,8 @@ def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
     return out
 
 
-def merge_texts(inlines: list[Inline]) -> tuple[Inline, ...]:
+def merge_texts(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Join neighbouring Text runs and drop empty ones."""
     merged: list[Inline] = []
     for inline in inlines:
         if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):

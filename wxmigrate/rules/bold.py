@@ -15,8 +15,9 @@ import attrs
 
 from ..chars import PAIRS, left_flanking, right_flanking
 from ..model import Block, Emphasis, Heading, Inline, Link, Paragraph, Post, Strong, Text
+from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
-from .inlines import first_char, last_char, merge_texts, text_of
+from .inlines import first_char, last_char, text_of
 from .walk import edit_inlines, map_leaves
 
 

@@ -16,8 +16,8 @@ from lxml import html as lxml_html
 
 from ..emit.html import is_safe_url
 from ..model import Block, HtmlBlock, Inline, Link, Post, RawHtml
+from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
-from .inlines import merge_texts
 from .walk import edit_inlines, map_leaves
 
 #: Tags that only style text: unwrapped, their text kept.

@@ -15,20 +15,7 @@ from ..model import (
     Text,
     is_blank_run,
 )
-
-
-def merge_texts(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Join neighbouring Text runs and drop empty ones."""
-    out: list[Inline] = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            if not inline.text:
-                continue
-            if out and isinstance(out[-1], Text):
-                out[-1] = Text(out[-1].text + inline.text)
-                continue
-        out.append(inline)
-    return tuple(out)
+from ..parse.inline import plain_text
 
 
 def first_char(inlines: tuple[Inline, ...] | list[Inline]) -> str:
@@ -73,10 +60,4 @@ def last_char(inlines: tuple[Inline, ...] | list[Inline]) -> str:
 
 def text_of(inlines: tuple[Inline, ...] | list[Inline]) -> str:
     """Visible text of runs (breaks as nothing), for short before/after excerpts."""
-    parts: list[str] = []
-    for inline in inlines:
-        if isinstance(inline, (Text, Code)):
-            parts.append(inline.text)
-        elif isinstance(inline, (Strong, Emphasis, Link)):
-            parts.append(text_of(inline.children))
-    return "".join(parts)
+    return plain_text(tuple(inlines), breaks="")

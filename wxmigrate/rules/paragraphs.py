@@ -29,8 +29,9 @@ from ..model import (
     is_blank_run,
     walk_blocks,
 )
+from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
-from .inlines import first_char, last_char, merge_texts, text_of
+from .inlines import first_char, last_char, text_of
 from .walk import map_sequences
 
 #: Cards lay out an avatar next to a name on purpose: not damage.

@@ -7,8 +7,8 @@ import re
 import attrs
 
 from ..model import Block, Inline, Paragraph, Post, Text, is_blank_run
+from ..parse.inline import merge_texts
 from .base import Change, Options, rule
-from .inlines import merge_texts
 from .walk import edit_inlines, map_leaves
 
 #: No-break and fixed-width spaces: shown as plain spaces.
