@@ -168,7 +168,8 @@ class HtmlBlock:
 @frozen
 class RawBlock:
     """Markdown the model does not take apart (tables, reference definitions,
-    indented code), kept verbatim and never touched by a rule."""
+    indented code), kept verbatim.  Only ``restore_escaped_bold_in_tables``
+    edits a table's rows."""
 
     text: str
     lines: Lines = field(default=NO_LINES, eq=False)

@@ -127,6 +127,12 @@ def _block_at(lines: list[Line], index: int) -> tuple[Block | list[Block], int]:
     return _paragraphs(lines, index)
 
 
+def is_table(text: str) -> bool:
+    """Whether raw Markdown is a GFM table: a row, then a delimiter row (``| --- |``)."""
+    lines = text.split("\n")
+    return len(lines) > 1 and "|" in lines[0] and "-" in lines[1] and bool(_TABLE_DELIMITER.match(lines[1]))
+
+
 def _fenced(lines: list[Line], index: int, fence: re.Match[str]) -> tuple[Block, int]:
     marker = fence.group(2)
     closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")

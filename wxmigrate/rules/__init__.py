@@ -19,7 +19,7 @@ import attrs
 
 from ..errors import ConfigError, RepairError
 from ..model import Post, images
-from . import boilerplate, bold, headings, html, image_links, metadata, paragraphs, text
+from . import boilerplate, bold, escaped_bold, headings, html, image_links, metadata, paragraphs, text
 from .base import REGISTRY, Change, Options, Rule
 from .conservation import article_text
 from .image_links import file_name, is_local
@@ -37,6 +37,8 @@ ORDER: tuple[str, ...] = (
     "replace_backslashes_in_image_path",
     "relink_local_images",
     "restore_escaped_bold",
+    "restore_escaped_bold_in_tables",
+    "close_bold_cut_by_heading",
     "drop_stray_bold_markers",
     "drop_dangling_bold_markers",
     "merge_adjacent_bold",
@@ -62,7 +64,7 @@ RULES: Mapping[str, Rule] = MappingProxyType({name: REGISTRY[name] for name in O
 MAX_PASSES = 8
 
 assert set(ORDER) == set(REGISTRY), "every registered rule must be in ORDER"
-_ = (boilerplate, bold, headings, html, image_links, metadata, paragraphs, text)
+_ = (boilerplate, bold, escaped_bold, headings, html, image_links, metadata, paragraphs, text)
 
 
 def make_options(**options: Any) -> Options:

@@ -14,11 +14,12 @@ import re
 import attrs
 
 from ..chars import PAIRS, left_flanking, right_flanking
-from ..model import Block, Emphasis, Heading, Inline, Link, Paragraph, Post, Strong, Text
-from ..parse.inline import merge_texts
+from ..model import Block, Emphasis, Heading, Inline, Link, Paragraph, Post, Strong, Text, is_blank_run
+from ..parse.inline import merge_texts, plain_text
 from .base import Change, Options, rule, short
 from .inlines import first_char, last_char, text_of
-from .walk import edit_inlines, map_leaves
+from .toggles import Mark, from_toggles, marks, to_toggles
+from .walk import edit_inlines, map_leaves, map_sequences
 
 
 @rule()
@@ -51,6 +52,14 @@ def _trim_markers(children: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out[0] = Text(_LEADING_MARKER.sub("", out[0].text))
     if out and isinstance(out[-1], Text):
         out[-1] = Text(_TRAILING_MARKER.sub("", out[-1].text))
+    tokens = to_toggles(merge_texts(out))
+    where = marks(tokens)
+    if len(where) == 1 and where[0] in (0, len(tokens) - 1):
+        # The block's only ``**``, opening at its start or closing at its end,
+        # with words on its inner side (``/**`` opens a code comment, not bold).
+        rest = tokens[1:] if where[0] == 0 else tokens[:-1]
+        if any(char.isalnum() for char in plain_text([t for t in rest if not isinstance(t, Mark)])):
+            return from_toggles(rest)
     return merge_texts(out)
 
 
@@ -59,7 +68,8 @@ def drop_dangling_bold_markers(post: Post, options: Options) -> tuple[Post, list
     """Remove a lone ``**`` left at the start or end of a paragraph or heading,
     where the exporter cut a bold run across paragraphs.
 
-    ``#### **04.** **`` -> ``#### **04.**``; a paragraph holding only ``**`` goes.
+    ``#### **04.** **`` -> ``#### **04.**``; ``**注册需要手机号。`` (the block's
+    only marker) -> ``注册需要手机号。``; a paragraph holding only ``**`` goes.
     """
     context = options.engine.context()
 
@@ -76,6 +86,41 @@ def drop_dangling_bold_markers(post: Post, options: Options) -> tuple[Post, list
         return [new], [attrs.evolve(change, after=short(context.block(new)))]
 
     return map_leaves(post, edit)
+
+
+@rule()
+def close_bold_cut_by_heading(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Close a bold run that a heading opened and the next paragraph's first ``**`` closed.
+
+    A heading cannot span lines, so the exporter's ``<strong>`` around a
+    heading's end and its next line lands in two blocks:
+    ``#### **讲述：张三⏎** **来源：某书**`` -> ``#### **讲述：张三**`` then ``**来源：某书**``.
+    """
+    context = options.engine.context()
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out = list(blocks)
+        changes: list[Change] = []
+        for index in range(len(out) - 1):
+            heading, following = out[index], out[index + 1]
+            if not (isinstance(heading, Heading) and isinstance(following, Paragraph)):
+                continue
+            head, tail = to_toggles(heading.children), to_toggles(following.children)
+            first = next((i for i, t in enumerate(tail) if not (isinstance(t, Text) and not t.text.strip())), None)
+            if len(marks(head)) % 2 == 0 or len(marks(tail)) % 2 == 0 or not isinstance(tail[first or 0], Mark):
+                continue
+            closed = from_toggles([*head, Mark(False)])
+            if not isinstance(closed[-1], Strong) or is_blank_run(closed[-1].children):
+                continue
+            assert first is not None
+            out[index] = attrs.evolve(heading, children=closed)
+            out[index + 1] = attrs.evolve(following, children=from_toggles(tail[:first] + tail[first + 1 :]))
+            before = short(context.block(heading) + "⏎" + context.block(following))
+            after = short(context.block(out[index]) + "⏎" + context.block(out[index + 1]))
+            changes.append(Change("close_bold_cut_by_heading", post.path, heading.lines[0], before, after))
+        return out, changes
+
+    return map_sequences(post, edit)
 
 
 def merge_touching_runs(inlines: tuple[Inline, ...] | list[Inline]) -> tuple[Inline, ...]:
@@ -216,51 +261,10 @@ def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, lis
 
 __all__ = [
     "balance_quotes_in_bold",
+    "close_bold_cut_by_heading",
+    "drop_dangling_bold_markers",
     "drop_stray_bold_markers",
     "fit_bold_to_cjk_punctuation",
     "fit_strong",
     "merge_adjacent_bold",
 ]
-
-
-
-_LITERAL_BOLD = re.compile(r"(?<!\*)\*\*(?=[^\s*])([^*\n]*?)\*\*(?!\*)")
-#: ``** **``: a bold run whose math or emoji the converter dropped.
-_LITERAL_EMPTY = re.compile(r"(?<!\*)\*\*( +)\*\*(?!\*)")
-_LITERAL_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]*?[\u3400-\u9fff][^*\n]*?[^\s*]|[\u3400-\u9fff])\*(?![*\w])")
-
-
-def _restore(text: str) -> list[Inline]:
-    """Split a text run at literal ``**x**`` / ``*图：x*`` pairs, making them bold / italic."""
-    out: list[Inline] = []
-    position = 0
-    pattern = re.compile(f"{_LITERAL_BOLD.pattern}|{_LITERAL_ITALIC.pattern}|{_LITERAL_EMPTY.pattern}")
-    for match in pattern.finditer(text):
-        out.append(Text(text[position : match.start()]))
-        if match.group(1) is not None:
-            out.append(Strong((Text(match.group(1)),)))
-        elif match.group(2) is not None:
-            out.append(Emphasis((Text(match.group(2)),)))
-        else:
-            out.append(Text(match.group(3)))
-        position = match.end()
-    out.append(Text(text[position:]))
-    return out
-
-
-@rule()
-def restore_escaped_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
-    """Make bold (and CJK italic) out of asterisks a converter escaped but the author meant as markup.
-
-    ``\\*\\*训练了新模型\\*\\*：`` -> ``**训练了新模型**：``; ``\\*图：架构\\*`` -> ``*图：架构*``.
-    Unpaired asterisks (``王**``, ``***011201``) stay as they are.
-    """
-
-    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        out: list[Inline] = []
-        for inline in inlines:
-            out.extend(_restore(inline.text) if isinstance(inline, Text) and "*" in inline.text else [inline])
-        merged = merge_texts(out)
-        return inlines if merged == merge_texts(list(inlines)) else merged
-
-    return edit_inlines(post, options, "restore_escaped_bold", edit)

@@ -88,26 +88,33 @@ def map_inlines(inlines: tuple[Inline, ...], edit: InlineEdit) -> tuple[Inline, 
     return edit(nested)
 
 
-def block_with_inlines(block: Block, edit: InlineEdit) -> Block:
-    """The block with ``edit`` applied to its inline runs (headings, paragraphs, captions)."""
+def block_with_inlines(block: Block, edit: InlineEdit, *, nested: bool = True) -> Block:
+    """The block with ``edit`` applied to its inline runs (headings, paragraphs, captions).
+
+    With ``nested`` false, ``edit`` sees only the block's top-level runs.
+    """
+    apply = (lambda inlines: map_inlines(inlines, edit)) if nested else edit
     if isinstance(block, (Heading, Paragraph)):
-        children = map_inlines(block.children, edit)
+        children = apply(block.children)
         return block if children == block.children else attrs.evolve(block, children=children)
     if isinstance(block, Figure) and block.caption:
-        caption = map_inlines(block.caption, edit)
+        caption = apply(block.caption)
         return block if caption == block.caption else attrs.evolve(block, caption=caption)
     return block
 
 
-def edit_inlines(post: Post, options: Options, name: str, edit: InlineEdit) -> tuple[Post, list[Change]]:
+def edit_inlines(
+    post: Post, options: Options, name: str, edit: InlineEdit, *, nested: bool = True
+) -> tuple[Post, list[Change]]:
     """Apply an inline edit to every block; one change per block it alters.
 
     A paragraph left with nothing visible (it held only a stray marker) is removed.
+    ``nested``: see :func:`block_with_inlines`.
     """
     context = options.engine.context()
 
     def on_block(block: Block) -> tuple[list[Block], list[Change]]:
-        new = block_with_inlines(block, edit)
+        new = block_with_inlines(block, edit, nested=nested)
         if new is block:
             return [block], []
         before = context.block(block)
