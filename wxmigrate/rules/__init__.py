@@ -19,7 +19,17 @@ import attrs
 
 from ..errors import ConfigError, RepairError
 from ..model import Post, images
-from . import boilerplate, bold, escaped_bold, headings, html, image_links, metadata, paragraphs, text
+from . import (
+    boilerplate,
+    bold,
+    escaped_bold,
+    headings,
+    html,
+    image_links,
+    metadata,
+    paragraphs,
+    text,
+)
 from .base import REGISTRY, Change, Options, Rule
 from .conservation import article_text
 from .image_links import file_name, is_local

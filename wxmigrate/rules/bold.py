@@ -14,7 +14,18 @@ import re
 import attrs
 
 from ..chars import PAIRS, left_flanking, right_flanking
-from ..model import Block, Emphasis, Heading, Inline, Link, Paragraph, Post, Strong, Text, is_blank_run
+from ..model import (
+    Block,
+    Emphasis,
+    Heading,
+    Inline,
+    Link,
+    Paragraph,
+    Post,
+    Strong,
+    Text,
+    is_blank_run,
+)
 from ..parse.inline import merge_texts, plain_text
 from .base import Change, Options, rule, short
 from .inlines import first_char, last_char, text_of
