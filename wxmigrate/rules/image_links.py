@@ -21,6 +21,7 @@ from ..model import (
     inline_lines,
     walk_inlines,
 )
+from ..verify.placeholders import is_placeholder
 from .base import Change, Options, rule, short
 from .walk import map_leaves
 
@@ -163,13 +164,6 @@ def drop_empty_image_titles(post: Post, options: Options) -> tuple[Post, list[Ch
         return attrs.evolve(image, title=None) if image.title == "" else image
 
     return map_images(post, "drop_empty_image_titles", fix)
-
-
-def is_placeholder(src: str) -> bool:
-    """A lazy-loading placeholder exported instead of the picture: an inline SVG,
-    or that SVG's namespace resolved against the article's address."""
-    flat = src.replace("\n", "")
-    return flat.startswith("data:image/svg") or "www.w3.org/2000/svg" in flat
 
 
 def _without_placeholders(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:

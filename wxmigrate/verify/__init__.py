@@ -34,7 +34,8 @@ from .check import (
 from .fetch import Fetcher, FetchError, UrlFetcher
 from .fix import AssetChange, FixResult, fix_assets
 from .formats import declared_format
-from .placeholders import KNOWN_PLACEHOLDERS, placeholder_hashes
+from .hotlinks import Hotlink, recognise
+from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
 from .references import Reference, references
 from .report import (
     PLACEHOLDER,
@@ -47,7 +48,7 @@ from .report import (
     to_json,
     to_table,
 )
-from .resolve import Resolution, resolve_all
+from .resolve import Resolution, clean, resolve_all
 from .site import Site, find_site
 
 #: Called after each reference with (done, total).
@@ -126,7 +127,16 @@ def _result(
         key=ref.key,
         by_name=found.by_name,
     )
-    if found.kind in ("remote", "unsafe", "missing"):
+    if found.kind == "remote" and is_placeholder(ref.src):
+        detail = "WeChat's lazy-loading stand-in, its SVG resolved against the article's address (repair drops it)"
+        return attrs.evolve(base, status="remote", note=PLACEHOLDER, detail=detail)
+    if found.kind == "remote":
+        hotlink = recognise(clean(ref.src))
+        if hotlink is None:
+            return attrs.evolve(base, status="remote")
+        detail = hotlink.describe() + (f"; {found.detail}" if found.detail else "")
+        return attrs.evolve(base, status="remote", format=hotlink.format, note=hotlink.kind, detail=detail)
+    if found.kind in ("unsafe", "missing"):
         return attrs.evolve(base, status=found.kind)
     if found.kind == "inline":
         checked = check_bytes(found.data or b"", declared=found.declared, deep=deep, limits=limits)
@@ -205,6 +215,7 @@ __all__ = [
     "Fetcher",
     "FileCheck",
     "FixResult",
+    "Hotlink",
     "ImageResult",
     "Limits",
     "Progress",
@@ -217,6 +228,7 @@ __all__ = [
     "find_site",
     "fix_assets",
     "placeholder_hashes",
+    "recognise",
     "to_data",
     "to_json",
     "to_table",

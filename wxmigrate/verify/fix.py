@@ -24,6 +24,7 @@ from ..write import atomic_write, copy_file, digest
 from .check import check_bytes
 from .fetch import Fetcher, FetchError, file_name, remote_url
 from .formats import TRUE_EXTENSIONS
+from .hotlinks import recognise
 from .placeholders import KNOWN_PLACEHOLDERS
 from .relink import Edit, rewrite_post
 from .report import ImageResult, Report
@@ -167,7 +168,9 @@ class _Fixer:
         stand_in = KNOWN_PLACEHOLDERS.get(checked.sha256 or "")
         if stand_in is not None:
             raise FetchError(url, f"the server sent a stand-in ({stand_in}); not saved")
-        target = _free_name(self.folder, file_name(url, checked.format), checked.sha256)
+        hotlink = recognise(url)
+        origin = hotlink.origin if hotlink is not None else url  # a proxied picture is named by its own address
+        target = _free_name(self.folder, file_name(origin, checked.format), checked.sha256)
         if not target.exists():
             self.changes.append(
                 AssetChange("fetch", self._relative(target), url, self._relative(target))

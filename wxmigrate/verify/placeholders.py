@@ -19,6 +19,15 @@ from types import MappingProxyType
 from ..errors import ConfigError
 from .site import walk_files
 
+
+def is_placeholder(src: str) -> bool:
+    """Whether an image address is WeChat's lazy-loading stand-in, not a picture:
+    an inline SVG, or that SVG's namespace resolved against the article's address
+    (``https://mp.weixin.qq.com/s/www.w3.org/2000/svg'…``)."""
+    flat = src.replace("\n", "")
+    return flat.startswith("data:image/svg") or "www.w3.org/2000/svg" in flat
+
+
 #: SHA-256 of a stand-in image -> what it is.
 KNOWN_PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
     {

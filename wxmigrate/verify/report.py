@@ -20,7 +20,7 @@ Status = Literal[
 #: Every status, in the order reports list them.
 STATUSES: tuple[Status, ...] = get_args(Status)
 
-#: The one value of :attr:`ImageResult.note` so far.
+#: :attr:`ImageResult.note` for bytes that are a known stand-in image.
 PLACEHOLDER = "placeholder"
 
 
@@ -44,7 +44,9 @@ class ImageResult:
     frames: int | None = None
     bytes: int | None = None
     sha256: str | None = None
-    #: ``"placeholder"`` when the bytes are a known stand-in image, else None.
+    #: ``"placeholder"`` when the bytes are a known stand-in image; for a
+    #: ``remote`` image, what its address is: ``"wechat"`` (a hot-linked WeChat
+    #: picture), ``"wechat-avatar"`` or ``"proxied"`` (see :mod:`.hotlinks`); else None.
     note: str | None = None
     #: A few words for people on why the status is what it is.
     detail: str = ""
@@ -182,5 +184,5 @@ def _shown(result: ImageResult) -> str:
 
 
 def _problem(result: ImageResult) -> str:
-    detail = f" ({result.detail})" if result.detail and result.status != "remote" else ""
+    detail = f" ({result.detail})" if result.detail else ""
     return f"{_where(result)}{result.status}: {_shown(result)}{detail}"
