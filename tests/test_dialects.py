@@ -58,14 +58,13 @@ def _shown_text(markdown: str) -> str:
     return "".join(t or "" for el in tree.iter() if el.tag not in ("code", "pre") for t in (el.text, el.tail))
 
 
-def _assert_repaired_clean(post: wxmigrate.Post, *, all_images_render: bool = True) -> str:
+def _assert_repaired_clean(post: wxmigrate.Post) -> str:
     repaired, _ = wxmigrate.repair(post)
     text = to_markdown(repaired)
     found = defects(text)
     tree = render(text)
     assert (found.empty_strong, found.nested_strong) == (0, 0)
-    if all_images_render:
-        assert found.unrendered_images == 0
+    assert found.unrendered_images == 0
     assert not [h for h in tree.xpath("//h1|//h2|//h3|//h4|//h5|//h6") if "#" in h.text_content()]
     assert not [s for s in tree.xpath("//img/@src") if s.startswith("data:image/svg") or "w3.org/2000/svg" in s]
     assert not re.search(r"&[A-Za-z]+;(?=[=_])", text)
@@ -119,8 +118,7 @@ def test_wild_corpus() -> None:
     for path in posts:
         post = wxmigrate.load(path)
         dialects.add(post.dialect)
-        # One wild post keeps a Markdown image inside a raw HTML table, where no engine renders it.
-        text = _assert_repaired_clean(post, all_images_render=False)
+        text = _assert_repaired_clean(post)
         if _LITERAL_BOLD_MARKER.search(_shown_text(text)):
             shows_bold_markers.add(path.stem)
         assert post.title

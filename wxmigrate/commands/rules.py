@@ -28,8 +28,11 @@ def rules_markdown() -> str:
             notes.append("removes text on purpose")
         if rule.removes_images:
             notes.append("removes placeholder images")
+        if rule.reveals_images:
+            notes.append("reveals images shown as text")
         suffix = f" ({', '.join(notes)})" if notes else ""
-        sections.append(f"### `{name}`{suffix}\n\n{inspect.getdoc(rule.function)}\n")
+        module = rule.function.__module__.replace(".", "/").removeprefix("wxmigrate/") + ".py"
+        sections.append(f"### `{name}`{suffix}\n\n{inspect.getdoc(rule.function)}\n\nIn `{module}`.\n")
     return "\n".join(sections)
 
 

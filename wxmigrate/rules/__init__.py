@@ -37,6 +37,7 @@ from .image_links import file_name, is_local
 #: The order rules run in.  Each pass runs them all; passes repeat until none changes anything.
 ORDER: tuple[str, ...] = (
     "normalize_invisible_spaces",
+    "split_markdown_from_html_blocks",
     "unwrap_styling_tags",
     "strip_html_styling",
     "unlink_javascript_links",
@@ -114,8 +115,17 @@ def _check_conserved(before: Post, after: Post, rule: Rule) -> None:
     """Refuse a rule's result when it lost (or invented) article text or images."""
     if not rule.removes_text and article_text(before) != article_text(after):
         raise RepairError(before.path, 0, f"rule {rule.name} changed the article's letters or digits; refusing its result")
-    if not rule.removes_images and [i.alt for i, _ in images(before)] != [i.alt for i, _ in images(after)]:
+    if rule.removes_images:
+        return
+    old, new = [i.alt for i, _ in images(before)], [i.alt for i, _ in images(after)]
+    if old != new and not (rule.reveals_images and _in_order(old, new)):
         raise RepairError(before.path, 0, f"rule {rule.name} lost or added an image; refusing its result")
+
+
+def _in_order(items: list[str], within: list[str]) -> bool:
+    """Whether ``items`` appear in ``within`` in the same order (others may come between)."""
+    rest = iter(within)
+    return all(any(item == other for other in rest) for item in items)
 
 
 def unresolved_images(post: Post, assets: Mapping[str, str]) -> list[tuple[str, int]]:

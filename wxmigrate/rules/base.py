@@ -62,6 +62,9 @@ class Rule:
     removes_text: bool = False
     #: Rules that remove images by design (placeholders that never showed anything).
     removes_images: bool = False
+    #: Rules that turn image markup shown as text into images (the images
+    #: before must all still be there, in order, among those after).
+    reveals_images: bool = False
     #: Rules that only run when the user asks for them.
     opt_in: bool = False
 
@@ -78,11 +81,20 @@ REGISTRY: dict[str, Rule] = {}
 _F = TypeVar("_F", bound=RuleFunction)
 
 
-def rule(*, removes_text: bool = False, removes_images: bool = False, opt_in: bool = False) -> Callable[[_F], _F]:
+def rule(
+    *, removes_text: bool = False, removes_images: bool = False, opt_in: bool = False, reveals_images: bool = False
+) -> Callable[[_F], _F]:
     """Register a rule under its function's name."""
 
     def register(function: _F) -> _F:
-        REGISTRY[function.__name__] = Rule(function.__name__, function, removes_text, removes_images, opt_in)
+        REGISTRY[function.__name__] = Rule(
+            function.__name__,
+            function,
+            removes_text=removes_text,
+            removes_images=removes_images,
+            reveals_images=reveals_images,
+            opt_in=opt_in,
+        )
         return function
 
     return register

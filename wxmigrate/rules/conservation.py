@@ -26,6 +26,7 @@ from ..model import (
 from ..parse.structure import read_repost_quote
 
 _INVENTED_CLOSING = re.compile(r"(?:</body>\s*)?</html>\s*$")
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 
 
 def html_text(markup: str) -> str:
@@ -41,29 +42,28 @@ def html_text(markup: str) -> str:
     return _INVENTED_CLOSING.sub("", text)
 
 
-def _article_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
-    """Blocks of the article: the repost note is metadata, whichever form it takes
-    (raw HTML, or the quote written for engines that drop raw HTML)."""
+def _article_parts(blocks: tuple[Block, ...]) -> Iterator[str]:
+    """The text of the article's blocks, in order.  The repost note is metadata, whichever
+    form it takes (raw HTML, or the quote written for engines that drop raw HTML)."""
     for block in blocks:
         if isinstance(block, Repost) or (isinstance(block, Quote) and read_repost_quote(block)):
             continue
-        yield block
+        if isinstance(block, (CodeBlock, RawBlock)):
+            yield block.text
+        elif isinstance(block, HtmlBlock):
+            # Image markup shown as text inside HTML is markup, not the author's words.
+            yield _MARKDOWN_IMAGE.sub(r"\1", html_text(block.html))
+        for inline in walk_inlines(block_inlines(block)):
+            if isinstance(inline, (Text, Code)):
+                yield inline.text
         if isinstance(block, CONTAINERS):
-            yield from _article_blocks(block.children)
+            yield from _article_parts(block.children)
         elif isinstance(block, ListBlock):
             for item in block.items:
-                yield from _article_blocks(item.children)
+                yield item.marker  # an ordered list's numbers show, as ``1.`` written in HTML does
+                yield from _article_parts(item.children)
 
 
 def article_text(post: Post) -> str:
     """Every letter and digit of the post's blocks, in order (markup and the repost note left out)."""
-    parts: list[str] = []
-    for block in _article_blocks(post.blocks):
-        if isinstance(block, CodeBlock) or isinstance(block, RawBlock):
-            parts.append(block.text)
-        elif isinstance(block, HtmlBlock):
-            parts.append(html_text(block.html))
-        for inline in walk_inlines(block_inlines(block)):
-            if isinstance(inline, (Text, Code)):
-                parts.append(inline.text)
-    return "".join(char for char in "".join(parts) if char.isalnum())
+    return "".join(char for char in "".join(_article_parts(post.blocks)) if char.isalnum())

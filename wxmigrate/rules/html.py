@@ -16,8 +16,10 @@ from lxml import html as lxml_html
 
 from ..emit.html import is_safe_url
 from ..model import Block, HtmlBlock, Inline, Link, Post, RawHtml
+from ..parse.blocks import parse_blocks, split_lines
 from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
+from .conservation import article_text
 from .walk import edit_inlines, map_leaves
 
 #: Tags that only style text: unwrapped, their text kept.
@@ -33,6 +35,70 @@ _STYLING = re.compile(r"^(?:style|class|id|width|height|valign|align|bgcolor|bor
 #: What marks an HTML block as a converter's leftover of WeChat's editor (not
 #: HTML the author wrote on purpose, which no rule touches).
 _LEFTOVER = re.compile(r"""\sstyle\s*=|<(?:section|span|font)\b|\sdata-(?:selectable|colwidth|tools)""", re.IGNORECASE)
+
+
+#: Elements with no closing tag.
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*?)?(/?)>")
+
+
+def _closed(markup: str) -> bool:
+    """Whether every element opened in ``markup`` is closed in it (tags counted, not parsed)."""
+    depth = 0
+    for closing, name, self_closing in _ANY_TAG.findall(re.sub(r"<!--.*?-->", "", markup, flags=re.DOTALL)):
+        if name.lower() in _VOID or self_closing:
+            continue
+        depth += -1 if closing else 1
+    return depth == 0
+
+
+_GLUED_HEADING = re.compile(r">[ \t]*(#{1,6}(?:[ \t].*|[ \t]*))$")
+
+
+def _markdown_start(markup: str) -> int | None:
+    """Where Markdown starts after the HTML is closed: at a line that is not HTML,
+    or at a heading glued after the closing tag (``</table>### 危害``)."""
+    offset = 0
+    for index, line in enumerate(markup.split("\n")):
+        starts = [offset] if index and not line.lstrip().startswith("<") else []
+        glued = _GLUED_HEADING.search(line)
+        if glued:
+            starts.append(offset + glued.start(1))
+        for start in starts:
+            html = markup[:start].rstrip()
+            if html.endswith(">") and _closed(html):
+                return start
+        offset += len(line) + 1
+    return None
+
+
+@rule(reveals_images=True)
+def split_markdown_from_html_blocks(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Give Markdown written right under a closed HTML block its own block.
+
+    CommonMark reads every line up to a blank one as part of the HTML block,
+    so ``<table>…</table>⏎## 漏洞验证`` shows ``## 漏洞验证`` (or ``![](a.png)``)
+    as text.  -> ``<table>…</table>``, a blank line, ``## 漏洞验证``.
+    """
+
+    def edit(block: Block) -> tuple[list[Block], list[Change]]:
+        if not isinstance(block, HtmlBlock):
+            return [block], []
+        start = _markdown_start(block.html)
+        if start is None:
+            return [block], []
+        html, markdown = block.html[:start].rstrip(), block.html[start:]
+        first = block.lines[0] + block.html.count("\n", 0, start)
+        rest = parse_blocks(split_lines(markdown, first_line=first))
+        html_block = attrs.evolve(block, html=html, lines=(block.lines[0], max(block.lines[0], first - 1)))
+        before, after = (article_text(attrs.evolve(post, blocks=blocks)) for blocks in ((block,), (html_block, *rest)))
+        if before != after:
+            return [block], []  # the HTML did not end where its tags said: leave it
+        change = Change("split_markdown_from_html_blocks", post.path, first,
+                        short(html[-30:] + "⏎" + markdown), short(html[-30:] + "⏎⏎" + markdown))
+        return [html_block, *rest], [change]
+
+    return map_leaves(post, edit)
 
 
 def _tag_name(markup: str) -> str | None:

@@ -160,6 +160,27 @@ def adjacent_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
     return _edit_runs(draft, chosen, cut)
 
 
+def escaped_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
+    """Escape a bold run's markers, as clippers do: ``**守护农户**`` -> ``\\*\\*守护农户\\*\\*``.
+
+    Only runs with no space at their edges and no markup beside them.
+    """
+
+    def escapable(runs: tuple[Run, ...], position: int) -> bool:
+        text = runs[position].text
+        neighbours = runs[max(position - 1, 0) : position] + runs[position + 1 : position + 2]
+        return bool(text) and text == text.strip() and all(run.kind == "plain" for run in neighbours)
+
+    places = _bold_runs(draft, escapable)
+    if not places:
+        return None
+
+    def escape(runs: list[Run], place: Place) -> None:
+        runs[place[1]] = Run(f"\\*\\*{runs[place[1]].text}\\*\\*", "raw")
+
+    return _edit_runs(draft, _chosen(draw, places), escape)
+
+
 def _after(runs: tuple[Run, ...] | list[Run], position: int) -> str:
     """The character after run ``position`` on its line ("" at the line's end)."""
     following = runs[position + 1] if position + 1 < len(runs) else None
@@ -494,6 +515,7 @@ INJECTORS: Mapping[str, Injector] = MappingProxyType(
         "garbled_bold": garbled_bold,
         "punctuation_in_bold": punctuation_in_bold,
         "adjacent_bold": adjacent_bold,
+        "escaped_bold": escaped_bold,
         "cut_sentences": cut_sentences,
         "stray_bold": stray_bold,
         "unspaced_headings": unspaced_headings,
@@ -515,6 +537,7 @@ REPAIRED_BY: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "backslash_image_paths": ("replace_backslashes_in_image_path",),
         "split_image_paths": ("join_split_image_path",),
         "adjacent_bold": ("merge_adjacent_bold",),
+        "escaped_bold": ("restore_escaped_bold",),
         "garbled_bold": ("balance_quotes_in_bold",),
         "punctuation_in_bold": ("fit_bold_to_cjk_punctuation",),
         "cut_sentences": ("join_cut_sentences",),
