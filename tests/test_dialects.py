@@ -135,3 +135,16 @@ def test_wild_corpus() -> None:
     # exporter dissolved, and a ``<strong>`` the exporter cut across paragraphs
     # whose lone ``**`` cannot be told from a masked name (``王**``).
     assert [stem[:6] for stem in sorted(shows_bold_markers)] == ["Java反序", "【世界读书日"]
+
+
+@pytest.mark.parametrize("credit", ["文 | 林小舟", "**作者｜林小舟**", "作者：林小舟", "撰文 / 林小舟"])
+def test_a_writers_credit_near_the_top_names_the_author(credit: str) -> None:
+    """With no byline and no author in the closing credits, the credit under the title names the writer."""
+    post = wxmigrate.parse(f"# 湖边的老茶馆\n\n{credit}\n\n湖边那家老茶馆，开了快四十年。\n\n编辑：阿青\n")
+    assert post.meta.author == "林小舟"
+
+
+def test_a_credit_deep_in_the_article_names_no_author() -> None:
+    """Only the head of the post is looked at: an interview line further down is not a byline."""
+    body = "\n\n".join(["# 湖边的老茶馆", *(f"第{n}段正文。" for n in range(12)), "作者：林小舟"])
+    assert wxmigrate.parse(body).meta.author is None

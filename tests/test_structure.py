@@ -584,3 +584,13 @@ def test_paragraph_and_figure_types_are_what_the_tests_assume() -> None:
     """The helpers above build blocks through the real block parser."""
     blocks = blocks_of("正文。\n![](/a.png)\n<div>x</div>")
     assert [type(block) for block in blocks] == [Paragraph, Figure, HtmlBlock]
+
+
+def test_recognise_credits_joins_credits_lines_a_blank_line_apart() -> None:
+    """Two lines that are each credits on their own belong together, blank line or not."""
+    body = "正文。\n\n本文作者：林小舟 本文摄影：许安 微信排版：阿青\n\n微信审核：老周"
+    blocks = recognise_credits(blocks_of(body))
+    assert kinds(blocks) == ["Paragraph", "Credits"]
+    credits = blocks[1]
+    assert isinstance(credits, Credits)
+    assert credits.roles == (("本文作者", "林小舟"), ("本文摄影", "许安"), ("微信排版", "阿青"), ("微信审核", "老周"))

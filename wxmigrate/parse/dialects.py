@@ -43,6 +43,7 @@ from ..model import (
 )
 from ..read import iso_date
 from .inline import plain_text
+from .structure import AUTHOR_ROLES, block_text, read_credits
 
 DIALECTS = ("wechat-jekyll", "docsify-backup", "markdownify-feed", "obsidian-clipper", "hugo-mirror", "generic")
 
@@ -201,8 +202,9 @@ def _read_meta(front: FrontMatter, blocks: Sequence[Block], dialect: str) -> Met
     if author is None and byline is not None:
         author = byline.author
     if author is None and credits is not None:
-        roles = credits.as_dict()
-        author = next((roles[r] for r in ("作者", "撰文", "文", "文字", "撰稿") if r in roles), None)
+        author = _author_of(credits.roles)
+    if author is None:
+        author = _head_author(blocks)
     if author is None and original is not None:
         author = original.author
 
@@ -225,6 +227,25 @@ def _read_meta(front: FrontMatter, blocks: Sequence[Block], dialect: str) -> Met
     if original_url is None and link is not None:
         original_url = link.url
     return Meta(author=author, account=account, date=date, original_url=original_url)
+
+
+def _author_of(roles: Sequence[tuple[str, str]]) -> str | None:
+    named = dict(roles)
+    return next((named[role] for role in AUTHOR_ROLES if role in named), None)
+
+
+#: How far into a post a writer's credit (``文｜张三``, ``作者：李四``) is looked for.
+HEAD_BLOCKS = 10
+
+
+def _head_author(blocks: Sequence[Block]) -> str | None:
+    """The writer a credit line near the top names: ``文 | 张三``, ``**作者｜李四**``."""
+    for block in blocks[:HEAD_BLOCKS]:
+        if isinstance(block, Paragraph):
+            author = _author_of(read_credits(block_text(block), alone=False) or ())
+            if author:
+                return author
+    return None
 
 
 def _list_link_account(blocks: Sequence[Block]) -> str | None:

@@ -410,7 +410,8 @@ def recognise_provenance(blocks: list[Block]) -> list[Block]:
 #: Roles seen in editorial credits, longest first so ``责任编辑`` wins over ``编辑``.
 ROLES = tuple(
     sorted(
-        ["审核", "初审", "复审", "终审", "一审", "二审", "三审", "审校", "审稿", "编审", "责编", "责任编辑", "编辑", "值班编辑", "实习编辑", "本期编辑", "执行编辑", "文字编辑", "美术编辑", "新媒体编辑", "音频编辑", "视频编辑", "校对", "责任校对", "排版", "美编", "主编", "副主编", "总编", "监制", "总监制", "策划", "统筹", "出品", "出品人", "制作", "设计", "记者", "通讯员", "撰文", "撰稿", "文案", "文字", "文", "图", "图文", "图片", "摄影", "插画", "视频", "剪辑", "音频", "配音", "翻译", "作者", "来稿", "供稿", "投稿", "运营"],
+        ["审核", "初审", "复审", "终审", "一审", "二审", "三审", "审校", "审稿", "编审", "责编", "责任编辑", "编辑", "值班编辑", "实习编辑", "本期编辑", "执行编辑", "文字编辑", "美术编辑", "新媒体编辑", "音频编辑", "视频编辑", "校对", "责任校对", "排版", "美编", "主编", "副主编", "总编", "监制", "总监制", "策划", "统筹", "出品", "出品人", "制作", "设计", "记者", "通讯员", "撰文", "撰稿", "文案", "文字", "文", "图", "图文", "图片", "摄影", "插画", "视频", "剪辑", "音频", "配音", "翻译", "作者", "来稿", "供稿", "投稿", "运营",
+         "本文作者", "本文摄影", "本文编辑", "微信编辑", "微信排版", "微信审核"],
         key=len,
         reverse=True,
     )
@@ -419,6 +420,8 @@ ROLES = tuple(
 #: credit even without brackets (``责任编辑：王五``).  ``记者：`` or ``作者：``
 #: alone may be a speaker in an interview, so they need brackets or company.
 EDITORIAL_ROLES = frozenset(role for role in ROLES if re.search("编|审|校|排版", role))
+#: Roles that name the article's writer.
+AUTHOR_ROLES = ("作者", "本文作者", "撰文", "文", "文字", "撰稿")
 _ROLE = re.compile(rf"({'|'.join(ROLES)})\s*[:：]\s*")
 _CREDIT_SEPARATORS = " \t\u3000/|｜、，,；;丨\u200b\u200c\u200d\ufeff"
 #: ``文 | 张三``, ``编辑｜李四``, ``策划、撰文 / 阿蓝``: a role (or several) and a bar.
@@ -478,15 +481,22 @@ def _credits_line(block: Block) -> tuple[tuple[str, str], ...] | None:
 def _credits_group(blocks: list[Block], index: int) -> tuple[int, int]:
     """``(start, stop)`` of the credits lines written right above and below ``index``."""
     start, stop = index, index + 1
-    while start > 0 and getattr(blocks[start], "break_before", None) == "" and _credits_line(blocks[start - 1]):
+    while start > 0 and _next_credits(blocks[start - 1], blocks[start]):
         start -= 1
-    while (
-        stop < len(blocks)
-        and getattr(blocks[stop], "break_before", None) == ""
-        and _credits_line(blocks[stop])
-    ):
+    while stop < len(blocks) and _next_credits(blocks[stop - 1], blocks[stop]):
         stop += 1
     return start, stop
+
+
+def _next_credits(first: Block, second: Block) -> bool:
+    """Whether two neighbouring paragraphs are both credits: on consecutive lines,
+    or a blank line apart when each is a credits line on its own
+    (``本文作者：A 本文摄影：B⏎⏎微信审核：C``)."""
+    if not (_credits_line(first) and _credits_line(second)):
+        return False
+    if getattr(second, "break_before", None) == "":
+        return True
+    return bool(read_credits(block_text(first)) and read_credits(block_text(second)))
 
 
 def recognise_credits(blocks: list[Block]) -> list[Block]:
