@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -28,10 +28,16 @@ POST_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (
     ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".svg", ".tif", ".tiff", ".ico", ".avif", ".heic",
 )
-#: Folders never searched for posts or images.
-IGNORED = {
-    "_site", "public", ".git", "node_modules", ".wxmigrate-backup", ".venv", "__pycache__", ".jekyll-cache", ".cache",
-}
+#: Folders never searched for posts or images: build output, dependencies,
+#: version control, caches, our own backups (hidden folders are skipped too).
+IGNORED = frozenset(
+    {"_site", "public", "node_modules", "vendor", ".git", ".wxmigrate-backup", ".venv", "__pycache__",
+     ".jekyll-cache", ".cache"}
+)
+#: The folder exporters leave images in when the site names none: a source of images, not of posts.
+EXPORT_FOLDER = "exports"
+#: Files that mark a folder as a site root.
+ROOT_MARKERS = ("_config.yml", "_config.yaml", "_config.toml", "config.toml", "hugo.toml")
 #: Front-matter keys that name an image of the post.
 FRONT_MATTER_IMAGE_KEYS = ("header-img", "header_img", "image", "cover", "thumbnail", "featured_image", "banner")
 _LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -60,17 +66,52 @@ class Site:
         return path.relative_to(self.root)
 
 
-def _walk(folder: Path, suffixes: tuple[str, ...], skip: Iterable[Path] = ()) -> list[Path]:
-    skipped = {p.resolve() for p in skip}
-    found: list[Path] = []
+def walk_files(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[Path]:
+    """Every file below ``folder``, in sorted order: hidden files and folders, :data:`IGNORED`
+    folders and the folders in ``skip`` left out; symlinked folders not followed."""
+    skipped = {os.fspath(p.resolve()) for p in skip}
     for current, folders, files in os.walk(folder):
-        here = Path(current)
         folders[:] = sorted(
             name for name in folders
-            if name not in IGNORED and not name.startswith(".") and (here / name).resolve() not in skipped
+            if name not in IGNORED and not name.startswith(".")
+            and (not skipped or os.fspath(Path(current, name).resolve()) not in skipped)
         )
-        found.extend(here / name for name in sorted(files) if name.lower().endswith(suffixes))
-    return found
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(current, name)
+
+
+def _files(folder: Path, suffixes: tuple[str, ...], skip: Iterable[Path] = ()) -> list[Path]:
+    return [path for path in walk_files(folder, skip=skip) if path.name.lower().endswith(suffixes)]
+
+
+def site_root(post: Path) -> Path:
+    """The root of the site holding ``post``: the nearest folder above it with a site
+    config (:data:`ROOT_MARKERS`), else the parent of its ``_posts`` folder, else its own folder."""
+    resolved = post.resolve()
+    for folder in resolved.parents:
+        if any((folder / marker).is_file() for marker in ROOT_MARKERS):
+            return folder
+    for folder in resolved.parents:
+        if folder.name == "_posts":
+            return folder.parent
+    return resolved.parent
+
+
+def post_files(root: Path, *, skip: Iterable[Path] = (), drafts: bool = False) -> list[Path]:
+    """The posts of the site at ``root``: the Markdown files under its engine's content
+    folder (Jekyll's ``_posts/``, and ``_drafts/`` too with ``drafts``; section indexes
+    left out), or, for a plain folder, every Markdown file below it but the export folder's."""
+    engine = detect_engine(root)
+    if engine is not None and (root / engine.content_root).is_dir():
+        folders = [root / engine.content_root]
+        if drafts and engine.name == "jekyll" and (root / "_drafts").is_dir():
+            folders.append(root / "_drafts")
+        return [
+            post for folder in folders for post in _files(folder, POST_SUFFIXES, skip)
+            if post.name not in engine.skip_names
+        ]
+    return _files(root, POST_SUFFIXES, [*skip, root / EXPORT_FOLDER])
 
 
 def discover(source: str | Path, *, assets: Iterable[str | Path] = (), skip: Iterable[Path] = ()) -> Site:
@@ -80,23 +121,19 @@ def discover(source: str | Path, *, assets: Iterable[str | Path] = (), skip: Ite
         raise ReadError(str(source), 0, "does not exist; expected a site folder or a post file")
     if source.is_file():
         root = source.parent.parent if source.parent.name == "_posts" else source.parent
-        engine = detect_engine(root)
         posts: tuple[Path, ...] = (source,)
     else:
         root = source
-        engine = detect_engine(root)
-        folder = root / engine.content_root if engine and (root / engine.content_root).is_dir() else root
-        skipped = engine.skip_names if engine else ()
-        posts = tuple(post for post in _walk(folder, POST_SUFFIXES, skip) if post.name not in skipped)
+        posts = tuple(post_files(root, skip=skip))
     index: dict[str, list[Path]] = {}
-    for image in [*_walk(root, IMAGE_SUFFIXES, skip), *(f for a in assets for f in _walk(Path(a), IMAGE_SUFFIXES))]:
+    for image in [*_files(root, IMAGE_SUFFIXES, skip), *(f for a in assets for f in _files(Path(a), IMAGE_SUFFIXES))]:
         index.setdefault(image.name, []).append(image)
     return Site(
         root=root,
         posts=posts,
         image_folder=_image_folder(root, posts),
         images={name: tuple(paths) for name, paths in index.items()},
-        engine=engine,
+        engine=detect_engine(root),
     )
 
 

@@ -2,30 +2,20 @@
 
 A *site* is a folder such as a Jekyll site (``_posts/``, ``_config.yml``);
 verification may also start from one post, whose site is the nearest folder
-above it that looks like a site root.
+above it that looks like a site root.  Which files are posts, and how a site
+is walked, is :mod:`wxmigrate.site`'s to say, for repair and verification alike.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
 
 from ..errors import ReadError
-
-#: Markdown file extensions read as posts.
-POST_EXTENSIONS = (".md", ".markdown")
-
-#: Files that mark a folder as a site root.
-_ROOT_MARKERS = ("_config.yml", "_config.yaml", "_config.toml", "config.toml", "hugo.toml")
-
-#: Folders never searched: build output, dependencies, version control.
-_SKIPPED = {"_site", "public", "node_modules", "vendor", ".git", ".jekyll-cache", "__pycache__"}
-
-#: Folders where exporters leave images when the site has none named.
-EXPORT_FOLDER = "exports"
+from ..site import EXPORT_FOLDER, post_files, site_root, walk_files
 
 #: Folder names that usually hold a site's images (searched by file name).
 COMMON_IMAGE_FOLDERS = ("postimg", "img", "images", "image", "assets", "static", "uploads", "media")
@@ -73,46 +63,7 @@ def find_site(source: str | Path, *, assets: Iterable[str | Path] = ()) -> Site:
     if not path.is_dir():
         raise ReadError(str(path), 0, "no such file or folder; expected a site folder or a post")
     root = path.resolve()
-    return Site(root, tuple(sorted(post_files(root))), asset_folders)
+    return Site(root, tuple(sorted(post_files(root, drafts=True))), asset_folders)
 
 
-def site_root(post: Path) -> Path:
-    """The root of the site holding ``post``: the nearest folder above it with a site
-    config, else the parent of its ``_posts`` folder, else its own folder."""
-    resolved = post.resolve()
-    for folder in resolved.parents:
-        if any((folder / marker).is_file() for marker in _ROOT_MARKERS):
-            return folder
-    for folder in resolved.parents:
-        if folder.name == "_posts":
-            return folder.parent
-    return resolved.parent
-
-
-def post_files(root: Path) -> Iterator[Path]:
-    """The posts of a site: ``_posts/`` and ``_drafts/`` when there is a ``_posts``, else
-    every Markdown file below the root (export folders and build output left out)."""
-    if (root / "_posts").is_dir():
-        for name in ("_posts", "_drafts"):
-            yield from _markdown_files(root / name)
-        return
-    yield from _markdown_files(root, skip={EXPORT_FOLDER})
-
-
-def _markdown_files(folder: Path, skip: Iterable[str] = ()) -> Iterator[Path]:
-    skipped = _SKIPPED | set(skip)
-    for path in walk_files(folder, skipped):
-        if path.suffix.lower() in POST_EXTENSIONS:
-            yield path
-
-
-def walk_files(folder: Path, skipped: Iterable[str] = _SKIPPED) -> Iterator[Path]:
-    """Every file below ``folder``, hidden and skipped folders left out, symlinked folders not followed."""
-    skip = set(skipped)
-    for current, folders, files in os.walk(folder):
-        folders[:] = sorted(
-            name for name in folders if not name.startswith(".") and name not in skip
-        )
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(current, name)
+__all__ = ["COMMON_IMAGE_FOLDERS", "EXPORT_FOLDER", "Site", "find_site", "walk_files"]

@@ -1,0 +1,54 @@
+"""Which files are a site's posts: one answer for repair and verification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wxmigrate.site import discover, post_files, site_root
+from wxmigrate.verify import find_site
+
+
+def _tree(root: Path, files: list[str]) -> Path:
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# 标题\n\n正文。\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("files", "posts"),
+    [
+        # A Hugo site: only content/ holds posts; its README, theme and section index do not.
+        (["hugo.toml", "README.md", "themes/t/README.md", "content/posts/a.md", "content/posts/_index.md"],
+         ["content/posts/a.md"]),
+        # A Jekyll site: _posts/ (verification also reads _drafts/).
+        (["_config.yml", "README.md", "_posts/2021-01-01-a.md"], ["_posts/2021-01-01-a.md"]),
+        # Any other folder of Markdown: every post in any layout, but not the export folder,
+        # build output, dependencies or hidden folders.
+        (["gzh/九边/a.md", "b.markdown", "exports/2021-01-01x/c.md", "node_modules/m/d.md", ".obsidian/e.md",
+          "_site/f.md"],
+         ["b.markdown", "gzh/九边/a.md"]),
+    ],
+    ids=["hugo", "jekyll", "plain-folder"],
+)
+def test_repair_and_verify_read_the_same_posts(tmp_path: Path, files: list[str], posts: list[str]) -> None:
+    root = _tree(tmp_path / "site", files)
+    repaired = sorted(p.relative_to(root).as_posix() for p in discover(root).posts)
+    verified = sorted(p.relative_to(root.resolve()).as_posix() for p in find_site(root).posts)
+    assert repaired == verified == sorted(posts)
+
+
+def test_verification_also_reads_jekyll_drafts(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "site", ["_config.yml", "_posts/2021-01-01-a.md", "_drafts/b.md"])
+    assert [p.name for p in post_files(root)] == ["2021-01-01-a.md"]
+    assert sorted(p.name for p in find_site(root).posts) == ["2021-01-01-a.md", "b.md"]
+
+
+def test_site_root_of_one_post(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "site", ["_config.yml", "_posts/2021/2021-01-01-a.md"])
+    assert site_root(root / "_posts" / "2021" / "2021-01-01-a.md") == root.resolve()
+    loose = _tree(tmp_path / "loose", ["a.md"])
+    assert site_root(loose / "a.md") == loose.resolve()
