@@ -148,3 +148,14 @@ def test_a_credit_deep_in_the_article_names_no_author() -> None:
     """Only the head of the post is looked at: an interview line further down is not a byline."""
     body = "\n\n".join(["# 湖边的老茶馆", *(f"第{n}段正文。" for n in range(12)), "作者：林小舟"])
     assert wxmigrate.parse(body).meta.author is None
+
+
+def test_obsidian_clippings_read_runs_with_inside_spaces_as_toggles() -> None:
+    """The clipper's ``**前20% **最…** 70-80% **`` is bold 前20% and 70-80%, not a nest."""
+    front = "---\ntitle: 测试\nsource: https://mp.weixin.qq.com/s/x\npublished: 2025-01-01\n---\n\n"
+    line = "仅恢复 **前20% **最重要的方向，就能找回** 70-80% **的性能集中在** 低秩子空间** 中\n"
+    clipping, plain = wxmigrate.parse(front + line), wxmigrate.parse(line)
+    assert clipping.dialect == "obsidian-clipper"
+    bold = [plain_text(i.children).strip() for i in clipping.blocks[0].children if isinstance(i, wxmigrate.model.Strong)]
+    assert bold == ["前20%", "70-80%", "低秩子空间"]
+    assert clipping.blocks[0].children != plain.blocks[0].children

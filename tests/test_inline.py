@@ -75,3 +75,44 @@ def test_links_hold_inline_runs() -> None:
 def test_escapes_become_text() -> None:
     """Backslash escapes are removed; the character is kept."""
     assert parse_inline("\\[甲\\] x\\*y") == (Text("[甲] x*y"),)
+
+
+def test_nested_bold_is_read_by_its_spacing() -> None:
+    """``<strong>`` nested in ``<strong>``, written with spaces, nests: toggles would
+    leave the inner words plain and make the spaces bold."""
+    assert parse_inline("**如需转载， **请在文末** 注明**") == (
+        Strong((Text("如需转载， "), Strong((Text("请在文末"),)), Text(" 注明"))),
+    )
+
+
+def test_doubled_markers_around_a_line_are_bold() -> None:
+    """``****标题****`` (two nested runs) is bold, not two empty runs around plain text."""
+    assert parse_inline("****周末去湖边散步****") == (Strong((Strong((Text("周末去湖边散步"),)),)),)
+
+
+def test_an_empty_run_before_bold_stays_an_empty_run() -> None:
+    """Where toggles already make text bold, an empty ``****`` is read as one."""
+    assert parse_inline("****开展活动**1户**。") == (
+        Strong(()), Text("开展活动"), Strong((Text("1户"),)), Text("。"),
+    )
+
+
+def test_spaces_inside_runs_without_nesting() -> None:
+    """A clipper that leaves a run's spaces inside its markers (``**前20% **最``)
+    reads as toggles when nesting is off (the Obsidian dialect); with nesting on,
+    the same line nests."""
+    text = "仅恢复 **前20% **最重要的方向，就能找回** 70-80% **的性能集中在** 低秩子空间** 中"
+    assert parse_inline(text, nested_bold=False) == (
+        Text("仅恢复 "), Strong((Text("前20% "),)), Text("最重要的方向，就能找回"),
+        Strong((Text(" 70-80% "),)), Text("的性能集中在"), Strong((Text(" 低秩子空间"),)), Text(" 中"),
+    )
+    nested = parse_inline(text)
+    assert isinstance(nested[1], Strong) and any(isinstance(child, Strong) for child in nested[1].children)
+
+
+def test_spacing_that_leaves_a_marker_alone_keeps_the_toggles() -> None:
+    """When reading by spacing would leave a ``**`` paired with nothing, the toggle
+    reading stands (and its own odd ``**`` stays text, as before)."""
+    assert parse_inline("**而是对 **自我的认识。** 其后") == (
+        Strong((Text("而是对 "),)), Text("自我的认识。** 其后"),
+    )

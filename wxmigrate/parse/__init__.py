@@ -30,7 +30,7 @@ from ..model import (
 )
 from ..read import Source, read_text, split_front_matter
 from .blocks import parse_blocks, split_lines
-from .dialects import DIALECTS, detect, read_meta, recognise_byline, recognise_original_link
+from .dialects import DIALECTS, UNNESTED_BOLD, detect, read_meta, recognise_byline, recognise_original_link
 from .inline import parse_inline, plain_text
 from .structure import recognise
 
@@ -66,7 +66,8 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
         raise ConfigError(f"unknown dialect {dialect!r}; expected one of: {', '.join(DIALECTS)}")
     dialect = dialect or detect(source.front_matter, source.body)
     lines = split_lines(source.body, source.body_line)
-    blocks = recognise_original_link(recognise_byline(recognise(parse_blocks(lines))))
+    blocks = parse_blocks(lines, nested_bold=dialect not in UNNESTED_BOLD)
+    blocks = recognise_original_link(recognise_byline(recognise(blocks)))
     findings: list[Finding] = []
     post = Post(
         front_matter=source.front_matter,

@@ -82,8 +82,8 @@ def is_blank(text: str) -> bool:
     return not text.strip(" \t\u00a0\u3000")
 
 
-def parse_blocks(lines: list[Line]) -> list[Block]:
-    """Parse source lines into blocks."""
+def parse_blocks(lines: list[Line], *, nested_bold: bool = True) -> list[Block]:
+    """Parse source lines into blocks (``nested_bold``: see :func:`.inline.parse_inline`)."""
     blocks: list[Block] = []
     index = 0
     while index < len(lines):
@@ -91,7 +91,7 @@ def parse_blocks(lines: list[Line]) -> list[Block]:
         if is_blank(line.text):
             index += 1
             continue
-        block, index = _block_at(lines, index)
+        block, index = _block_at(lines, index, nested_bold)
         if isinstance(block, list):
             blocks.extend(block)
         else:
@@ -99,7 +99,7 @@ def parse_blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
-def _block_at(lines: list[Line], index: int) -> tuple[Block | list[Block], int]:
+def _block_at(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Block | list[Block], int]:
     text = lines[index].text
     number = lines[index].number
     fence = _FENCE.match(text)
@@ -110,13 +110,13 @@ def _block_at(lines: list[Line], index: int) -> tuple[Block | list[Block], int]:
     atx = _ATX.match(text)
     if atx:
         content = atx.group(2) or ""
-        return Heading(len(atx.group(1)), parse_inline(content), (number, number)), index + 1
+        return Heading(len(atx.group(1)), parse_inline(content, nested_bold=nested_bold), (number, number)), index + 1
     if _RULE.match(text):
         return Rule(text.strip(), (number, number)), index + 1
     if _QUOTE.match(text):
-        return _quote(lines, index)
+        return _quote(lines, index, nested_bold)
     if _LIST.match(text) and not _STRAY_BOLD.match(text.strip()):
-        return _list(lines, index)
+        return _list(lines, index, nested_bold)
     if _REFERENCE.match(text) or (
         index + 1 < len(lines) and "|" in text and _TABLE_DELIMITER.match(lines[index + 1].text)
         and "-" in lines[index + 1].text
@@ -124,7 +124,7 @@ def _block_at(lines: list[Line], index: int) -> tuple[Block | list[Block], int]:
         return _raw_until_blank(lines, index)
     if _HTML_LONE_TAG.match(text):
         return _html_block(lines, index)
-    return _paragraphs(lines, index)
+    return _paragraphs(lines, index, nested_bold)
 
 
 def is_table(text: str) -> bool:
@@ -177,7 +177,7 @@ def _raw_until_blank(lines: list[Line], index: int) -> tuple[Block, int]:
     return RawBlock(text, (lines[index].number, lines[end].number)), end + 1
 
 
-def _quote(lines: list[Line], index: int) -> tuple[Block, int]:
+def _quote(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Block, int]:
     inner: list[Line] = []
     end = index
     while end < len(lines):
@@ -190,11 +190,11 @@ def _quote(lines: list[Line], index: int) -> tuple[Block, int]:
         else:
             break
         end += 1
-    children = tuple(parse_blocks(inner))
+    children = tuple(parse_blocks(inner, nested_bold=nested_bold))
     return Quote(children, (lines[index].number, lines[end - 1].number)), end
 
 
-def _list(lines: list[Line], index: int) -> tuple[Block, int]:
+def _list(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Block, int]:
     items: list[ListItem] = []
     loose = False
     end = index
@@ -226,7 +226,7 @@ def _list(lines: list[Line], index: int) -> tuple[Block, int]:
             else:
                 break
             end += 1
-        children = tuple(parse_blocks(content))
+        children = tuple(parse_blocks(content, nested_bold=nested_bold))
         items.append(ListItem(match.group(2), children, (lines[start].number, lines[end - 1].number)))
         following = end
         while following < len(lines) and is_blank(lines[following].text):
@@ -306,11 +306,11 @@ class _Segment(NamedTuple):
     break_before: str | None
 
 
-def _paragraphs(lines: list[Line], index: int) -> tuple[list[Block], int]:
+def _paragraphs(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[list[Block], int]:
     end = _paragraph_extent(lines, index)
     group = lines[index:end]
     text = "\n".join(line.text for line in group).strip(" \t")
-    inlines = parse_inline(text)
+    inlines = parse_inline(text, nested_bold=nested_bold)
     # ``#Title`` is decided on the raw line: an escaped ``\#`` is text.
     headings = {
         line.number for line in group

@@ -47,6 +47,11 @@ from .structure import AUTHOR_ROLES, block_text, read_credits
 
 DIALECTS = ("wechat-jekyll", "docsify-backup", "markdownify-feed", "obsidian-clipper", "hugo-mirror", "generic")
 
+#: Dialects whose converter never nests bold runs but leaves the spaces of a
+#: ``<strong>`` inside its markers (``**前20% **最重要的``): their ``**`` are not
+#: read by spacing (see :func:`wxmigrate.parse.inline.parse_inline`).
+UNNESTED_BOLD = frozenset({"obsidian-clipper"})
+
 _BACKUP_NOTE = re.compile(r"备份，仅供查阅学习")
 _LIST_LINK = re.compile(r"\[\*\*返回列表页\*\*\]\(([^)]*)\)")
 

@@ -55,6 +55,9 @@ class _Star:
     can_close: bool = True
     partner: int | None = None
     opens: bool = False
+    #: Whether the run this star belongs to has whitespace (or a line edge) before / after it.
+    space_before: bool = False
+    space_after: bool = False
 
 
 @attrs.frozen
@@ -70,11 +73,18 @@ class _Run:
 _Token = Union[Inline, _Star]
 
 
-def parse_inline(text: str) -> tuple[Inline, ...]:
-    """Parse one paragraph's (or heading's) inline text into runs."""
+def parse_inline(text: str, *, nested_bold: bool = True) -> tuple[Inline, ...]:
+    """Parse one paragraph's (or heading's) inline text into runs.
+
+    ``nested_bold``: whether the exporter may nest bold runs
+    (``**甲， **乙** 丙**``), so that a line whose ``**`` read as toggles would
+    open bold before a space is read by its spacing (see :func:`_pair_bold`).
+    Converters that leave spaces inside runs instead (``**甲 **乙``, the
+    Obsidian clipper) want it off.
+    """
     tokens = _expand_runs(list(_tokenize(text)))
     _pair_triples(tokens)
-    _pair_bold(tokens)
+    _pair_bold(tokens, nested=nested_bold)
     _pair_emphasis(tokens)
     return merge_texts(_build(tokens, 0, len(tokens)))
 
@@ -191,7 +201,7 @@ def _star_run(size: int, before: str, after: str, line: int) -> Iterator[_Star]:
     if single and closing and not opening:
         yield _Star(1, line, can_open=False, can_close=True)
     for _ in range(size // 2):
-        yield _Star(2, line)
+        yield _Star(2, line, space_before=is_whitespace(before), space_after=is_whitespace(after))
     if single and not (closing and not opening):
         yield _Star(1, line, can_open=opening, can_close=closing)
 
@@ -313,26 +323,134 @@ def _pair(tokens: list[_Token], opener: int, closer: int) -> None:
     second.partner = opener
 
 
-def _pair_bold(tokens: list[_Token]) -> None:
+def _pair_bold(tokens: list[_Token], *, nested: bool = True) -> None:
     """Pair bold toggles left to right within each line.
 
     A line left with an odd toggle hands it to the next line only when that
     line's count is odd too (a run cut across the line end, or ``**⏎**``);
     otherwise it stays text, so one stray ``**`` never flips the bold of the
     lines after it.
+
+    Exporters also nest and space their runs (``**甲， **乙** 丙**``,
+    ``****丁****``), which toggles misread.  A line whose toggles would leave
+    all its text plain where its spacing makes some bold, or (with ``nested``)
+    would open bold before a space or close it after one, is read by its
+    spacing instead (:func:`_pairs_by_spacing`), when that pairs every ``**``
+    of the line (a ``**`` at a line's edge may pair across the line break).
     """
     lines = _toggles_by_line(tokens, 2)
     dangling: int | None = None
     for line in sorted(lines):
         toggles = lines[line]
-        if dangling is not None and tokens[dangling].line == line - 1 and len(toggles) % 2 == 1:  # type: ignore[union-attr]
-            _pair(tokens, dangling, toggles[0])
-            toggles = toggles[1:]
-        dangling = None
-        for opener, closer in zip(toggles[::2], toggles[1::2]):
+        if dangling is not None and tokens[dangling].line != line - 1:  # type: ignore[union-attr]
+            dangling = None
+        handoff = dangling is not None and len(toggles) % 2 == 1
+        own = toggles[1:] if handoff else toggles
+        spaced = _spacing_reading(tokens, toggles, own, dangling, nested)
+        if spaced is not None:
+            pairs, dangling = spaced
+        else:
+            pairs = list(zip(own[::2], own[1::2]))
+            if handoff:
+                assert dangling is not None
+                pairs.append((dangling, toggles[0]))
+            dangling = own[-1] if len(own) % 2 else None
+        for opener, closer in pairs:
             _pair(tokens, opener, closer)
-        if len(toggles) % 2:
-            dangling = toggles[-1]
+
+
+def _spacing_reading(
+    tokens: list[_Token], toggles: list[int], own: list[int], dangling: int | None, nested: bool
+) -> tuple[list[tuple[int, int]], int | None] | None:
+    """The line's pairs read by spacing, and the ``**`` it hands to the next line;
+    None when the toggle reading (of ``own``, the toggles the previous line's
+    dangling one leaves) stands."""
+    pairs = list(zip(own[::2], own[1::2]))
+    against = nested and any(_against_spacing(tokens, opener, closer) for opener, closer in pairs)
+    if not against and not all(_blank_between(tokens, opener, closer) for opener, closer in pairs):
+        return None
+    spaced, left = _pairs_by_spacing(tokens, toggles)
+    if not against and all(_blank_between(tokens, opener, closer) for opener, closer in spaced):
+        return None  # neither reading makes anything bold
+    handed: int | None = None
+    if left and left[-1] == toggles[-1] and _ends_line(tokens, toggles[-1]):
+        handed = left.pop()
+    if left and left[0] == toggles[0] and dangling is not None and _starts_line(tokens, toggles[0]):
+        spaced.append((dangling, left.pop(0)))
+    if left:
+        return None  # the spacing leaves ``**`` that pair with nothing: keep the toggles
+    return spaced, handed
+
+
+def _blank_between(tokens: list[_Token], start: int, stop: int, *, stars: bool = True) -> bool:
+    """Whether nothing but spaces (and, with ``stars``, ``*``) stands between two tokens."""
+    return all(
+        (stars and isinstance(token, _Star)) or (isinstance(token, Text) and not token.text.strip())
+        for token in tokens[start + 1 : stop]
+    )
+
+
+def _against_spacing(tokens: list[_Token], opener: int, closer: int) -> bool:
+    """Whether a toggle pair around text opens before a space or closes after one
+    (``**甲， **乙** 丙**`` read as toggles makes 乙 the plain part)."""
+    first, second = tokens[opener], tokens[closer]
+    assert isinstance(first, _Star) and isinstance(second, _Star)
+    return not _blank_between(tokens, opener, closer) and (first.space_after or second.space_before)
+
+
+def _pairs_by_spacing(tokens: list[_Token], toggles: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """A line's ``**`` paired the way CommonMark does where spaces tell (nesting allowed),
+    and those left over: a ``**`` with no space before it closes the latest open run,
+    one with no space after it opens a run.  Left-overs pair up only around nothing
+    but spaces (``** **``, an empty run)."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    left: list[int] = []
+    for index in toggles:
+        star = tokens[index]
+        assert isinstance(star, _Star)
+        if not star.space_before and stack and not _same_run(tokens, stack[-1], index):
+            pairs.append((stack.pop(), index))
+        elif not star.space_after:
+            stack.append(index)
+        else:
+            left.append(index)
+    left = sorted(left + stack)
+    unpaired: list[int] = []
+    position = 0
+    while position < len(left):
+        if position + 1 < len(left) and _blank_between(tokens, left[position], left[position + 1], stars=False):
+            pairs.append((left[position], left[position + 1]))
+            position += 2
+        else:
+            unpaired.append(left[position])
+            position += 1
+    return pairs, unpaired
+
+
+def _same_run(tokens: list[_Token], first: int, second: int) -> bool:
+    """Whether two stars are of one run of ``*`` (a run never closes itself)."""
+    return all(isinstance(token, _Star) for token in tokens[first + 1 : second])
+
+
+def _starts_line(tokens: list[_Token], index: int) -> bool:
+    """Whether only spaces come before ``index`` on its line, after a line break."""
+    for token in reversed(tokens[:index]):
+        if isinstance(token, (SoftBreak, HardBreak)):
+            return True
+        if not (isinstance(token, Text) and not token.text.strip()):
+            return False
+    return False
+
+
+def _ends_line(tokens: list[_Token], index: int) -> bool:
+    """Whether only spaces follow ``index`` up to the end of its line."""
+    for token in tokens[index + 1 :]:
+        if isinstance(token, (SoftBreak, HardBreak)):
+            return True
+        if not (isinstance(token, Text) and not token.text.strip()):
+            return False
+    return True
 
 
 def _triple_lines(runs: list[_Run]) -> set[int]:

@@ -52,6 +52,7 @@ ORDER: tuple[str, ...] = (
     "close_bold_cut_by_heading",
     "drop_stray_bold_markers",
     "drop_dangling_bold_markers",
+    "flatten_nested_bold",
     "merge_adjacent_bold",
     "balance_quotes_in_bold",
     "fit_bold_to_cjk_punctuation",

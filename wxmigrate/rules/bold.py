@@ -134,6 +134,36 @@ def close_bold_cut_by_heading(post: Post, options: Options) -> tuple[Post, list[
     return map_sequences(post, edit)
 
 
+def _nests(strong: Strong) -> bool:
+    """Whether a bold run holds another (the nesting ``flatten_nested_bold`` undoes)."""
+    return any(isinstance(child, Strong) for child in strong.children)
+
+
+def _unnest(inlines: tuple[Inline, ...], inside: bool) -> list[Inline]:
+    out: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Strong):
+            children = _unnest(inline.children, True)
+            out.extend(children) if inside else out.append(Strong(merge_texts(children)))
+        else:
+            out.append(inline)
+    return out
+
+
+@rule()
+def flatten_nested_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Make bold inside bold part of the outer run (exporters nest ``<strong>``).
+
+    ``**如果转载， **文末** 请注明**`` -> ``**如果转载， 文末 请注明**``
+    """
+
+    def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        flat = merge_texts(_unnest(inlines, False))
+        return inlines if flat == inlines else flat
+
+    return edit_inlines(post, options, "flatten_nested_bold", edit, nested=False)
+
+
 def merge_touching_runs(inlines: tuple[Inline, ...] | list[Inline]) -> tuple[Inline, ...]:
     """Merge touching bold runs, and touching italic runs with the same marker, all the way down."""
     out: list[Inline] = []
@@ -185,8 +215,8 @@ def balance_quotes_in_bold(post: Post, options: Options) -> tuple[Post, list[Cha
         changed = False
         for index in range(len(out) - 1):
             strong, following = out[index], out[index + 1]
-            if not (isinstance(strong, Strong) and isinstance(following, Text)):
-                continue
+            if not (isinstance(strong, Strong) and isinstance(following, Text)) or _nests(strong):
+                continue  # nested runs are flatten_nested_bold's first
             closing = _open_quote(text_of(strong.children))
             if closing is None or not following.text.startswith(closing):
                 continue
@@ -258,7 +288,7 @@ def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, lis
         out: list[Inline] = []
         changed = False
         for index, inline in enumerate(inlines):
-            if not isinstance(inline, Strong):
+            if not isinstance(inline, Strong) or _nests(inline):
                 out.append(inline)
                 continue
             fitted = fit_strong(last_char(out), inline, first_char(inlines[index + 1 :]))
@@ -276,6 +306,7 @@ __all__ = [
     "drop_dangling_bold_markers",
     "drop_stray_bold_markers",
     "fit_bold_to_cjk_punctuation",
+    "flatten_nested_bold",
     "fit_strong",
     "merge_adjacent_bold",
 ]

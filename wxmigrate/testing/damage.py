@@ -181,6 +181,29 @@ def escaped_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
     return _edit_runs(draft, _chosen(draw, places), escape)
 
 
+def doubled_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
+    """Double the markers of a line's only bold run, as exporters write a ``<strong>``
+    nested in another: ``**守护农户**`` -> ``****守护农户****``.
+
+    Only on lines with no other bold run and no other asterisk: there the toggle
+    reading (two empty runs) and the spacing reading (a nested run) disagree, and
+    the parser must take the spacing.
+    """
+
+    def alone(runs: tuple[Run, ...], position: int) -> bool:
+        others = runs[:position] + runs[position + 1 :]
+        return bool(runs[position].text.strip()) and not any(run.kind == "bold" or "*" in run.text for run in others)
+
+    places = _bold_runs(draft, alone)
+    if not places:
+        return None
+
+    def double(runs: list[Run], place: Place) -> None:
+        runs[place[1]] = Run(f"****{runs[place[1]].text}****", "raw")
+
+    return _edit_runs(draft, _chosen(draw, places), double)
+
+
 def _after(runs: tuple[Run, ...] | list[Run], position: int) -> str:
     """The character after run ``position`` on its line ("" at the line's end)."""
     following = runs[position + 1] if position + 1 < len(runs) else None
@@ -525,6 +548,7 @@ INJECTORS: Mapping[str, Injector] = MappingProxyType(
         "squashed_paragraphs": squashed_paragraphs,
         "truncated_title": truncated_title,
         "wrong_repost_note": wrong_repost_note,
+        "doubled_bold": doubled_bold,
     }
 )
 
@@ -550,6 +574,7 @@ REPAIRED_BY: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "squashed_paragraphs": ("split_line_paragraphs",),
         "truncated_title": ("write_back_full_title",),
         "wrong_repost_note": ("write_back_repost_account",),
+        "doubled_bold": ("flatten_nested_bold",),
     }
 )
 
