@@ -160,6 +160,20 @@ def adjacent_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
     return _edit_runs(draft, chosen, cut)
 
 
+def _rewrite_bold(
+    draw: st.DrawFn, draft: Draft, test: Callable[[tuple[Run, ...], int], bool], markers: str
+) -> Draft | None:
+    """Write some of the bold runs that pass ``test`` as raw text between ``markers``."""
+    places = _bold_runs(draft, test)
+    if not places:
+        return None
+
+    def rewrite(runs: list[Run], place: Place) -> None:
+        runs[place[1]] = Run(f"{markers}{runs[place[1]].text}{markers}", "raw")
+
+    return _edit_runs(draft, _chosen(draw, places), rewrite)
+
+
 def escaped_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
     """Escape a bold run's markers, as clippers do: ``**守护农户**`` -> ``\\*\\*守护农户\\*\\*``.
 
@@ -171,14 +185,7 @@ def escaped_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
         neighbours = runs[max(position - 1, 0) : position] + runs[position + 1 : position + 2]
         return bool(text) and text == text.strip() and all(run.kind == "plain" for run in neighbours)
 
-    places = _bold_runs(draft, escapable)
-    if not places:
-        return None
-
-    def escape(runs: list[Run], place: Place) -> None:
-        runs[place[1]] = Run(f"\\*\\*{runs[place[1]].text}\\*\\*", "raw")
-
-    return _edit_runs(draft, _chosen(draw, places), escape)
+    return _rewrite_bold(draw, draft, escapable, "\\*\\*")
 
 
 def doubled_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
@@ -194,14 +201,7 @@ def doubled_bold(draw: st.DrawFn, draft: Draft) -> Draft | None:
         others = runs[:position] + runs[position + 1 :]
         return bool(runs[position].text.strip()) and not any(run.kind == "bold" or "*" in run.text for run in others)
 
-    places = _bold_runs(draft, alone)
-    if not places:
-        return None
-
-    def double(runs: list[Run], place: Place) -> None:
-        runs[place[1]] = Run(f"****{runs[place[1]].text}****", "raw")
-
-    return _edit_runs(draft, _chosen(draw, places), double)
+    return _rewrite_bold(draw, draft, alone, "****")
 
 
 def _after(runs: tuple[Run, ...] | list[Run], position: int) -> str:
