@@ -95,6 +95,7 @@ def repair(post: Post, options: Options | None = None, **keywords: Any) -> tuple
     elif keywords:
         options = attrs.evolve(options, **keywords)
     changes: list[Change] = []
+    kept = _Kept.of(post)
     for _pass in range(MAX_PASSES):
         changed = False
         for name in ORDER:
@@ -104,7 +105,7 @@ def repair(post: Post, options: Options | None = None, **keywords: Any) -> tuple
             repaired, found = rule(post, options)
             if not found:
                 continue
-            _check_conserved(post, repaired, rule)
+            kept = kept.check(post, repaired, rule)
             post, changed = repaired, True
             changes.extend(found)
         if not changed:
@@ -112,15 +113,29 @@ def repair(post: Post, options: Options | None = None, **keywords: Any) -> tuple
     raise RepairError(post.path, 0, f"rules did not settle after {MAX_PASSES} passes; two rules undo each other")
 
 
-def _check_conserved(before: Post, after: Post, rule: Rule) -> None:
-    """Refuse a rule's result when it lost (or invented) article text or images."""
-    if not rule.removes_text and article_text(before) != article_text(after):
-        raise RepairError(before.path, 0, f"rule {rule.name} changed the article's letters or digits; refusing its result")
-    if rule.removes_images:
-        return
-    old, new = [i.alt for i, _ in images(before)], [i.alt for i, _ in images(after)]
-    if old != new and not (rule.reveals_images and _in_order(old, new)):
-        raise RepairError(before.path, 0, f"rule {rule.name} lost or added an image; refusing its result")
+@attrs.frozen
+class _Kept:
+    """What must survive each rule (the article's letters and digits, its images),
+    as the last accepted result had them, so each is computed once per change."""
+
+    text: str
+    images: tuple[str, ...]
+
+    @classmethod
+    def of(cls, post: Post) -> _Kept:
+        return cls(article_text(post), tuple(image.alt for image, _ in images(post)))
+
+    def check(self, before: Post, after: Post, rule: Rule) -> _Kept:
+        """Refuse a rule's result when it lost (or invented) article text or images."""
+        new = _Kept.of(after)
+        if not rule.removes_text and new.text != self.text:
+            raise RepairError(
+                before.path, 0, f"rule {rule.name} changed the article's letters or digits; refusing its result"
+            )
+        if not rule.removes_images and new.images != self.images:
+            if not (rule.reveals_images and _in_order(list(self.images), list(new.images))):
+                raise RepairError(before.path, 0, f"rule {rule.name} lost or added an image; refusing its result")
+        return new
 
 
 def _in_order(items: list[str], within: list[str]) -> bool:

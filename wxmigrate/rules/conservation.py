@@ -66,4 +66,4 @@ def _article_parts(blocks: tuple[Block, ...]) -> Iterator[str]:
 
 def article_text(post: Post) -> str:
     """Every letter and digit of the post's blocks, in order (markup and the repost note left out)."""
-    return "".join(char for char in "".join(_article_parts(post.blocks)) if char.isalnum())
+    return "".join(filter(str.isalnum, "".join(_article_parts(post.blocks))))

@@ -20,6 +20,7 @@ from ..model import (
     Inline,
     Link,
     ListBlock,
+    ListItem,
     Paragraph,
     Post,
     Strong,
@@ -45,28 +46,41 @@ def map_sequences(post: Post, edit: SequenceEdit, *, skip: tuple[type, ...] = ()
             if isinstance(block, skip):
                 inner.append(block)
             elif isinstance(block, CONTAINERS):
-                inner.append(attrs.evolve(block, children=walk(block.children)))
+                children = walk(block.children)
+                inner.append(block if children is block.children else attrs.evolve(block, children=children))
             elif isinstance(block, ListBlock):
-                items = tuple(attrs.evolve(item, children=walk(item.children)) for item in block.items)
-                inner.append(attrs.evolve(block, items=items))
+                items = tuple(_with_children(item, walk(item.children)) for item in block.items)
+                unchanged = all(new is old for new, old in zip(items, block.items))
+                inner.append(block if unchanged else attrs.evolve(block, items=items))
             else:
                 inner.append(block)
         edited, found = edit(inner)
         changes.extend(found)
-        return tuple(edited)
+        return blocks if _same(edited, blocks) else tuple(edited)
 
     blocks = walk(post.blocks)
     return (attrs.evolve(post, blocks=blocks) if changes else post), changes
 
 
+def _same(new: Sequence[Block], old: tuple[Block, ...]) -> bool:
+    """Whether an edit gave back the very blocks it was given (nothing rebuilt)."""
+    return len(new) == len(old) and all(a is b for a, b in zip(new, old))
+
+
+def _with_children(item: ListItem, children: tuple[Block, ...]) -> ListItem:
+    return item if children is item.children else attrs.evolve(item, children=children)
+
+
 def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> tuple[Post, list[Change]]:
     """Apply ``edit`` to every leaf block (containers in ``skip`` are left alone)."""
+
+    not_leaves = (*CONTAINERS, ListBlock, *skip)
 
     def on_sequence(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
         out: list[Block] = []
         changes: list[Change] = []
         for block in blocks:
-            if isinstance(block, (*CONTAINERS, ListBlock, *skip)):
+            if isinstance(block, not_leaves):
                 out.append(block)
                 continue
             replaced, found = edit(block)
@@ -78,14 +92,19 @@ def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> t
 
 
 def map_inlines(inlines: tuple[Inline, ...], edit: InlineEdit) -> tuple[Inline, ...]:
-    """Apply ``edit`` to a sequence of inlines and, depth first, to every nested one."""
-    nested = tuple(
-        attrs.evolve(inline, children=map_inlines(inline.children, edit))
-        if isinstance(inline, (Strong, Emphasis, Link))
-        else inline
-        for inline in inlines
-    )
-    return edit(nested)
+    """Apply ``edit`` to a sequence of inlines and, depth first, to every nested one.
+
+    Runs nothing changed are given back as they were (the same objects).
+    """
+    nested: list[Inline] = []
+    changed = False
+    for inline in inlines:
+        if isinstance(inline, (Strong, Emphasis, Link)):
+            children = map_inlines(inline.children, edit)
+            if children is not inline.children:
+                inline, changed = attrs.evolve(inline, children=children), True
+        nested.append(inline)
+    return edit(tuple(nested) if changed else inlines)
 
 
 def block_with_inlines(block: Block, edit: InlineEdit, *, nested: bool = True) -> Block:
@@ -96,10 +115,12 @@ def block_with_inlines(block: Block, edit: InlineEdit, *, nested: bool = True) -
     apply = (lambda inlines: map_inlines(inlines, edit)) if nested else edit
     if isinstance(block, (Heading, Paragraph)):
         children = apply(block.children)
-        return block if children == block.children else attrs.evolve(block, children=children)
+        unchanged = children is block.children or children == block.children
+        return block if unchanged else attrs.evolve(block, children=children)
     if isinstance(block, Figure) and block.caption:
         caption = apply(block.caption)
-        return block if caption == block.caption else attrs.evolve(block, caption=caption)
+        unchanged = caption is block.caption or caption == block.caption
+        return block if unchanged else attrs.evolve(block, caption=caption)
     return block
 
 
