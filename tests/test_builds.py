@@ -412,3 +412,29 @@ def test_pulldown_cmark_reads_zola_markdown(site: str, tmp_path: Path) -> None:
 def test_every_engine_has_a_builder() -> None:
     """No engine profile goes unproved: each but the plain profile has a build here."""
     assert set(BUILDERS) == set(ENGINES) - {"plain"}
+
+
+def test_hugo_builds_an_html_table_as_a_table(tmp_path: Path) -> None:
+    """Hugo drops raw HTML, so a post's HTML grid table is written as a GFM table: Hugo's
+    page shows it as a <table> with every cell's words, and no raw HTML is left."""
+    reason = BUILDERS["hugo"].missing()
+    if reason:
+        pytest.skip(reason)
+    source = tmp_path / "posts"
+    source.mkdir()
+    (source / "2023-05-01-版本说明.md").write_text(
+        "# 版本说明\n\n受影响的版本如下。\n\n"
+        '<table><tr><th>版本</th><th>状态</th></tr><tr><td style="color:red"><strong>2.3</strong></td>'
+        "<td>受影响 | 需升级</td></tr><tr><td>2.4</td><td>已修复</td></tr></table>\n\n升级后重启服务。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    repair_site(source, out=out, engine="hugo")
+    built = build_hugo(out)
+    pages = [p for p in built.rglob("index.html") if "版本说明" in p.read_text(encoding="utf-8")
+             and "<table>" in p.read_text(encoding="utf-8")]
+    assert pages, "no built page shows the table"
+    table = lxml_html.fromstring(pages[0].read_text(encoding="utf-8")).xpath("//table")[0]
+    cells = [cell.text_content().strip() for cell in table.xpath(".//th|.//td")]
+    assert cells == ["版本", "状态", "2.3", "受影响 | 需升级", "2.4", "已修复"]
+    assert table.xpath(".//td/strong")[0].text == "2.3"

@@ -24,7 +24,7 @@ from wxmigrate.cli import run
 from wxmigrate.emit import ENGINES, Engine, detect_engine, get_engine, to_markdown
 from wxmigrate.emit.frontmatter import PELICAN, TOML, YAML, split_pelican
 from wxmigrate.emit.raw_html import html_blocks, without_raw_html
-from wxmigrate.model import Figure, HtmlBlock, Paragraph, RawHtml, Strong, Text, walk_blocks
+from wxmigrate.model import Figure, HtmlBlock, Paragraph, RawBlock, RawHtml, Strong, Text, walk_blocks
 
 from .helpers import DEMO_SITE, SAMPLE_SITE, corpus_posts
 
@@ -330,6 +330,30 @@ def test_html_block_becomes_markdown_blocks() -> None:
         Figure(wxmigrate.Image(src="a.png", alt="图")),
         Paragraph((Text("尾"),)),
     ]
+
+
+def test_a_grid_table_becomes_a_gfm_table() -> None:
+    """Two rows and two columns or more, no spans: a GFM table (first row the header,
+    short rows padded, ``|`` escaped, bold kept where it renders)."""
+    blocks = html_blocks(
+        "<table><tr><th>版本</th><th>状态</th></tr><tr><td><b>2.3</b></td><td>受影响 | 是<br>需升级</td></tr>"
+        "<tr><td>2.4</td></tr></table>"
+    )
+    assert blocks == [RawBlock("| 版本 | 状态 |\n| --- | --- |\n| **2.3** | 受影响 \\| 是 需升级 |\n| 2.4 |  |")]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<table><tr><td>声明：仅供学习交流</td></tr></table>",  # a box, not a grid
+        '<table><tr><td colspan="2">标题</td></tr><tr><td>甲</td><td>乙</td></tr></table>',
+        "<table><tr><td><table><tr><td>甲</td><td>乙</td></tr></table></td><td>丙</td></tr><tr><td>丁</td><td>戊</td></tr></table>",
+    ],
+    ids=["one-cell", "spanning-cell", "nested-table"],
+)
+def test_other_tables_become_paragraphs(markup: str) -> None:
+    blocks = html_blocks(markup)
+    assert blocks and all(isinstance(block, Paragraph) for block in blocks)
 
 
 def test_without_raw_html_keeps_the_words(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 An HTML block becomes paragraphs of its visible text (a new paragraph at each
 block element, a hard break at each ``<br>``, bold kept for ``<strong>`` and
-``<b>``) and figures for its images; inline HTML becomes its text and images.
+``<b>``) and figures for its images; a table that is a plain grid (two rows and
+two columns or more, no spans) becomes a GFM table; inline HTML becomes its
+text and images.
 Scripts, styles and comments show nothing in a browser and are left out.
 The repost note becomes a Markdown quote.
 """
@@ -27,11 +29,14 @@ from ..model import (
     ListBlock,
     Paragraph,
     Post,
+    RawBlock,
     RawHtml,
     Repost,
     Strong,
     Text,
 )
+from ..parse.inline import merge_texts
+from .markdown import destination, escape_text
 from .metadata import repost_quote
 
 #: Elements whose start or end begins a new paragraph.
@@ -81,10 +86,16 @@ def _fragment(markup: str) -> Any:
     return lxml_html.fragment_fromstring(markup, create_parent="div")
 
 
-def _runs(element: Any, bold: bool = False) -> Iterator[Inline | None]:
-    """Inline runs of an element; None marks a paragraph boundary, Text("\\n") a line break."""
+def _runs(element: Any, bold: bool = False, *, tables: bool = False) -> Iterator[Inline | RawBlock | None]:
+    """Inline runs of an element; None marks a paragraph boundary, Text("\\n") a line break;
+    with ``tables``, a simple table is one :class:`RawBlock` (a GFM table)."""
     tag = element.tag if isinstance(element.tag, str) else ""
-    if not tag or tag in _HIDDEN_TAGS:
+    rows = _table_rows(element) if tables and tag == "table" else None
+    if rows is not None:
+        yield None
+        yield RawBlock(gfm_table(rows))
+        yield None
+    elif not tag or tag in _HIDDEN_TAGS:
         pass  # comments and processing instructions have no string tag; neither shows
     elif tag == "br":
         yield Text("\n")
@@ -99,11 +110,56 @@ def _runs(element: Any, bold: bool = False) -> Iterator[Inline | None]:
         if element.text:
             yield Strong((Text(element.text),)) if inner else Text(element.text)
         for child in element:
-            yield from _runs(child, inner)
+            yield from _runs(child, inner, tables=tables)
         if tag in _BLOCK_TAGS:
             yield None
     if element.tail and element.getparent() is not None:
         yield Strong((Text(element.tail),)) if bold else Text(element.tail)
+
+
+def _table_rows(table: Any) -> list[list[Any]] | None:
+    """The cells of a table row by row, when it is a grid GFM can write: two rows and
+    two columns or more, no cell spanning others, no table inside."""
+    if table.xpath(".//table"):
+        return None
+    rows = [row.xpath("./td|./th") for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
+    rows = [cells for cells in rows if cells]
+    if len(rows) < 2 or max(len(cells) for cells in rows) < 2:
+        return None
+    for cells in rows:
+        for cell in cells:
+            if (cell.get("colspan") or "1").strip() != "1" or (cell.get("rowspan") or "1").strip() != "1":
+                return None
+    return rows
+
+
+def _cell(cell: Any) -> str:
+    """A cell's runs as one line of Markdown (``|`` escaped; bold kept where it renders)."""
+    runs = [Text(" ") if run is None or (isinstance(run, Text) and run.text == "\n") else run for run in _runs(cell)]
+    parts: list[str] = []
+    for inline in _clean(list(merge_texts([run for run in runs if not isinstance(run, RawBlock)])), strip=True):
+        if isinstance(inline, Image):
+            parts.append(f"![{escape_text(inline.alt)}]({destination(inline.src)})")
+        elif isinstance(inline, Strong):
+            text = "".join(child.text for child in inline.children if isinstance(child, Text))
+            shown = escape_text(text)
+            flanked = text[:1].isalnum() and text[-1:].isalnum()  # CommonMark reads it as bold
+            parts.append(f"**{shown}**" if flanked else shown)
+        elif isinstance(inline, Text):
+            parts.append(escape_text(inline.text))
+    return "".join(parts).replace("|", "\\|").strip()
+
+
+def gfm_table(rows: list[list[Any]]) -> str:
+    """A GFM table of the cells: the first row is its header, short rows padded."""
+    width = max(len(cells) for cells in rows)
+    lines = []
+    for index, cells in enumerate(rows):
+        texts = [_cell(cell) for cell in cells] + [""] * (width - len(cells))
+        lines.append("| " + " | ".join(texts) + " |")
+        if index == 0:
+            lines.append("|" + " --- |" * width)
+    return "\n".join(lines)
 
 
 def _clean(inlines: list[Inline], *, strip: bool) -> tuple[Inline, ...]:
@@ -144,8 +200,12 @@ def html_blocks(markup: str) -> list[Block]:
             joint = next_joint
         line = []
 
-    for run in _runs(_fragment(markup)):
-        if run is None:
+    for run in _runs(_fragment(markup), tables=True):
+        if isinstance(run, RawBlock):
+            flush(None)
+            blocks.append(run)
+            joint = None
+        elif run is None:
             flush(None)
             joint = None
         elif isinstance(run, Text) and run.text == "\n":
@@ -162,7 +222,7 @@ def html_inlines(markup: str) -> list[Inline]:
         Text(" ") if isinstance(run, Text) and run.text == "\n" else run
         for run in _runs(_fragment(markup))
     ]
-    return list(_clean([run for run in runs if run is not None], strip=False))
+    return list(_clean([run for run in runs if isinstance(run, (Text, Strong, Image))], strip=False))
 
 
 def _inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
