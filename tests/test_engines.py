@@ -24,7 +24,16 @@ from wxmigrate.cli import run
 from wxmigrate.emit import ENGINES, Engine, detect_engine, get_engine, to_markdown
 from wxmigrate.emit.frontmatter import PELICAN, TOML, YAML, split_pelican
 from wxmigrate.emit.raw_html import html_blocks, without_raw_html
-from wxmigrate.model import Figure, HtmlBlock, Paragraph, RawBlock, RawHtml, Strong, Text, walk_blocks
+from wxmigrate.model import (
+    Figure,
+    HtmlBlock,
+    Paragraph,
+    RawBlock,
+    RawHtml,
+    Strong,
+    Text,
+    walk_blocks,
+)
 
 from .helpers import DEMO_SITE, SAMPLE_SITE, corpus_posts
 

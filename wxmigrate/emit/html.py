@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 import attrs
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 

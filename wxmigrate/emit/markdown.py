@@ -294,7 +294,7 @@ def render_blocks(blocks: tuple[Block, ...], ctx: Context) -> str:
             continues = joint is not None and isinstance(previous, (Paragraph, Figure, Heading)) and not (
                 isinstance(previous, Heading) and previous.spaced
             )
-            out.append(joint + "\n" if continues else "\n\n")
+            out.append(f"{joint}\n" if continues else "\n\n")
         out.append(text)
         previous = block
     return "".join(out)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-from lxml import html as lxml_html  # type: ignore[import-untyped]
+from lxml import html as lxml_html
 
 from ..model import (
     CONTAINERS,

@@ -30,7 +30,14 @@ from ..model import (
 )
 from ..read import Source, read_text, split_front_matter
 from .blocks import parse_blocks, split_lines
-from .dialects import DIALECTS, UNNESTED_BOLD, detect, read_meta, recognise_byline, recognise_original_link
+from .dialects import (
+    DIALECTS,
+    UNNESTED_BOLD,
+    detect,
+    read_meta,
+    recognise_byline,
+    recognise_original_link,
+)
 from .inline import parse_inline, plain_text
 from .structure import recognise
 

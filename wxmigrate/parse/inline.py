@@ -93,7 +93,7 @@ def parse_inline(text: str, *, nested_bold: bool = True) -> tuple[Inline, ...]:
 # Tokenizing
 
 
-def _tokenize(text: str) -> Iterator[_Token]:
+def _tokenize(text: str) -> Iterator[_Token | _Run]:
     pos = 0
     line = 0
     buffer: list[str] = []

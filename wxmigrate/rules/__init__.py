@@ -132,9 +132,9 @@ class _Kept:
             raise RepairError(
                 before.path, 0, f"rule {rule.name} changed the article's letters or digits; refusing its result"
             )
-        if not rule.removes_images and new.images != self.images:
-            if not (rule.reveals_images and _in_order(list(self.images), list(new.images))):
-                raise RepairError(before.path, 0, f"rule {rule.name} lost or added an image; refusing its result")
+        revealed = rule.reveals_images and _in_order(list(self.images), list(new.images))
+        if not rule.removes_images and new.images != self.images and not revealed:
+            raise RepairError(before.path, 0, f"rule {rule.name} lost or added an image; refusing its result")
         return new
 
 

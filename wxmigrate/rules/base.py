@@ -41,7 +41,7 @@ class Options:
     in the output (``postimg/NAME``); without it, image links are not relinked.
     """
 
-    engine: Engine = attrs.field(default="jekyll", converter=get_engine)
+    engine: Engine = attrs.field(factory=lambda: get_engine("jekyll"), converter=get_engine)
     assets: Mapping[str, str] = attrs.field(factory=dict)
     keep_title_heading: bool = False
     strip_boilerplate: bool = False

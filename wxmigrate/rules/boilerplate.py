@@ -23,7 +23,7 @@ def strip_boilerplate(post: Post, options: Options) -> tuple[Post, list[Change]]
         return post, []
 
     def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
-        kept = [block for block in blocks if not isinstance(block, (Cruft, Footer))]
+        kept: list[Block] = [block for block in blocks if not isinstance(block, (Cruft, Footer))]
         changes = [
             Change("strip_boilerplate", post.path, block.lines[0],
                    block.kind if isinstance(block, Cruft) else "footer", "")

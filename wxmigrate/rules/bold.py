@@ -306,7 +306,7 @@ __all__ = [
     "drop_dangling_bold_markers",
     "drop_stray_bold_markers",
     "fit_bold_to_cjk_punctuation",
-    "flatten_nested_bold",
     "fit_strong",
+    "flatten_nested_bold",
     "merge_adjacent_bold",
 ]

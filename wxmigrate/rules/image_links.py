@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from posixpath import basename
+from typing import Any, cast
 
 import attrs
 
@@ -75,7 +76,7 @@ def map_images(post: Post, name: str, fix: Callable[[Image], Image]) -> tuple[Po
         new_children = tuple(_fix_images(inline, record(line)) for inline, line in inline_lines(block))
         if new_children == children:
             return [block], changes
-        return [attrs.evolve(block, children=new_children)], changes
+        return [attrs.evolve(cast(Any, block), children=new_children)], changes
 
     return map_leaves(post, edit)
 
@@ -206,6 +207,6 @@ def drop_placeholder_images(post: Post, options: Options) -> tuple[Post, list[Ch
         ]
         if not kept and isinstance(block, Paragraph):
             return [], changes
-        return [attrs.evolve(block, children=kept)], changes
+        return [attrs.evolve(cast(Any, block), children=kept)], changes
 
     return map_leaves(post, edit)

@@ -83,7 +83,7 @@ def separate_glued_images(post: Post, options: Options) -> tuple[Post, list[Chan
 
 
 def _split_at_images(block: Paragraph) -> list[Block]:
-    pieces: list[Block] = []
+    pieces: list[Paragraph | Figure] = []
     run: list[Inline] = []
 
     def flush() -> None:
@@ -330,6 +330,7 @@ def join_hard_wrapped_lines(post: Post, options: Options) -> tuple[Post, list[Ch
                                       short(text_of(above.children)[-12:] + "⏎" + text_of(block.children)[:12]),
                                       short(text_of(above.children)[-12:] + glue + text_of(block.children)[:12])))
             else:
+                assert isinstance(block, (Paragraph, Figure, Heading))  # the blocks with a joint
                 out.append(attrs.evolve(block, break_before=None))
                 changes.append(Change("join_hard_wrapped_lines", post.path, block.lines[0],
                                       "line after a hard break", "a paragraph of its own"))
