@@ -253,6 +253,12 @@ def _dedent(text: str, width: int) -> str:
     return head[width:] + text[stripped:]
 
 
+def starts_html_block(text: str) -> bool:
+    """Whether a line starts an HTML block that may interrupt a paragraph (CommonMark's
+    kinds 1, 2 and 6: ``<script>``, ``<!--``, ``<div>``…)."""
+    return bool(_HTML_RAW.match(text) or _HTML_COMMENT.match(text) or _HTML_BLOCK.match(text))
+
+
 def _starts_block(text: str) -> bool:
     """Whether a line interrupts a paragraph."""
     fence = _FENCE.match(text)
@@ -282,8 +288,8 @@ def _paragraph_extent(lines: list[Line], index: int) -> int:
             # An image link split over lines may hold a blank line: keep going.
             if not _open_image(lines, index, end):
                 break
-        elif _starts_block(text) and not _open_image(lines, index, end):
-            break
+        elif _starts_block(text) and (starts_html_block(text) or not _open_image(lines, index, end)):
+            break  # an image path split over lines never holds a line of HTML
         end += 1
     return end
 

@@ -21,11 +21,16 @@ from ..model import (
     Link,
     ListBlock,
     ListItem,
+    HardBreak,
     Paragraph,
     Post,
+    RawHtml,
+    SoftBreak,
     Strong,
+    Text,
     is_blank_run,
 )
+from ..parse.blocks import starts_html_block
 from .base import Change, Options, short
 
 #: A leaf-block edit: the block and the post's path -> the blocks replacing it, and changes.
@@ -60,6 +65,25 @@ def map_sequences(post: Post, edit: SequenceEdit, *, skip: tuple[type, ...] = ()
 
     blocks = walk(post.blocks)
     return (attrs.evolve(post, blocks=blocks) if changes else post), changes
+
+
+def opens_html_block(block: Block) -> bool:
+    """Whether a paragraph has a line that opens with block-level raw HTML
+    (``<script>``, ``<!--``, ``<div>``): written as Markdown, that line would read
+    back as an HTML block, so no rule may leave one where there was none."""
+    if not isinstance(block, Paragraph):
+        return False
+    at_line_start = True
+    for inline in block.children:
+        if isinstance(inline, (SoftBreak, HardBreak)):
+            at_line_start = True
+        elif isinstance(inline, Text) and not inline.text.strip(" \t"):
+            continue  # spaces the emitter trims (a no-break space is text to CommonMark)
+        else:
+            if at_line_start and isinstance(inline, RawHtml) and starts_html_block(inline.html):
+                return True
+            at_line_start = False
+    return False
 
 
 def _same(new: Sequence[Block], old: tuple[Block, ...]) -> bool:
@@ -136,7 +160,7 @@ def edit_inlines(
 
     def on_block(block: Block) -> tuple[list[Block], list[Change]]:
         new = block_with_inlines(block, edit, nested=nested)
-        if new is block:
+        if new is block or (opens_html_block(new) and not opens_html_block(block)):
             return [block], []
         before = context.block(block)
         if isinstance(new, Paragraph) and is_blank_run(new.children):
