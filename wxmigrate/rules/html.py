@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from ..emit.html import is_safe_url
 from ..model import Block, HtmlBlock, Inline, Link, Post, RawHtml
 from ..parse.blocks import parse_blocks, split_lines
+from ..parse.dialects import UNNESTED_BOLD
 from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
 from .conservation import article_text
@@ -89,7 +90,7 @@ def split_markdown_from_html_blocks(post: Post, options: Options) -> tuple[Post,
             return [block], []
         html, markdown = block.html[:start].rstrip(), block.html[start:]
         first = block.lines[0] + block.html.count("\n", 0, start)
-        rest = parse_blocks(split_lines(markdown, first_line=first))
+        rest = parse_blocks(split_lines(markdown, first_line=first), nested_bold=post.dialect not in UNNESTED_BOLD)
         html_block = attrs.evolve(block, html=html, lines=(block.lines[0], max(block.lines[0], first - 1)))
         before, after = (article_text(attrs.evolve(post, blocks=blocks)) for blocks in ((block,), (html_block, *rest)))
         if before != after:
