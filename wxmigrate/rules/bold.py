@@ -142,11 +142,12 @@ def _nests(strong: Strong) -> bool:
 def _unnest(inlines: tuple[Inline, ...], inside: bool) -> list[Inline]:
     out: list[Inline] = []
     for inline in inlines:
-        if isinstance(inline, Strong):
-            children = _unnest(inline.children, True)
-            out.extend(children) if inside else out.append(Strong(merge_texts(children)))
-        else:
+        if not isinstance(inline, Strong):
             out.append(inline)
+        elif inside:
+            out.extend(_unnest(inline.children, True))
+        else:
+            out.append(Strong(merge_texts(_unnest(inline.children, True))))
     return out
 
 
