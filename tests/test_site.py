@@ -52,3 +52,14 @@ def test_site_root_of_one_post(tmp_path: Path) -> None:
     assert site_root(root / "_posts" / "2021" / "2021-01-01-a.md") == root.resolve()
     loose = _tree(tmp_path / "loose", ["a.md"])
     assert site_root(loose / "a.md") == loose.resolve()
+
+
+def test_one_post_is_read_in_its_site(tmp_path: Path) -> None:
+    """Repairing one post of a Hugo site finds the site around it (its images in static/),
+    and keeps the paths as the user wrote them."""
+    root = _tree(tmp_path / "site", ["hugo.toml", "content/posts/a.md"])
+    (root / "static" / "img").mkdir(parents=True)
+    (root / "static" / "img" / "a.png").write_bytes(b"png")
+    site = discover(root / "content" / "posts" / "a.md")
+    assert site.root == root and site.posts == (root / "content" / "posts" / "a.md",)
+    assert "a.png" in site.images

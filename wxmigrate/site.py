@@ -98,6 +98,11 @@ def site_root(post: Path) -> Path:
     return resolved.parent
 
 
+def _as_given(post: Path, root: Path) -> Path:
+    """``root`` written the way ``post`` was (relative stays relative), when it is one of its folders."""
+    return next((folder for folder in post.parents if folder.resolve() == root), root)
+
+
 def post_files(root: Path, *, skip: Iterable[Path] = (), drafts: bool = False) -> list[Path]:
     """The posts of the site at ``root``: the Markdown files under its engine's content
     folder (Jekyll's ``_posts/``, and ``_drafts/`` too with ``drafts``; section indexes
@@ -120,8 +125,8 @@ def discover(source: str | Path, *, assets: Iterable[str | Path] = (), skip: Ite
     if not source.exists():
         raise ReadError(str(source), 0, "does not exist; expected a site folder or a post file")
     if source.is_file():
-        root = source.parent.parent if source.parent.name == "_posts" else source.parent
-        posts: tuple[Path, ...] = (source,)
+        root = _as_given(source, site_root(source))
+        posts: tuple[Path, ...] = (source if root.is_absolute() == source.is_absolute() else source.resolve(),)
     else:
         root = source
         posts = tuple(post_files(root, skip=skip))
