@@ -30,7 +30,7 @@ from ..parse.inline import merge_texts, plain_text
 from .base import Change, Options, rule, short
 from .inlines import first_char, last_char, text_of
 from .toggles import Mark, from_toggles, marks, to_toggles
-from .walk import edit_inlines, map_leaves, map_sequences, opens_html_block
+from .walk import edit_inlines, map_leaves, map_sequences
 
 
 @rule()
@@ -88,8 +88,8 @@ def drop_dangling_bold_markers(post: Post, options: Options) -> tuple[Post, list
         if not isinstance(block, (Paragraph, Heading)):
             return [block], []
         children = _trim_markers(block.children)
-        if children == block.children or opens_html_block(attrs.evolve(block, children=children)):
-            return [block], []  # (``**<script>`` would become a line that reads back as HTML)
+        if children == block.children:
+            return [block], []
         change = Change("drop_dangling_bold_markers", post.path, block.lines[0], short(context.block(block)), "")
         if not children and isinstance(block, Paragraph):
             return [], [change]

@@ -60,9 +60,8 @@ def retoggle(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     touches the text it would make bold (see :func:`.toggles.literal_marks_flank`).
     """
     tokens = to_toggles(inlines)
-    where = marks(tokens)
-    literal = any(isinstance(tokens[index], Mark) and tokens[index].literal for index in where)  # type: ignore[union-attr]
-    if not literal or len(where) % 2 or not literal_marks_flank(tokens):
+    literal = any(isinstance(token, Mark) and token.literal for token in tokens)
+    if not literal or len(marks(tokens)) % 2 or not literal_marks_flank(tokens):
         return inlines
     return from_toggles(tokens)
 

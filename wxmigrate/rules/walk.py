@@ -16,12 +16,12 @@ from ..model import (
     Block,
     Emphasis,
     Figure,
+    HardBreak,
     Heading,
     Inline,
     Link,
     ListBlock,
     ListItem,
-    HardBreak,
     Paragraph,
     Post,
     RawHtml,
@@ -96,7 +96,11 @@ def _with_children(item: ListItem, children: tuple[Block, ...]) -> ListItem:
 
 
 def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> tuple[Post, list[Change]]:
-    """Apply ``edit`` to every leaf block (containers in ``skip`` are left alone)."""
+    """Apply ``edit`` to every leaf block (containers in ``skip`` are left alone).
+
+    An edit that would leave a paragraph line opening with block HTML where
+    there was none (see :func:`opens_html_block`) is not taken.
+    """
 
     not_leaves = (*CONTAINERS, ListBlock, *skip)
 
@@ -108,6 +112,9 @@ def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> t
                 out.append(block)
                 continue
             replaced, found = edit(block)
+            unchanged = len(replaced) == 1 and replaced[0] is block
+            if not unchanged and any(map(opens_html_block, replaced)) and not opens_html_block(block):
+                replaced, found = [block], []
             out.extend(replaced)
             changes.extend(found)
         return out, changes
@@ -160,7 +167,7 @@ def edit_inlines(
 
     def on_block(block: Block) -> tuple[list[Block], list[Change]]:
         new = block_with_inlines(block, edit, nested=nested)
-        if new is block or (opens_html_block(new) and not opens_html_block(block)):
+        if new is block:
             return [block], []
         before = context.block(block)
         if isinstance(new, Paragraph) and is_blank_run(new.children):
