@@ -381,6 +381,38 @@ class Meta:
     original_url: str | None = None
 
 
+@frozen(eq=False)
+class Origin:
+    """What a post was parsed from, so that what no rule changed is written back
+    byte for byte (see :mod:`wxmigrate.emit.verbatim`).
+
+    ``blocks`` are the blocks as the parser made them; a block of the repaired
+    post that still equals the one parsed from the same lines is written as its
+    source lines, not from the model.
+    """
+
+    #: The file's text before the body (the front matter with its fences), newlines as ``\n``.
+    head: str
+    #: The body's text, newlines as ``\n``.
+    body: str
+    #: 1-based file line of the body's first line.
+    body_line: int
+    front_matter: FrontMatter
+    blocks: tuple[Block, ...]
+    #: The engine whose reader the source was written for (``plain``: CommonMark).
+    engine: str = "plain"
+
+    lines: tuple[str, ...] = field(init=False, repr=False)
+
+    @lines.default
+    def _split_body(self) -> tuple[str, ...]:
+        return tuple(self.body.split("\n"))
+
+    def body_lines(self, first: int, last: int) -> str:
+        """File lines ``first`` to ``last`` (inclusive) of the body, as written."""
+        return "\n".join(self.lines[first - self.body_line : last - self.body_line + 1])
+
+
 @frozen
 class Post:
     """One exported post: front matter, then blocks in source order."""
@@ -397,6 +429,8 @@ class Post:
     path: str = field(default="<string>", eq=False)
     #: The source's newline (``\n`` or ``\r\n``), kept when writing.
     newline: str = field(default="\n", eq=False)
+    #: What the post was parsed from (None for a post built in code).
+    origin: Origin | None = field(default=None, eq=False, repr=False)
 
     # -- the structured parts, found among the blocks
 
@@ -512,6 +546,7 @@ def images(post: Post) -> Iterator[tuple[Image, int]]:
 __all__ = [
     "CONTAINERS",
     "NO_LINES",
+    "Origin",
     "AccountCard",
     "Block",
     "Byline",

@@ -39,6 +39,8 @@ class Source:
     #: 1-based line number of the body's first line in the file.
     body_line: int
     newline: str
+    #: The text before the body (the front matter and its fences), as written.
+    head: str = ""
 
 
 def read_text(path: str | Path) -> str:
@@ -102,7 +104,7 @@ def split_front_matter(text: str, name: str = "<string>") -> Source:
     body_line = text[:body_start].count("\n") + 1
     data = _load(raw, _FENCES[fence], name)
     front = FrontMatter(raw=raw, data=data, fence=fence, present=True)
-    return Source(name, front, text[body_start:], body_line, newline)
+    return Source(name, front, text[body_start:], body_line, newline, text[:body_start])
 
 
 def _load(raw: str, kind: str, name: str) -> dict[str, Any]:

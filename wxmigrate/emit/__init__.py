@@ -22,7 +22,7 @@ from ..errors import ConfigError
 from ..layout import PostMeta
 from ..model import FrontMatter, Post
 from .frontmatter import YAML, FrontMatterFormat
-from .markdown import DEFAULT_RENDERERS, Context, escape_text, render_post
+from .markdown import DEFAULT_RENDERERS, Context, escape_text
 
 Renderer = Callable[[Any, Context], str]
 
@@ -108,6 +108,7 @@ class Engine:
 
 
 from . import eleventy, hexo, hugo, jekyll, mkdocs, pelican, plain, zola
+from .verbatim import head_as_source, render_body
 
 ENGINES: Mapping[str, Engine] = MappingProxyType(
     {
@@ -147,16 +148,34 @@ def detect_engine(root: Path) -> Engine | None:
 
 def to_markdown(post: Post, engine: str | Engine = "jekyll") -> str:
     """The post as Markdown for ``engine``, front matter included, after the engine's
-    :attr:`~Engine.prepare` (what it cannot show, such as raw HTML for Hugo, rewritten)."""
+    :attr:`~Engine.prepare` (what it cannot show, such as raw HTML for Hugo, rewritten).
+
+    What no rule changed is written as it stands in the source (see :mod:`.verbatim`):
+    an unchanged post comes out byte for byte.
+    """
     engine = get_engine(engine)
     post = engine.prepare(post)
-    body = render_post(attrs.evolve(post, front_matter=FrontMatter()), engine.context())
-    front = engine.front_matter_text(post.front_matter)
-    if post.newline != "\n":
-        front = front.replace("\n", post.newline)
-    if front and body:
-        return front + post.newline + body
-    return front + unfenced(body)
+    body = render_body(post, engine.context(), reads_otherwise=_reads_otherwise(post, engine))
+    text = body.text if body.ends_as_source or not body.text else body.text + "\n"
+    source_head = head_as_source(post) if engine.front_matter_format.fence else None
+    front = source_head if source_head is not None else engine.front_matter_text(post.front_matter)
+    if front:
+        # A body that opens as in the source brings the lines that followed its front matter.
+        joined = "" if body.opens_as_source and post.origin is not None and post.origin.head else "\n"
+        text = front + (joined + text if text else "")
+    else:
+        text = unfenced(text)
+    return text.replace("\n", post.newline) if post.newline != "\n" else text
+
+
+def _reads_otherwise(post: Post, engine: Engine) -> Callable[[str], bool] | None:
+    """For a post written for another engine: whether ``engine`` would read a source text
+    otherwise, i.e. would write it otherwise than a CommonMark writer (template braces,
+    kramdown's table rows, Python-Markdown's escapes)."""
+    if post.origin is None or post.origin.engine == engine.name or engine.escape is escape_text:
+        return None
+    escape = engine.escape
+    return lambda text: escape(text) != escape_text(text)
 
 
 def unfenced(body: str) -> str:

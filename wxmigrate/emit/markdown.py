@@ -280,22 +280,26 @@ def leaves(blocks: tuple[Block, ...]) -> Iterator[Block]:
             yield block
 
 
+def joint(previous: Block, block: Block) -> str:
+    """What goes between two blocks: a line end where ``break_before`` says the block
+    continued the line above, a blank line otherwise."""
+    joined = getattr(block, "break_before", None)
+    # Only a line of a paragraph can continue on the next line; after an
+    # HTML block it would be swallowed into the HTML.
+    continues = joined is not None and isinstance(previous, (Paragraph, Figure, Heading)) and not (
+        isinstance(previous, Heading) and previous.spaced
+    )
+    return f"{joined}\n" if continues else "\n\n"
+
+
 def render_blocks(blocks: tuple[Block, ...], ctx: Context) -> str:
-    """Blocks joined as the source joined them: a line end where ``break_before``
-    says the block continued the line above, a blank line otherwise."""
+    """Blocks joined as the source joined them (see :func:`joint`)."""
     out: list[str] = []
     previous: Block | None = None
     for block in leaves(blocks):
-        text = ctx.block(block)
-        if out:
-            joint = getattr(block, "break_before", None)
-            # Only a line of a paragraph can continue on the next line; after an
-            # HTML block it would be swallowed into the HTML.
-            continues = joint is not None and isinstance(previous, (Paragraph, Figure, Heading)) and not (
-                isinstance(previous, Heading) and previous.spaced
-            )
-            out.append(f"{joint}\n" if continues else "\n\n")
-        out.append(text)
+        if previous is not None:
+            out.append(joint(previous, block))
+        out.append(ctx.block(block))
         previous = block
     return "".join(out)
 
@@ -331,11 +335,3 @@ DEFAULT_RENDERERS: Mapping[type, Callable[[Any, Context], str]] = MappingProxyTy
         ListBlock: render_list,
     }
 )
-
-
-def render_post(post: Post, ctx: Context) -> str:
-    """The whole post: front matter, a blank line, the blocks, a final newline."""
-    body = render_blocks(post.blocks, ctx)
-    front = render_front_matter(post)
-    text = front + ("\n" if front and body else "") + body + ("\n" if body else "")
-    return text.replace("\n", post.newline) if post.newline != "\n" else text

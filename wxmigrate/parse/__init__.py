@@ -19,6 +19,7 @@ from ..model import (
     Block,
     Finding,
     Heading,
+    Origin,
     Post,
     Repost,
     Strong,
@@ -89,7 +90,8 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
     post = _recover_repost_via(post, findings)
     findings.extend(damage_findings(post))
     findings.sort(key=lambda finding: finding.line)
-    return attrs.evolve(post, findings=tuple(findings))
+    origin = Origin(source.head, source.body, source.body_line, post.front_matter, post.blocks)
+    return attrs.evolve(post, findings=tuple(findings), origin=origin)
 
 
 def _text(value: object) -> str:

@@ -1,0 +1,169 @@
+"""Writing back what no rule changed, byte for byte.
+
+A parsed post keeps its :class:`~wxmigrate.model.Origin`: the source text and
+the blocks as parsed.  When the post is written, each top-level block (cards
+and footers taken apart, as :func:`.markdown.leaves` does) that still says
+what the block parsed from the same lines said is written as those source
+lines, and a run of such blocks that were neighbours in the source is written
+with everything between them (blank lines, spacing) as it stood.  Only blocks
+a rule changed, or made, are rendered from the model.
+
+So an unchanged post comes out byte-identical, whatever the parser made of
+it, and a repaired one differs from its source only where a rule acted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import attrs
+
+from ..model import Block, Lines, Origin, Paragraph, Post
+from .markdown import Context, escape_line_start, joint, leaves, render_blocks
+
+
+@attrs.frozen
+class Body:
+    """A post's body as written."""
+
+    text: str
+    #: Whether it opens with the source's own first block (and the lines before it).
+    opens_as_source: bool = False
+    #: Whether it ends with the source's own last block (and the lines after it).
+    ends_as_source: bool = False
+
+
+def _lines(block: Block) -> Lines:
+    lines: Lines = getattr(block, "lines", (0, 0))
+    return lines
+
+
+def _content(block: Block) -> Iterator[object]:
+    for field in attrs.fields(type(block)):
+        if field.eq and field.name != "break_before":
+            yield getattr(block, field.name)
+
+
+def _same_content(block: Block, original: Block) -> bool:
+    """Whether a block says what the parsed one said (how it joins the line above aside)."""
+    return block is original or (
+        type(block) is type(original) and all(a == b for a, b in zip(_content(block), _content(original)))
+    )
+
+
+class _Writer:
+    """Pieces of a body: source lines where a block is as parsed, renderings elsewhere."""
+
+    def __init__(self, origin: Origin, ctx: Context, *, as_joined: bool) -> None:
+        self.origin = origin
+        self.ctx = ctx
+        #: Whether neighbours in the source are written with what stood between them.
+        self.as_joined = as_joined
+        self.originals = list(leaves(origin.blocks))
+        self.by_lines: dict[tuple[type, Lines], int] = {}
+        for index, block in enumerate(self.originals):
+            if _lines(block)[0] > 0:
+                self.by_lines.setdefault((type(block), _lines(block)), index)
+        self.out: list[str] = []
+        #: The last block written, and its index among the originals when written as source.
+        self.previous: Block | None = None
+        self.previous_index: int | None = None
+        self.first_index: int | None = None
+
+    def source_index(self, block: Block, keep: Callable[[Block], bool]) -> int | None:
+        """The block's index among the originals when it can be written as its source."""
+        index = self.by_lines.get((type(block), _lines(block)))
+        if index is None or not _same_content(block, self.originals[index]) or not keep(block):
+            return None
+        return index
+
+    def add(self, block: Block, index: int | None) -> None:
+        if (
+            self.as_joined
+            and index is not None
+            and self.previous_index is not None
+            and index == self.previous_index + 1
+            and block == self.originals[index]
+        ):
+            # The source's next block, joined as it was: the lines between come as they stand.
+            start = _lines(self.originals[self.previous_index])[1] + 1
+            self.out.append("\n" + self.origin.body_lines(start, _lines(block)[1]))
+        else:
+            if self.previous is None:
+                self.first_index = index
+            else:
+                if self.previous_index is not None:
+                    self.out[-1] = self._without_break(self.out[-1], self.previous_index)
+                self.out.append(joint(self.previous, block))
+            self.out.append(self.origin.body_lines(*_lines(block)) if index is not None else self.ctx.block(block))
+        self.previous, self.previous_index = block, index
+
+    def _without_break(self, text: str, index: int) -> str:
+        """A source block's text without the hard-break markup at its end that belonged to
+        how the next source block joined it (the joint written after it says it anew)."""
+        if index + 1 >= len(self.originals):
+            return text
+        following = getattr(self.originals[index + 1], "break_before", None)
+        if following == "\\" and text.endswith("\\"):
+            return text[:-1]
+        if following and not following.strip(" \t"):
+            return text.rstrip(" \t")
+        return text
+
+    def body(self) -> Body:
+        if self.previous is None:
+            return Body("")
+        origin, originals = self.origin, self.originals
+        text = "".join(self.out)
+        opens = self.first_index == 0
+        ends = self.previous_index == len(originals) - 1
+        if opens:
+            before = origin.lines[: _lines(originals[0])[0] - origin.body_line]
+            text = "".join(line + "\n" for line in before) + text
+        if ends:
+            after = origin.lines[_lines(originals[-1])[1] - origin.body_line + 1 :]
+            text += "".join("\n" + line for line in after)
+        return Body(text, opens, ends)
+
+
+def render_body(post: Post, ctx: Context, *, reads_otherwise: Callable[[str], bool] | None = None) -> Body:
+    """The post's blocks as Markdown, unchanged blocks as their source lines.
+
+    ``reads_otherwise`` says of a block's source text whether the engine written for
+    reads it otherwise than the source's engine did; such a block is rendered anew.
+    """
+    origin = post.origin
+    if origin is None:
+        return Body(render_blocks(post.blocks, ctx))
+    # An exporter wrote CommonMark for CommonMark readers; lenient engines read a line
+    # such as ``#话题#`` or ``|a|b`` otherwise, and kramdown a ``***`` right under a
+    # paragraph line, so such lines are written escaped and blocks a blank line apart.
+    exported = post.dialect != "generic"
+
+    def keep(block: Block) -> bool:
+        text = origin.body_lines(*_lines(block))
+        if exported and isinstance(block, Paragraph) and not _safe_line_starts(text):
+            return False
+        return reads_otherwise is None or not reads_otherwise(text)
+
+    blocks = list(leaves(post.blocks))
+    writer = _Writer(origin, ctx, as_joined=True)
+    indexes = [writer.source_index(block, keep) for block in blocks]
+    if exported and (indexes != list(range(len(writer.originals))) or blocks != writer.originals):
+        writer.as_joined = False  # written anew where it was repaired: every joint normalised
+    for block, index in zip(blocks, indexes):
+        writer.add(block, index)
+    return writer.body()
+
+
+def _safe_line_starts(text: str) -> bool:
+    """Whether no line starts with what the emitter would escape there."""
+    return all(escape_line_start(line.lstrip(" \t")) == line.lstrip(" \t") for line in text.split("\n"))
+
+
+def head_as_source(post: Post) -> str | None:
+    """The file's text before the body, as written, when the front matter is unchanged."""
+    origin = post.origin
+    if origin is not None and post.front_matter is origin.front_matter and origin.head:
+        return origin.head
+    return None
