@@ -185,8 +185,8 @@ def test_title_heading_is_what_repair_drops() -> None:
     """The one lossy step by design: with keep_title_heading the H1 stays, and the rest still equals the clean post."""
     text = "---\ntitle: 社区居民开展活动\n---\n\n#社区居民开展活动\n居民开展活动。\n"
     clean = wxmigrate.parse("---\ntitle: 社区居民开展活动\n---\n\n居民开展活动。\n")
-    assert repair(wxmigrate.parse(text))[0] == clean
-    kept, _ = repair(wxmigrate.parse(text), keep_title_heading=True)
+    assert repair(wxmigrate.parse(text, dialect="wechat"))[0] == clean
+    kept, _ = repair(wxmigrate.parse(text, dialect="wechat"), keep_title_heading=True)
     heading = title_heading(kept)
     assert heading is not None and heading.spaced
     assert attrs.evolve(kept, blocks=tuple(b for b in kept.blocks if b is not heading)) == clean
@@ -556,8 +556,8 @@ def test_no_input_yields_html_that_can_run_script(text: str, standalone: bool) -
     ],
 )
 def test_found_repairs_stay_fixed(text: str, expected: str) -> None:
-    """Repairs the properties once found wrong give what they should."""
-    repaired, _ = repair(wxmigrate.parse(text))
+    """Repairs the properties once found wrong give what they should (in an exported post)."""
+    repaired, _ = repair(wxmigrate.parse(text, dialect="wechat"))
     assert to_markdown(repaired) == expected
 
 

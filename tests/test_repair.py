@@ -117,7 +117,7 @@ def test_code_and_raw_html_are_never_touched() -> None:
         "正文**一****二**\n\n```\n**a****b**\n#标题\n![](x\ny.png)\n```\n\n"
         "<div class=\"x\">**c****d** #e</div>\n\n行内 `**f****g**` 结束\n"
     )
-    post = wxmigrate.parse(text)
+    post = wxmigrate.parse(text, dialect="wechat")
     repaired, _ = repair(post)
     code = [b for b in walk_blocks(repaired.blocks) if isinstance(b, CodeBlock)]
     html = [b for b in walk_blocks(repaired.blocks) if isinstance(b, HtmlBlock)]
@@ -172,7 +172,8 @@ def test_repair_command_on_demo_site(tmp_path: Path) -> None:
 
 
 def test_missing_image_is_reported_not_dropped(tmp_path: Path) -> None:
-    """An image whose file is gone keeps its link (in the image folder) and exit code is 1."""
+    """An exported post's image whose file is gone is linked where the file belongs, is reported,
+    and exit code is 1."""
     site = _site_copy(tmp_path)
     (site / "assets/wx/library01.jpeg").unlink()
     out = tmp_path / "out"
@@ -325,3 +326,43 @@ def test_progress_bar_draws_and_erases() -> None:
     assert "repairing [" in stream.getvalue() and "40/40 posts" in stream.getvalue()
     bar.close()
     assert stream.getvalue().endswith("\r\033[K")
+
+
+def test_a_generic_post_gets_only_the_rules_safe_for_valid_markdown() -> None:
+    """A post no exporter wrote keeps its lines and its ``****``; only generic-safe rules run."""
+    text = "---\ntitle: Notes\n---\n\nA hard-wrapped line\nand its continuation.\n\nCard 1234****5678 and **“读书会”**好。\n"
+    post = wxmigrate.parse(text)
+    assert post.generic
+    repaired, changes = repair(post)
+    assert [change.rule for change in changes] == ["fit_bold_to_cjk_punctuation"]
+    assert to_markdown(repaired) == text.replace("**“读书会”**", "**“读书会**”")  # now bold in CommonMark
+
+
+def test_the_same_text_exported_gets_every_rule() -> None:
+    """Read as an exporter's post, the same text gets the exporter rules too."""
+    text = "---\ntitle: Notes\n---\n\nA hard-wrapped line\nand its continuation.\n\nCard 1234****5678 and **“读书会”**好。\n"
+    _, changes = repair(wxmigrate.parse(text, dialect="wechat"))
+    assert {"split_line_paragraphs", "drop_stray_bold_markers"} <= {change.rule for change in changes}
+
+
+def test_a_hand_written_post_keeps_its_image_links(tmp_path: Path) -> None:
+    """In a generic post a working link stays as written (its file copied), a broken one is kept and reported."""
+    site = tmp_path / "site"
+    (site / "images").mkdir(parents=True)
+    (site / "images" / "a.png").write_bytes((DEMO_SITE / "assets/wx/qrcode01.png").read_bytes())
+    text = "# Notes\n\n![works](images/a.png)\n\n![gone](/url/b.png)\n"
+    (site / "post.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, _ = _run("repair", str(site), "--out", str(out), "--report", "-")
+    assert code == 1
+    assert (out / "post.md").read_text(encoding="utf-8") == text
+    assert (out / "images" / "a.png").read_bytes() == (site / "images" / "a.png").read_bytes()
+    missing = [i["src"] for p in json.loads(stdout)["posts"] for i in p["unresolved_images"]]
+    assert missing == ["/url/b.png"]
+
+
+def test_a_post_showing_wechat_parts_is_read_as_exported() -> None:
+    """Without a known exporter's marks, an account card or credits make a post dialect ``wechat``."""
+    assert wxmigrate.parse("正文。\n\n(审核:林木责编:叶青)\n").dialect == "wechat"
+    assert wxmigrate.parse("正文。\n\n(审核:林木责编:叶青)\n", dialect="generic").dialect == "generic"
+    assert wxmigrate.parse("Plain prose.\n").dialect == "generic"

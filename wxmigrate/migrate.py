@@ -105,13 +105,9 @@ class ImagePlan:
         candidates = self.site.images.get(name, ())
         if not candidates:
             return None
-        directs = [(self.site.root / path).resolve()]
-        if post_folder is not None:
-            directs.insert(0, (post_folder / path).resolve())
-        for direct in directs:
-            for candidate in candidates:
-                if candidate.resolve() == direct:
-                    return candidate
+        direct = self.linked(src, post_folder)
+        if direct is not None:
+            return direct
         in_folder = [
             c
             for c in candidates
@@ -119,6 +115,22 @@ class ImagePlan:
         ]
         named = [c for c in candidates if c.parent.name and c.parent.name in path]
         return (in_folder or named or list(candidates))[0]
+
+    def linked(self, src: str, post_folder: Path | None = None) -> Path | None:
+        """The site's image file an image source reaches as written (from the post's
+        folder, or from the site root), or None when its link is broken."""
+        path = local_path(src)
+        if path is None:
+            return None
+        candidates = self.site.images.get(PurePosixPath(path).name, ())
+        directs = [(self.site.root / path).resolve()]
+        if post_folder is not None:
+            directs.insert(0, (post_folder / path).resolve())
+        for direct in directs:
+            for candidate in candidates:
+                if candidate.resolve() == direct:
+                    return candidate
+        return None
 
     def target(self, file: Path, wanted: str) -> str:
         """The file's site-relative path in the output: ``wanted``, or ``NAME-<sha8>.ext``
@@ -235,14 +247,22 @@ def repair_post_file(
     for image, line in images(post):
         if local_path(image.src) is None:
             continue
+        if post.generic and not plan.relayout:
+            linked = plan.images.linked(image.src, path.parent)
+            if linked is not None and inside(linked, site.root):
+                # A hand-written link that works: the file goes along, the link stays as written.
+                needed[linked] = site.relative(linked).as_posix()
+                continue
         file = plan.images.resolve(image.src, path.parent)
         file_name = PurePosixPath(local_path(image.src) or "").name
         wanted = _image_target(file, file_name, name, site, plan)
         if file is None:
-            # Link it where the file belongs, so that dropping the file in fixes it.
             unresolved.append((image.src, line))
-            assets.setdefault(file_name, engine.image_path(wanted, name))
-            continue
+            if not post.generic:
+                # An exporter's link into its export folder is wrong anyway: link the
+                # image where its file belongs, so that dropping the file in fixes it.
+                assets.setdefault(file_name, engine.image_path(wanted, name))
+            continue  # a hand-written link is kept as written, and reported
         target = plan.images.target(file, wanted)
         needed[file] = target
         assets[file_name] = engine.image_path(target, name)

@@ -465,6 +465,12 @@ class Post:
         return self._first(Footer)
 
     @property
+    def generic(self) -> bool:
+        """Whether no known exporter wrote the post (dialect ``generic``): only repairs
+        that cannot mistake valid Markdown for damage apply to it."""
+        return self.dialect == "generic"
+
+    @property
     def front_matter_title(self) -> str:
         value = self.front_matter.get("title")
         return "" if value is None else str(value)

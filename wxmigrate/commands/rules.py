@@ -21,7 +21,7 @@ def rules_markdown() -> str:
     sections = []
     for name in ORDER:
         rule = RULES[name]
-        notes = []
+        notes = ["any post" if rule.generic else "exported posts"]
         if rule.opt_in:
             notes.append("opt-in")
         if rule.removes_text:
@@ -41,5 +41,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(rules_markdown())
         return 0
     width = max(map(len, ORDER))
-    out.writelines(f"{name:{width}}  {RULES[name].summary}\n" for name in ORDER)
+    out.writelines(
+        f"{name:{width}}  {'any' if RULES[name].generic else 'exp'}  {RULES[name].summary}\n" for name in ORDER
+    )
+    out.write("\nany: runs on every post; exp: only on posts a known exporter wrote (not dialect generic)\n")
     return 0

@@ -138,6 +138,28 @@ def is_safe_url(url: str) -> bool:
     return match is None or match.group(1) in SAFE_SCHEMES
 
 
+#: Schemes that run script when a link is followed (``data:`` unless it is a picture).
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "data"})
+
+
+def runs_script(url: str) -> bool:
+    """Whether following ``url`` would run script: a ``javascript:``, ``vbscript:`` or
+    non-image ``data:`` address, however disguised (entities, case, controls, Liquid
+    that may expand to anything).  Narrower than :func:`is_safe_url`: ``irc:`` or
+    ``localhost:5001/x`` are links a post may hold, not script."""
+    text = clean_text(url)
+    for _ in range(8):
+        decoded = clean_text(html.unescape(text))
+        if decoded == text:
+            break
+        text = decoded
+    text = _IGNORED_IN_SCHEME.sub("", _LIQUID_TAG.sub("", text)).lower()
+    match = _SCHEME.match(text)
+    if match is None or match.group(1) not in SCRIPT_SCHEMES:
+        return False
+    return match.group(1) != "data" or not re.match(r"data:image/(?:png|jpe?g|gif|webp|avif|bmp)[;,]", text)
+
+
 def safe_url(url: str) -> str | None:
     """``url`` as it goes into an attribute, or None when it is not safe.
 

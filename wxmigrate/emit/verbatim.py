@@ -138,7 +138,7 @@ def render_body(post: Post, ctx: Context, *, reads_otherwise: Callable[[str], bo
     # An exporter wrote CommonMark for CommonMark readers; lenient engines read a line
     # such as ``#话题#`` or ``|a|b`` otherwise, and kramdown a ``***`` right under a
     # paragraph line, so such lines are written escaped and blocks a blank line apart.
-    exported = post.dialect != "generic"
+    exported = not post.generic
 
     def keep(block: Block) -> bool:
         text = origin.body_lines(*_lines(block))

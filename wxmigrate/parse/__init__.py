@@ -38,6 +38,7 @@ from .dialects import (
     read_meta,
     recognise_byline,
     recognise_original_link,
+    shows_wechat_parts,
 )
 from .inline import parse_inline, plain_text
 from .structure import recognise
@@ -72,10 +73,13 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
     source = split_front_matter(text, path)
     if dialect is not None and dialect not in DIALECTS:
         raise ConfigError(f"unknown dialect {dialect!r}; expected one of: {', '.join(DIALECTS)}")
+    forced = dialect is not None
     dialect = dialect or detect(source.front_matter, source.body)
     lines = split_lines(source.body, source.body_line)
     blocks = parse_blocks(lines, nested_bold=dialect not in UNNESTED_BOLD)
     blocks = recognise_original_link(recognise_byline(recognise(blocks)))
+    if not forced and dialect == "generic" and shows_wechat_parts(blocks):
+        dialect = "wechat"
     findings: list[Finding] = []
     post = Post(
         front_matter=source.front_matter,

@@ -11,7 +11,10 @@ Each exporter writes the same WeChat article its own way:
 - ``obsidian-clipper``: front matter with ``source``, ``author: ["[[X]]"]``,
   ``published``, ``created``; a byline ``Original 作者 *2025年10月30日 13:56*``;
 - ``hugo-mirror``: front matter with ``lastmod``/``Lastmod`` or ``+++`` TOML;
-- ``generic``: anything else.
+- ``wechat``: none of these, but the post shows the parts of a WeChat article
+  (an account or source card, a repost note, credits, a byline, WeChat's UI text);
+- ``generic``: anything else: Markdown no known exporter wrote, which only the
+  repair rules safe for valid Markdown touch.
 
 :func:`detect` names the dialect; :func:`read_meta` reads author, account,
 date and original link from wherever the post states them.
@@ -29,6 +32,7 @@ from ..model import (
     Block,
     Byline,
     Credits,
+    Cruft,
     FrontMatter,
     Heading,
     Link,
@@ -37,6 +41,7 @@ from ..model import (
     OriginalLink,
     Paragraph,
     Quote,
+    Repost,
     block_inlines,
     walk_blocks,
     walk_inlines,
@@ -45,7 +50,23 @@ from ..read import iso_date
 from .inline import plain_text
 from .structure import AUTHOR_ROLES, block_text, read_credits
 
-DIALECTS = ("wechat-jekyll", "docsify-backup", "markdownify-feed", "obsidian-clipper", "hugo-mirror", "generic")
+DIALECTS = (
+    "wechat-jekyll",
+    "docsify-backup",
+    "markdownify-feed",
+    "obsidian-clipper",
+    "hugo-mirror",
+    "wechat",
+    "generic",
+)
+
+#: Parts only a WeChat article has: a post showing one was exported from WeChat.
+WECHAT_PARTS = (AccountCard, OriginalCard, Repost, Credits, Byline, OriginalLink, Cruft)
+
+
+def shows_wechat_parts(blocks: Sequence[Block]) -> bool:
+    """Whether the recognised parts say the post is a WeChat article."""
+    return any(isinstance(block, WECHAT_PARTS) for block in walk_blocks(blocks))
 
 #: Dialects whose converter never nests bold runs but leaves the spaces of a
 #: ``<strong>`` inside its markers (``**前20% **最重要的``): their ``**`` are not
@@ -63,7 +84,9 @@ def detect(front: FrontMatter, body: str) -> str:
         return "obsidian-clipper"
     if front.present and (front.fence == "+++" or "lastmod" in keys):
         return "hugo-mirror"
-    if front.present and ("转载" in body[:2000] or "微信号" in body[:3000]):
+    if front.present and (
+        "转载" in body[:2000] or "微信号" in body[:3000] or str(front.get("author", "")).strip() == "转载"
+    ):
         return "wechat-jekyll"
     head = body[:3000]
     if _LIST_LINK.search(head) or _BACKUP_NOTE.search(head):

@@ -4,7 +4,9 @@
 >>> for change in changes: print(change.explain())           # doctest: +SKIP
 
 Every rule is a small pure function registered in :data:`RULES` under its
-name (see :mod:`.base`).  :func:`repair` runs :data:`ORDER` repeatedly until a
+name (see :mod:`.base`).  A post no known exporter wrote (dialect ``generic``)
+gets only the rules registered ``generic=True``, whose pattern cannot occur in
+valid Markdown.  :func:`repair` runs :data:`ORDER` repeatedly until a
 pass changes nothing, checks after each rule that no letter, digit or image
 of the article was lost, and returns the repaired post with every change.
 """
@@ -96,12 +98,14 @@ def repair(post: Post, options: Options | None = None, **keywords: Any) -> tuple
         options = attrs.evolve(options, **keywords)
     changes: list[Change] = []
     kept = _Kept.of(post)
+    # Hand-written Markdown gets only the rules that cannot mistake it for damage.
+    generic = post.generic
     for _pass in range(MAX_PASSES):
         changed = False
         for name in ORDER:
-            if name in options.disabled:
-                continue
             rule = RULES[name]
+            if name in options.disabled or (generic and not rule.generic):
+                continue
             repaired, found = rule(post, options)
             if not found:
                 continue

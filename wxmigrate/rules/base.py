@@ -67,6 +67,9 @@ class Rule:
     reveals_images: bool = False
     #: Rules that only run when the user asks for them.
     opt_in: bool = False
+    #: Rules safe in a ``generic`` post (one no known exporter wrote): their pattern
+    #: cannot occur in valid Markdown.  Every other rule runs only on exported posts.
+    generic: bool = False
 
     @property
     def summary(self) -> str:
@@ -82,9 +85,14 @@ _F = TypeVar("_F", bound=RuleFunction)
 
 
 def rule(
-    *, removes_text: bool = False, removes_images: bool = False, opt_in: bool = False, reveals_images: bool = False
+    *,
+    removes_text: bool = False,
+    removes_images: bool = False,
+    opt_in: bool = False,
+    reveals_images: bool = False,
+    generic: bool = False,
 ) -> Callable[[_F], _F]:
-    """Register a rule under its function's name."""
+    """Register a rule under its function's name (``generic``: see :attr:`Rule.generic`)."""
 
     def register(function: _F) -> _F:
         REGISTRY[function.__name__] = Rule(
@@ -94,6 +102,7 @@ def rule(
             removes_images=removes_images,
             reveals_images=reveals_images,
             opt_in=opt_in,
+            generic=generic,
         )
         return function
 

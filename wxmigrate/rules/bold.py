@@ -13,7 +13,7 @@ import re
 
 import attrs
 
-from ..chars import PAIRS, left_flanking, right_flanking
+from ..chars import PAIRS, is_punctuation, left_flanking, right_flanking
 from ..model import (
     Block,
     Emphasis,
@@ -278,11 +278,19 @@ def fit_strong(before: str, strong: Strong, after: str) -> list[Inline]:
     return [*lead, Strong(merge_texts(children)), *trail]
 
 
-@rule()
+def _moves_only_wide_punctuation(fitted: list[Inline]) -> bool:
+    """Whether fitting moved nothing out of the run but punctuation beyond ASCII (CJK's)."""
+    moved = text_of(tuple(inline for inline in fitted if not isinstance(inline, Strong)))
+    return bool(moved) and all(ord(char) > 0x7F and is_punctuation(char) for char in moved)
+
+
+@rule(generic=True)
 def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Move punctuation and spaces at a bold run's edges outside it, so strict engines render it.
 
-    ``是**“快查快打”**有效`` -> ``是“**快查快打**”有效``
+    ``是**“快查快打”**有效`` -> ``是“**快查快打**”有效``.  In a post no exporter wrote, only
+    punctuation beyond ASCII (CJK's quotes, commas, brackets) is moved: CommonMark shows such a
+    run's asterisks, which no author means; ``** spaced **`` there is left as written.
     """
 
     def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -293,6 +301,8 @@ def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, lis
                 out.append(inline)
                 continue
             fitted = fit_strong(last_char(out), inline, first_char(inlines[index + 1 :]))
+            if post.generic and fitted != [inline] and not _moves_only_wide_punctuation(fitted):
+                fitted = [inline]
             if fitted != [inline]:
                 changed = True
             out.extend(fitted)

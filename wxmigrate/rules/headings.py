@@ -11,16 +11,32 @@ from .base import Change, Options, rule, short
 from .walk import map_leaves
 
 
-@rule()
+def _is_title_line(post: Post, block: Block) -> bool:
+    """Whether a block is the body's first, right under front matter, and says its title."""
+    return (
+        bool(post.blocks)
+        and block is post.blocks[0]
+        and post.front_matter.present
+        and isinstance(block, Heading)
+        and bool(post.front_matter_title.strip())
+        and plain_text(block.children, breaks="").strip() == post.front_matter_title.strip()
+    )
+
+
+@rule(generic=True)
 def space_after_heading_marks(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Put a space after the ``#`` of a heading, so it renders as one.
 
-    ``#春耕时节`` -> ``# 春耕时节``
+    ``#春耕时节`` -> ``# 春耕时节``.  In a post no exporter wrote, ``#word`` is text
+    (``#hashtag``, ``#5``): only a first line right under the front matter that says
+    the post's title is taken for a heading.
     """
     context = options.engine.context()
 
     def edit(block: Block) -> tuple[list[Block], list[Change]]:
         if not isinstance(block, Heading) or block.spaced:
+            return [block], []
+        if post.generic and not _is_title_line(post, block):
             return [block], []
         new = attrs.evolve(block, spaced=True, break_before=None)
         change = Change(

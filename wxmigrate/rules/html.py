@@ -14,7 +14,7 @@ import attrs
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..emit.html import is_safe_url
+from ..emit.html import runs_script
 from ..model import Block, HtmlBlock, Inline, Link, Post, RawHtml
 from ..parse.blocks import parse_blocks, split_lines
 from ..parse.dialects import UNNESTED_BOLD
@@ -166,18 +166,19 @@ def strip_html_styling(post: Post, options: Options) -> tuple[Post, list[Change]
     return map_leaves(post, edit)
 
 
-@rule()
+@rule(generic=True)
 def unlink_javascript_links(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Turn links that would run script into their plain text (``javascript:``, ``vbscript:``,
     ``data:``, also disguised as ``jav&#x61;script:``).
 
-    ``[阅读原文](javascript:void(0);)`` -> ``阅读原文``
+    ``[阅读原文](javascript:void(0);)`` -> ``阅读原文``.  Safe in any post: only script
+    schemes are unlinked (``irc:``, ``localhost:5001/x`` stay links).
     """
 
     def edit(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for inline in inlines:
-            if isinstance(inline, Link) and not is_safe_url(inline.href):
+            if isinstance(inline, Link) and runs_script(inline.href):
                 out.extend(inline.children)
             else:
                 out.append(inline)

@@ -81,42 +81,63 @@ def map_images(post: Post, name: str, fix: Callable[[Image], Image]) -> tuple[Po
     return map_leaves(post, edit)
 
 
-@rule()
+#: A path that names a picture file (with a query, as WeChat's addresses have).
+_PICTURE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|avif|bmp|svg|tiff?)(?:[?#][^\s]*)?$", re.IGNORECASE)
+
+
+@rule(generic=True)
 def join_split_image_path(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Join an image path the exporter split over several lines.
 
-    ``![](2021-06-20⏎标题前半⏎标题后半\\\\HASH.jpeg)`` -> ``![](2021-06-20标题前半标题后半\\\\HASH.jpeg)``
+    ``![](2021-06-20⏎标题前半⏎标题后半\\\\HASH.jpeg)`` -> ``![](2021-06-20标题前半标题后半\\\\HASH.jpeg)``.
+    Safe in any post: no link destination holds a line end, so CommonMark shows such an
+    image as text; in a post no exporter wrote, only a joined path with a backslash or a
+    picture's file name is taken for one (``![](/url⏎"title")`` is a title, not a path).
     """
 
     def fix(image: Image) -> Image:
         if "\n" not in image.src:
             return image
-        return attrs.evolve(image, src=re.sub(r"[ \t]*\n[ \t]*", "", image.src))
+        joined = re.sub(r"[ \t]*\n[ \t]*", "", image.src)
+        if post.generic and "\\" not in joined and not _PICTURE_FILE.search(joined):
+            return image
+        return attrs.evolve(image, src=joined)
 
     return map_images(post, "join_split_image_path", fix)
 
 
-@rule()
+#: A backslash CommonMark reads as an escape of punctuation (``\\_``), not as a path's
+#: (a doubled backslash, as exporters write Windows paths, is a path's too).
+_MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\[!-/:-@\[\]^_`{-~]")
+
+
+@rule(generic=True)
 def replace_backslashes_in_image_path(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Turn Windows backslashes in a local image path into slashes.
 
-    ``![](folder\\\\HASH.jpeg)`` -> ``![](folder/HASH.jpeg)``
+    ``![](folder\\\\HASH.jpeg)`` -> ``![](folder/HASH.jpeg)``.  Safe in any post: a backslash
+    left in a URL's path finds no file on a web server; in a post no exporter wrote, a path
+    whose backslash escapes punctuation (``a\\_b.png``) is left as CommonMark reads it.
     """
 
     def fix(image: Image) -> Image:
         if "\\" not in image.src or "\n" in image.src or not is_local(image.src):
+            return image
+        if post.generic and _MARKDOWN_ESCAPE.search(image.src):
             return image
         return attrs.evolve(image, src=re.sub(r"\\+", "/", image.src))
 
     return map_images(post, "replace_backslashes_in_image_path", fix)
 
 
-@rule()
+@rule(generic=True)
 def relink_local_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Point a local image at its file in the site's image folder, in the engine's URL form.
 
     ``![](2021-06-20标题/HASH.jpeg)`` -> ``![]({{ site.baseurl }}/postimg/HASH.jpeg)`` (Jekyll).
-    An image whose file cannot be found keeps its link and is reported.
+    An image whose file cannot be found keeps its link and is reported.  Safe in any post:
+    it relinks only to files the site has, and ``repair`` asks it to (``Options.assets``)
+    only for links that do not already reach their file, unless the posts are laid out anew.
     """
     if not options.assets:
         return post, []

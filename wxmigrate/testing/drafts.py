@@ -92,7 +92,14 @@ class Draft:
             raise ValueError(f"{len(self.pieces)} pieces need {len(self.pieces) - 1} joints, got {len(self.joints)}")
 
     def front_matter(self) -> str:
-        lines = ["---", "layout: post", f"title:{self.padding}{self.written_title}", f"date:{self.padding}{self.date}"]
+        lines = [
+            "---",
+            "layout: post",
+            f"title:{self.padding}{self.written_title}",
+            f"date:{self.padding}{self.date}",
+            # As the exporter marks a repost: the post reads as its dialect, wechat-jekyll.
+            f"author:{self.padding}转载",
+        ]
         if self.tags:
             lines.append("tags:")
             lines.extend(f"    - {tag}" for tag in self.tags)
