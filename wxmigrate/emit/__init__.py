@@ -22,7 +22,7 @@ from ..errors import ConfigError
 from ..layout import PostMeta
 from ..model import FrontMatter, Post
 from .frontmatter import YAML, FrontMatterFormat
-from .markdown import DEFAULT_RENDERERS, Context, escape_text, render_post
+from .markdown import DEFAULT_RENDERERS, Context, escape_line_start, escape_text, render_post
 
 Renderer = Callable[[Any, Context], str]
 
@@ -50,7 +50,10 @@ class Engine:
     images_folder: str
     #: Turns the path :meth:`image_path` gives into the URL written in posts.
     image_url: Callable[[str], str]
+    #: Escapes text for the engine's Markdown parser (see :mod:`.parsers`).
     escape: Callable[[str], str] = escape_text
+    #: Escapes the start of each line of paragraph text, after :attr:`escape`.
+    escape_line: Callable[[str], str] = escape_line_start
     renderers: Mapping[type, Renderer] = attrs.field(factory=dict)
     front_matter_format: FrontMatterFormat = YAML
     #: Images go next to their post (page bundles, colocated assets).
@@ -81,7 +84,11 @@ class Engine:
     skip_names: tuple[str, ...] = ()
 
     def context(self) -> Context:
-        return Context(escape=self.escape, renderers={**DEFAULT_RENDERERS, **self.renderers})
+        return Context(
+            escape=self.escape,
+            renderers={**DEFAULT_RENDERERS, **self.renderers},
+            escape_line=self.escape_line,
+        )
 
     def image_target(self, name: str, post_file: str, folder: str) -> str:
         """Where an image file goes, relative to the site root."""
