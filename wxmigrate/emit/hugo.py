@@ -67,6 +67,8 @@ def scaffold(title: str) -> dict[str, str]:
         # CJK text has no spaces between words: summaries and reading time need this.
         "hasCJKLanguage": True,
         "taxonomies": {"tag": "tags", "category": "categories"},
+        # Keep the text as written: no curly quotes or dashes made of straight quotes and "--".
+        "markup": {"goldmark": {"extensions": {"typographer": False}}},
     }
     return {
         "hugo.toml": dump_toml(config),

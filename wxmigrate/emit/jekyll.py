@@ -87,6 +87,20 @@ def scaffold(title: str) -> dict[str, str]:
                 "baseurl": "",
                 "permalink": "/:year/:month/:day/:title/",
                 "markdown": "kramdown",
+                # Keep the text as written: no curly quotes, dashes or guillemets made of
+                # straight quotes, "--", "..." and "<<" (as Hexo's and Hugo's sites do).
+                "kramdown": {
+                    "smart_quotes": "apos,apos,quot,quot",
+                    "typographic_symbols": {
+                        "hellip": "...",
+                        "mdash": "---",
+                        "ndash": "--",
+                        "laquo": "<<",
+                        "raquo": ">>",
+                        "laquo_space": "<< ",
+                        "raquo_space": " >>",
+                    },
+                },
             }
         ),
         "_layouts/default.html": LAYOUT,

@@ -35,7 +35,9 @@ def scaffold(title: str) -> dict[str, str]:
         "site_name": title,
         "theme": {"name": "material", "language": "zh"},
         "plugins": ["blog"],
-        "markdown_extensions": ["tables"],
+        # sane_lists: an ordered list starts at its first number (Python-Markdown numbers
+        # every list from 1 otherwise).
+        "markdown_extensions": ["tables", "sane_lists"],
     }
     return {
         "mkdocs.yml": dump_yaml(config),

@@ -58,6 +58,17 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+# Pelican's own Markdown settings, and sane_lists: an ordered list starts at its first
+# number (Python-Markdown numbers every list from 1 otherwise).
+MARKDOWN = {{
+    "extension_configs": {{
+        "markdown.extensions.codehilite": {{"css_class": "highlight"}},
+        "markdown.extensions.extra": {{}},
+        "markdown.extensions.meta": {{}},
+        "markdown.extensions.sane_lists": {{}},
+    }},
+    "output_format": "html5",
+}}
 """
 
 
