@@ -91,8 +91,9 @@ def escape_line_start(markdown: str) -> str:
     A leading ``#`` is escaped even without a space after it: kramdown and other
     lenient parsers read a WeChat hashtag (``#话题#``) as a heading.  A leading
     ``: `` would be a definition for kramdown, goldmark, marked's and
-    Python-Markdown's definition lists; a line of only dashes, colons and pipes
-    would make the line above it a GFM table's header, so its pipes are escaped.
+    Python-Markdown's definition lists: it is written ``&#58; ``, as marked reads
+    them after rendering, where ``\\:`` is gone.  A line of only dashes, colons and
+    pipes would make the line above it a GFM table's header, so its pipes are escaped.
     """
     if _DELIMITER_ROW.match(markdown):
         markdown = markdown.replace("|", "\\|")
