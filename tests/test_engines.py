@@ -6,6 +6,7 @@ These tests need no engine installed; tests/test_builds.py builds with the real 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -14,9 +15,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import attrs
 import pytest
 import tomllib
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 import wxmigrate
@@ -25,8 +29,10 @@ from wxmigrate.emit import ENGINES, Engine, detect_engine, get_engine, to_markdo
 from wxmigrate.emit.frontmatter import PELICAN, TOML, YAML, split_pelican
 from wxmigrate.emit.raw_html import html_blocks, without_raw_html
 from wxmigrate.model import (
+    NO_LINES,
     Figure,
     HtmlBlock,
+    ListBlock,
     Paragraph,
     RawBlock,
     RawHtml,
@@ -422,6 +428,121 @@ def test_python_markdown_engines_get_entities_not_backslashes(name: str) -> None
     markdown = pytest.importorskip("markdown")
     html = markdown.markdown(text)
     assert "a &lt;b 与 &amp;amp; 和 \\&lt;c" in html and "<br />" in html and "\\<" not in html
+
+
+def _paragraph(text: str) -> wxmigrate.Post:
+    """A post of one paragraph of ``text``, a block per line as the model holds it."""
+    return wxmigrate.Post(
+        blocks=tuple(
+            Paragraph((Text(line),), break_before=None if index == 0 else "")
+            for index, line in enumerate(text.split("\n"))
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        # kramdown reads any line holding an unescaped | as a table row
+        ("jekyll", "\\|城\\|反\\|诈\\|断\\|卡\\|②\\|号"),
+        ("hugo", "\\|城|反|诈|断|卡|②|号"),
+        # Python-Markdown has \| only while its tables extension is on
+        ("pelican", "&#124;城|反|诈|断|卡|②|号"),
+        ("plain", "\\|城|反|诈|断|卡|②|号"),
+    ],
+)
+def test_a_banner_of_pipes_is_no_table(name: str, written: str) -> None:
+    """The sample post's banner line is written so that no engine makes a table of it."""
+    assert to_markdown(_paragraph("|城|反|诈|断|卡|②|号"), name) == written + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        (
+            "jekyll",
+            "价格\\$\\$x\\$\\$ \\{: .x} ~&#126;删~&#126; 1~2天 \\<中文> &amp;copy; a{.b} \\|",
+        ),
+        ("hexo", "价格$$x$$ {: .x} \\~\\~删\\~\\~ 1\\~2天 <中文> \\&copy; a{.b} |"),
+        ("mkdocs", "价格$$x$$ \\{: .x} ~~删~~ 1~2天 <中文> &amp;copy; a\\{.b} |"),
+        ("plain", "价格$$x$$ {: .x} ~~删~~ 1~2天 <中文> \\&copy; a{.b} |"),
+    ],
+)
+def test_text_is_escaped_for_the_engines_own_parser(name: str, written: str) -> None:
+    """Math, attribute lists, strikethrough, a CJK tag and an entity, escaped as each
+    parser needs (docs/engines.md, "What each engine's parser reads")."""
+    text = "价格$$x$$ {: .x} ~~删~~ 1~2天 <中文> &copy; a{.b} |"
+    assert to_markdown(_paragraph(text), name) == written + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "written"),
+    [
+        ("hugo", ": 定义", "&#58; 定义"),  # definition lists (hexo-renderer-marked reads "<br>:")
+        ("hugo", "-- | --", "-- \\| --"),  # a GFM table's delimiter row
+        ("jekyll", "^", "&#94;"),  # kramdown's end-of-block marker
+        ("jekyll", "末尾\\", "末尾&#92;"),  # kramdown's \\ line break
+        ("pelican", "===", "&#61;=="),  # no \= escape in Python-Markdown
+        ("pelican", "~~~", "&#126;~~"),
+    ],
+)
+def test_line_starts_are_escaped_for_the_engines_own_parser(
+    name: str, line: str, written: str
+) -> None:
+    """The second line of a paragraph, escaped where that engine's parser would read it."""
+    assert to_markdown(_paragraph("文字\n" + line), name) == f"文字\n{written}\n"
+
+
+def test_headings_and_lists_are_written_as_the_parser_reads_them() -> None:
+    """A heading ending in ``{…}`` gets ``&#123;`` (``\\{`` from Python-Markdown's own text
+    escape), else it is read as attributes; kramdown and Python-Markdown get ``1.`` for
+    ``1)``, Python-Markdown items indented four spaces and a ``#`` ending a heading escaped."""
+    post = wxmigrate.parse("## 标题 {#id}\n\n## #话题#\n\n1) 一\n\n   续段\n2) 二\n")
+    post = attrs.evolve(post, blocks=tuple(strip_lines(post.blocks)))
+    assert to_markdown(post, "hugo") == "## 标题 &#123;\\#id}\n\n## #话题#\n\n1) 一\n\n   续段\n2) 二\n"
+    assert to_markdown(post, "jekyll") == "## 标题 &#123;#id}\n\n## #话题#\n\n1. 一\n\n   续段\n\n2. 二\n"
+    assert (
+        to_markdown(post, "mkdocs")
+        == "## 标题 \\{#id}\n\n## #话题\\#\n\n1. 一\n\n    续段\n\n2. 二\n"
+    )
+
+
+def strip_lines(blocks: tuple[Any, ...]) -> list[Any]:
+    """Blocks without their source lines: rendered from the model, as changed blocks are."""
+    out = []
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            items = tuple(
+                attrs.evolve(item, children=tuple(strip_lines(item.children)), lines=NO_LINES)
+                for item in block.items
+            )
+            block = attrs.evolve(block, items=items)
+        out.append(attrs.evolve(block, lines=NO_LINES) if hasattr(block, "lines") else block)
+    return out
+
+
+#: Characters some engine's parser reads and CommonMark does not, with CJK text around them.
+_TRICKY_ALPHABET = "|{}:$~^<>&\\*_[]#=-!+.()`'\"%@/ \t" + "abcAB12" + "城反诈文字：，②《》"
+
+
+@given(
+    st.lists(
+        st.text(_TRICKY_ALPHABET, min_size=1, max_size=24).filter(lambda line: line.strip()),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_every_engines_text_reads_back_as_written(lines: list[str]) -> None:
+    """Whatever an engine escapes for its own parser, CommonMark still reads the same text
+    back: the output passes the re-parse check and a second run reads what the first wrote."""
+    commonmark = MarkdownIt("commonmark")
+    expected = re.sub(r"\s+", "", "".join(lines))
+    for name in ENGINE_NAMES:
+        written = to_markdown(_paragraph("\n".join(lines)), name)
+        if name in ("jekyll", "eleventy"):
+            written = written.replace("&#123;", "{")  # Liquid's entity, as a reader sees it
+        shown = html.unescape(re.sub(r"<[^>]+>", "", commonmark.render(written)))
+        assert re.sub(r"\s+", "", shown) == expected, (name, written)
 
 
 # --------------------------------------------------------------------------

@@ -20,9 +20,9 @@ import attrs
 
 from ..errors import ConfigError
 from ..layout import PostMeta
-from ..model import FrontMatter, Post
+from ..model import Block, FrontMatter, Paragraph, Post
 from .frontmatter import YAML, FrontMatterFormat
-from .markdown import DEFAULT_RENDERERS, Context, escape_text
+from .markdown import DEFAULT_RENDERERS, Context, escape_line_start, escape_text
 
 Renderer = Callable[[Any, Context], str]
 
@@ -50,7 +50,10 @@ class Engine:
     images_folder: str
     #: Turns the path :meth:`image_path` gives into the URL written in posts.
     image_url: Callable[[str], str]
+    #: Escapes text for the engine's Markdown parser (see :mod:`.parsers`).
     escape: Callable[[str], str] = escape_text
+    #: Escapes the start of each line of paragraph text, after :attr:`escape`.
+    escape_line: Callable[[str], str] = escape_line_start
     renderers: Mapping[type, Renderer] = attrs.field(factory=dict)
     front_matter_format: FrontMatterFormat = YAML
     #: Images go next to their post (page bundles, colocated assets).
@@ -81,7 +84,11 @@ class Engine:
     skip_names: tuple[str, ...] = ()
 
     def context(self) -> Context:
-        return Context(escape=self.escape, renderers={**DEFAULT_RENDERERS, **self.renderers})
+        return Context(
+            escape=self.escape,
+            renderers={**DEFAULT_RENDERERS, **self.renderers},
+            escape_line=self.escape_line,
+        )
 
     def image_target(self, name: str, post_file: str, folder: str) -> str:
         """Where an image file goes, relative to the site root."""
@@ -168,14 +175,24 @@ def to_markdown(post: Post, engine: str | Engine = "jekyll") -> str:
     return text.replace("\n", post.newline) if post.newline != "\n" else text
 
 
-def _reads_otherwise(post: Post, engine: Engine) -> Callable[[str], bool] | None:
-    """For a post written for another engine: whether ``engine`` would read a source text
-    otherwise, i.e. would write it otherwise than a CommonMark writer (template braces,
-    kramdown's table rows, Python-Markdown's escapes)."""
-    if post.origin is None or post.origin.engine == engine.name or engine.escape is escape_text:
-        return None
-    escape = engine.escape
-    return lambda text: escape(text) != escape_text(text)
+def _reads_otherwise(post: Post, engine: Engine) -> Callable[[Block, str], bool] | None:
+    """Whether ``engine`` reads a block's source text otherwise than it was meant, for a post
+    not written for ``engine`` itself: an exporter's (written for CommonMark) or another
+    engine's.  It does when it would write that text otherwise than a CommonMark writer
+    (template braces, kramdown's ``|``, Python-Markdown's escapes) or, in a paragraph, a
+    line's start (``#话题#``, ``: 定义``)."""
+    origin = post.origin
+    if origin is None or (post.generic and origin.engine == engine.name):
+        return None  # written for this very reader: every block stands as written
+    escape, escape_line = engine.escape, engine.escape_line
+
+    def otherwise(block: Block, text: str) -> bool:
+        if escape is not escape_text and escape(text) != escape_text(text):
+            return True
+        lines = (line.lstrip(" \t") for line in text.split("\n"))
+        return isinstance(block, Paragraph) and any(escape_line(line) != line for line in lines)
+
+    return otherwise
 
 
 def unfenced(body: str) -> str:

@@ -4,6 +4,8 @@ hexo-renderer-marked prepends the site's ``root`` to image paths that start
 with ``/`` (its ``prependRoot`` option, on by default), so ``/images/NAME``
 resolves under any ``root``.  Hexo runs Nunjucks over posts before Markdown,
 so ``{{``, ``{%`` and ``{#`` in text get a backslash between their braces.
+marked strikes ``~one~`` through, so every ``~`` in text is escaped (see
+:mod:`.parsers`).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any
 from ..layout import PostMeta
 from . import Engine
 from .frontmatter import dump_toml
+from .parsers import HEADING_ATTRIBUTE_RENDERERS
 from .profiles import common_fields, escape_template_braces
 from .raw_html import without_raw_html
 
@@ -66,6 +67,8 @@ def scaffold(title: str) -> dict[str, str]:
         # CJK text has no spaces between words: summaries and reading time need this.
         "hasCJKLanguage": True,
         "taxonomies": {"tag": "tags", "category": "categories"},
+        # Keep the text as written: no curly quotes or dashes made of straight quotes and "--".
+        "markup": {"goldmark": {"extensions": {"typographer": False}}},
     }
     return {
         "hugo.toml": dump_toml(config),
@@ -92,6 +95,7 @@ ENGINE: Engine = Engine(
     images_folder="static/images",
     image_url=lambda path: path,
     escape=escape_template_braces,
+    renderers=HEADING_ATTRIBUTE_RENDERERS,
     colocated=True,
     relative_links=True,
     post_file=post_file,

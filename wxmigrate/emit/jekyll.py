@@ -9,14 +9,19 @@ note stays as the exporter wrote it unless ``--metadata`` says otherwise.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ..layout import PostMeta
+from ..model import Image
 from . import Engine
 from .frontmatter import dump_yaml
-from .markdown import escape_text
-from .profiles import common_fields
+from .markdown import Context, render_image
+from .parsers import KRAMDOWN_RENDERERS, escape_kramdown, escape_kramdown_line
+from .profiles import common_fields, hide_liquid_braces
 
 
 def image_url(path: str) -> str:
@@ -24,7 +29,14 @@ def image_url(path: str) -> str:
 
 
 def escape(text: str) -> str:
-    return escape_text(text).replace("{{", "&#123;{").replace("{%", "&#123;%")
+    """Text for Jekyll: plain for kramdown (see :mod:`.parsers`), hidden from Liquid."""
+    return hide_liquid_braces(escape_kramdown(text))
+
+
+def render_kramdown_image(node: Image, ctx: Context) -> str:
+    """An image whose alt text has no bare ``|``: kramdown would read its line as a table row."""
+    alt = re.sub(r"([\\\[\]|])", r"\\\1", node.alt)
+    return "![" + alt + render_image(attrs.evolve(node, alt=""), ctx)[2:]
 
 
 def post_file(meta: PostMeta) -> str:
@@ -75,6 +87,20 @@ def scaffold(title: str) -> dict[str, str]:
                 "baseurl": "",
                 "permalink": "/:year/:month/:day/:title/",
                 "markdown": "kramdown",
+                # Keep the text as written: no curly quotes, dashes or guillemets made of
+                # straight quotes, "--", "..." and "<<" (as Hexo's and Hugo's sites do).
+                "kramdown": {
+                    "smart_quotes": "apos,apos,quot,quot",
+                    "typographic_symbols": {
+                        "hellip": "...",
+                        "mdash": "---",
+                        "ndash": "--",
+                        "laquo": "<<",
+                        "raquo": ">>",
+                        "laquo_space": "<< ",
+                        "raquo_space": " >>",
+                    },
+                },
             }
         ),
         "_layouts/default.html": LAYOUT,
@@ -93,6 +119,8 @@ ENGINE: Engine = Engine(
     images_folder="postimg",
     image_url=image_url,
     escape=escape,
+    escape_line=escape_kramdown_line,
+    renderers={**KRAMDOWN_RENDERERS, Image: render_kramdown_image},
     post_file=post_file,
     front_matter=front_matter,
     # Liquid does not run in front matter: themes prefix the site path themselves.

@@ -3,8 +3,11 @@
 The emitter is faithful: it writes what the model says, damage included
 (an unrepaired ``#Title`` comes out as ``#Title``), so that parsing its
 output gives back the same model.  Text is escaped just enough that no
-character of it is read as markup by a CommonMark engine (or by kramdown,
-which also reads ``|`` at a line start as a table).
+character of it is read as markup by a CommonMark engine, nor a line of it
+as a GFM table's delimiter row or a definition (``: ``); what other parsers
+read besides (kramdown, Python-Markdown, GFM's strikethrough) is escaped by
+the engine's own :attr:`Context.escape` and :attr:`Context.escape_line`
+(see :mod:`.parsers`).
 """
 
 from __future__ import annotations
@@ -46,8 +49,10 @@ from ..model import (
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINE_START = re.compile(
-    r"^(?:(#)|(>)|([-+*])(?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)|(=+|-+)[ \t]*$|(\|)|(~~~))"
+    r"^(?:(#)|(>)|([-+*])(?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)|(=+|-+)[ \t]*$|(\|)|(~~~)|(:)(?=[ \t]))"
 )
+#: A line GFM would read as a table's delimiter row (``-- | --``), under a line of cells.
+_DELIMITER_ROW = re.compile(r"[ \t]*(?=[^\n]*\|)(?=[^\n]*-)[-|: \t]+$")
 
 
 _URL = re.compile(r"https?://[^\s<>()\[\]]+")
@@ -84,11 +89,19 @@ def escape_line_start(markdown: str) -> str:
     """Escape a block-level marker at the start of a line of paragraph text.
 
     A leading ``#`` is escaped even without a space after it: kramdown and other
-    lenient parsers read a WeChat hashtag (``#话题#``) as a heading.
+    lenient parsers read a WeChat hashtag (``#话题#``) as a heading.  A leading
+    ``: `` would be a definition for kramdown, goldmark, marked's and
+    Python-Markdown's definition lists: it is written ``&#58; ``, as marked reads
+    them after rendering, where ``\\:`` is gone.  A line of only dashes, colons and
+    pipes would make the line above it a GFM table's header, so its pipes are escaped.
     """
+    if _DELIMITER_ROW.match(markdown):
+        markdown = markdown.replace("|", "\\|")
     match = _LINE_START.match(markdown)
     if not match:
         return markdown
+    if match.group(9) is not None:  # ": " -> "&#58; ": marked's definitions are read after rendering
+        return "&#58;" + markdown[1:]
     if match.group(4) is not None:  # "1. " -> "1\. "
         return match.group(4) + "\\" + markdown[len(match.group(4)) :]
     return "\\" + markdown
@@ -100,6 +113,8 @@ class Context:
 
     escape: Callable[[str], str] = escape_text
     renderers: Mapping[type, Callable[[Any, Context], str]] = attrs.field(factory=dict)
+    #: Escapes the start of each line of paragraph text (after :attr:`escape`).
+    escape_line: Callable[[str], str] = escape_line_start
 
     def inlines(self, inlines: tuple[Inline, ...]) -> str:
         return "".join(self.renderers[type(inline)](inline, self) for inline in inlines)
@@ -206,7 +221,7 @@ def tidy_edges(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
 
 def render_paragraph_text(inlines: tuple[Inline, ...], ctx: Context) -> str:
     text = ctx.inlines(tidy_edges(inlines))
-    return "\n".join(escape_line_start(line) if inlines else line for line in text.split("\n"))
+    return "\n".join(ctx.escape_line(line) if inlines else line for line in text.split("\n"))
 
 
 def render_heading(node: Heading, ctx: Context) -> str:

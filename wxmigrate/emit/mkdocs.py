@@ -14,12 +14,12 @@ from typing import Any
 from ..layout import PostMeta
 from . import Engine
 from .frontmatter import dump_yaml
-from .profiles import (
+from .parsers import (
     PYTHON_MARKDOWN_RENDERERS,
-    common_fields,
     escape_python_markdown,
-    two_space_line_breaks,
+    escape_python_markdown_line,
 )
+from .profiles import common_fields, two_space_line_breaks
 
 
 def post_file(meta: PostMeta) -> str:
@@ -35,7 +35,9 @@ def scaffold(title: str) -> dict[str, str]:
         "site_name": title,
         "theme": {"name": "material", "language": "zh"},
         "plugins": ["blog"],
-        "markdown_extensions": ["tables"],
+        # sane_lists: an ordered list starts at its first number (Python-Markdown numbers
+        # every list from 1 otherwise).
+        "markdown_extensions": ["tables", "sane_lists"],
     }
     return {
         "mkdocs.yml": dump_yaml(config),
@@ -54,6 +56,7 @@ ENGINE: Engine = Engine(
     images_folder="docs/blog/images",
     image_url=lambda path: path,
     escape=escape_python_markdown,
+    escape_line=escape_python_markdown_line,
     renderers=PYTHON_MARKDOWN_RENDERERS,
     prepare=two_space_line_breaks,
     relative_links=True,

@@ -15,7 +15,12 @@ from typing import Any
 from ..layout import PostMeta
 from . import Engine
 from .frontmatter import PELICAN
-from .profiles import PYTHON_MARKDOWN_RENDERERS, escape_python_markdown, two_space_line_breaks
+from .parsers import (
+    PYTHON_MARKDOWN_RENDERERS,
+    escape_python_markdown,
+    escape_python_markdown_line,
+)
+from .profiles import two_space_line_breaks
 
 
 def image_url(path: str) -> str:
@@ -53,6 +58,17 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+# Pelican's own Markdown settings, and sane_lists: an ordered list starts at its first
+# number (Python-Markdown numbers every list from 1 otherwise).
+MARKDOWN = {{
+    "extension_configs": {{
+        "markdown.extensions.codehilite": {{"css_class": "highlight"}},
+        "markdown.extensions.extra": {{}},
+        "markdown.extensions.meta": {{}},
+        "markdown.extensions.sane_lists": {{}},
+    }},
+    "output_format": "html5",
+}}
 """
 
 
@@ -70,6 +86,7 @@ ENGINE: Engine = Engine(
     images_folder="content/images",
     image_url=image_url,
     escape=escape_python_markdown,
+    escape_line=escape_python_markdown_line,
     renderers=PYTHON_MARKDOWN_RENDERERS,
     prepare=two_space_line_breaks,
     front_matter_format=PELICAN,

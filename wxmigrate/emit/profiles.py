@@ -1,16 +1,15 @@
-"""What several engine profiles share: common front-matter fields, brace escapes, Python-Markdown fixes."""
+"""What several engine profiles share: common front-matter fields, template-brace escapes, Python-Markdown's line breaks."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
 from ..layout import PostMeta
-from ..model import CONTAINERS, Block, HardBreak, ListBlock, Paragraph, Post
-from .markdown import Context, escape_text
+from ..model import CONTAINERS, Block, ListBlock, Paragraph, Post
+from .parsers import PYTHON_MARKDOWN_RENDERERS, escape_gfm, escape_python_markdown
 
 
 def one_or_list(values: tuple[str, ...]) -> str | list[str] | None:
@@ -37,32 +36,23 @@ def common_fields(meta: PostMeta) -> dict[str, Any]:
 _TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
 
 
+def hide_template_braces(markdown: str) -> str:
+    """Escaped text with ``{{``, ``{%`` and ``{#`` hidden from engines that read them before
+    Markdown (Hugo shortcodes, Hexo's Nunjucks, Zola shortcodes): a backslash between the
+    two characters hides the pair from the template engine, and CommonMark drops it again."""
+    return _TEMPLATE_OPENER.sub("{\\\\", markdown)
+
+
 def escape_template_braces(text: str) -> str:
-    """Escape text for engines that read ``{{``, ``{%`` and ``{#`` before Markdown (Hugo
-    shortcodes, Hexo's Nunjucks, Zola shortcodes): a backslash between the two characters
-    hides the pair from the template engine, and CommonMark drops it again."""
-    return _TEMPLATE_OPENER.sub("{\\\\", escape_text(text))
+    """Escape text for Hugo, Hexo and Zola: GFM parsers (see :mod:`.parsers`) behind a
+    template language that reads ``{{``, ``{%`` and ``{#``."""
+    return hide_template_braces(escape_gfm(text))
 
 
-_BACKSLASHED = re.compile(r"((?:\\\\)*)\\([<&])")
-
-
-def escape_python_markdown(text: str) -> str:
-    """Escape text for Python-Markdown (Pelican, MkDocs), which has no ``\\<`` or ``\\&``
-    escape (it would show the backslash): entities say the same thing to every parser."""
-    entities = {"<": "&lt;", "&": "&amp;"}
-    return _BACKSLASHED.sub(lambda m: m.group(1) + entities[m.group(2)], escape_text(text))
-
-
-def render_two_space_break(node: HardBreak, ctx: Context) -> str:
-    """A hard break as two spaces: Python-Markdown has no backslash hard break."""
-    return "  \n"
-
-
-#: Renderer overrides for engines that read Markdown with Python-Markdown.
-PYTHON_MARKDOWN_RENDERERS: Mapping[type, Callable[[Any, Context], str]] = {
-    HardBreak: render_two_space_break
-}
+def hide_liquid_braces(markdown: str) -> str:
+    """Escaped text with ``{{`` and ``{%`` hidden from Liquid (Jekyll, Eleventy): an
+    entity for the first brace, which the Markdown parser turns back into ``{``."""
+    return markdown.replace("{{", "&#123;{").replace("{%", "&#123;%")
 
 
 def two_space_line_breaks(post: Post) -> Post:
@@ -93,6 +83,8 @@ __all__ = [
     "common_fields",
     "escape_python_markdown",
     "escape_template_braces",
+    "hide_liquid_braces",
+    "hide_template_braces",
     "one_or_list",
     "two_space_line_breaks",
 ]

@@ -38,6 +38,7 @@ from ..model import (
 from ..parse.inline import merge_texts
 from .markdown import destination, escape_text
 from .metadata import repost_quote
+from .profiles import escape_template_braces
 
 #: Elements whose start or end begins a new paragraph.
 _BLOCK_TAGS = frozenset(
@@ -134,7 +135,8 @@ def _table_rows(table: Any) -> list[list[Any]] | None:
 
 
 def _cell(cell: Any) -> str:
-    """A cell's runs as one line of Markdown (``|`` escaped; bold kept where it renders)."""
+    """A cell's runs as one line of Markdown, escaped as Hugo's text is (``|`` too; bold kept
+    where it renders)."""
     runs = [Text(" ") if run is None or (isinstance(run, Text) and run.text == "\n") else run for run in _runs(cell)]
     parts: list[str] = []
     for inline in _clean(list(merge_texts([run for run in runs if not isinstance(run, RawBlock)])), strip=True):
@@ -142,11 +144,11 @@ def _cell(cell: Any) -> str:
             parts.append(f"![{escape_text(inline.alt)}]({destination(inline.src)})")
         elif isinstance(inline, Strong):
             text = "".join(child.text for child in inline.children if isinstance(child, Text))
-            shown = escape_text(text)
+            shown = escape_template_braces(text)
             flanked = text[:1].isalnum() and text[-1:].isalnum()  # CommonMark reads it as bold
             parts.append(f"**{shown}**" if flanked else shown)
         elif isinstance(inline, Text):
-            parts.append(escape_text(inline.text))
+            parts.append(escape_template_braces(inline.text))
     return "".join(parts).replace("|", "\\|").strip()
 
 

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from ..model import Block, Lines, Origin, Paragraph, Post
-from .markdown import Context, escape_line_start, joint, leaves, render_blocks
+from ..model import Block, Lines, Origin, Post
+from .markdown import Context, joint, leaves, render_blocks
 
 
 @attrs.frozen
@@ -126,39 +126,29 @@ class _Writer:
         return Body(text, opens, ends)
 
 
-def render_body(post: Post, ctx: Context, *, reads_otherwise: Callable[[str], bool] | None = None) -> Body:
+def render_body(post: Post, ctx: Context, *, reads_otherwise: Callable[[Block, str], bool] | None = None) -> Body:
     """The post's blocks as Markdown, unchanged blocks as their source lines.
 
-    ``reads_otherwise`` says of a block's source text whether the engine written for
-    reads it otherwise than the source's engine did; such a block is rendered anew.
+    ``reads_otherwise`` says of a block and its source text whether the engine written
+    for reads that text otherwise than the source meant it; such a block is rendered anew.
     """
     origin = post.origin
     if origin is None:
         return Body(render_blocks(post.blocks, ctx))
-    # An exporter wrote CommonMark for CommonMark readers; lenient engines read a line
-    # such as ``#话题#`` or ``|a|b`` otherwise, and kramdown a ``***`` right under a
-    # paragraph line, so such lines are written escaped and blocks a blank line apart.
-    exported = not post.generic
 
     def keep(block: Block) -> bool:
-        text = origin.body_lines(*_lines(block))
-        if exported and isinstance(block, Paragraph) and not _safe_line_starts(text):
-            return False
-        return reads_otherwise is None or not reads_otherwise(text)
+        return reads_otherwise is None or not reads_otherwise(block, origin.body_lines(*_lines(block)))
 
     blocks = list(leaves(post.blocks))
     writer = _Writer(origin, ctx, as_joined=True)
     indexes = [writer.source_index(block, keep) for block in blocks]
-    if exported and (indexes != list(range(len(writer.originals))) or blocks != writer.originals):
-        writer.as_joined = False  # written anew where it was repaired: every joint normalised
+    if not post.generic and (indexes != list(range(len(writer.originals))) or blocks != writer.originals):
+        # An exporter's post repaired: every joint written anew, a blank line between
+        # blocks (kramdown reads a ``***`` right under a paragraph line as text).
+        writer.as_joined = False
     for block, index in zip(blocks, indexes):
         writer.add(block, index)
     return writer.body()
-
-
-def _safe_line_starts(text: str) -> bool:
-    """Whether no line starts with what the emitter would escape there."""
-    return all(escape_line_start(line.lstrip(" \t")) == line.lstrip(" \t") for line in text.split("\n"))
 
 
 def head_as_source(post: Post) -> str | None:

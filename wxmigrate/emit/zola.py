@@ -14,6 +14,7 @@ from typing import Any
 from ..layout import PostMeta
 from . import Engine
 from .frontmatter import TOML, dump_toml
+from .parsers import HEADING_ATTRIBUTE_RENDERERS
 from .profiles import escape_template_braces, one_or_list
 
 
@@ -112,6 +113,7 @@ ENGINE: Engine = Engine(
     images_folder="static/images",
     image_url=lambda path: path,
     escape=escape_template_braces,
+    renderers=HEADING_ATTRIBUTE_RENDERERS,
     front_matter_format=TOML,
     colocated=True,
     relative_links=True,
