@@ -74,9 +74,10 @@ def write_examples(folder: Path, examples: Iterable[Mapping[str, Any]]) -> dict[
     return inputs
 
 
-def run_examples(source: Path, out: Path, numbers: Iterable[int], **options: object) -> ExampleRun:
-    """Repair the folder ``source`` into ``out`` in one run and collect every example's result."""
-    result = repair_site(source, out=out, **options)
+def run_examples(source: Path, out: Path, numbers: Iterable[int], *, disabled: Iterable[str] = ()) -> ExampleRun:
+    """Repair the folder ``source`` into ``out`` in one run (the rules in ``disabled`` off)
+    and collect every example's result."""
+    result = repair_site(source, out=out, disabled=set(disabled))
     by_name = {post.source.name: post for post in result.posts}
     outputs: dict[int, bytes | None] = {}
     rules: dict[int, tuple[str, ...]] = {}

@@ -35,7 +35,7 @@ DELIBERATE: dict[int, tuple[str, str]] = {}
 
 
 def render(text: str) -> str:
-    return COMMONMARK.render(text)
+    return str(COMMONMARK.render(text))
 
 
 @pytest.fixture(scope="module")

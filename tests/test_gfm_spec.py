@@ -34,7 +34,7 @@ GFM = (
 
 
 def render(text: str) -> str:
-    return GFM.render(text)
+    return str(GFM.render(text))
 
 
 @pytest.fixture(scope="module")
