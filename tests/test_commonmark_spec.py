@@ -1,0 +1,125 @@
+"""First, do no harm: every CommonMark 0.31.2 spec example comes out of a repair rendering as it went in.
+
+Each of the 652 examples is a post in a plain folder (see :mod:`.spec_examples`),
+repaired in one site run the way ``wxmigrate repair SRC --out DST`` does it.
+Its CommonMark rendering (markdown-it-py) must be unchanged, except for the
+few examples in :data:`DELIBERATE`; a post no rule changed must be written
+byte for byte; a second run over the output must change nothing; and with
+every rule disabled, every output must be byte-identical to its input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wxmigrate.rules import ORDER
+
+from .spec_examples import (
+    COMMONMARK,
+    COMMONMARK_SPEC,
+    ExampleRun,
+    describe,
+    load_examples,
+    run_examples,
+    write_examples,
+)
+
+EXAMPLES = load_examples(COMMONMARK_SPEC)
+NUMBERS = [int(example["example"]) for example in EXAMPLES]
+
+#: Examples whose rendering a rule changes on purpose, each documented:
+#: number -> (rule, reason).  Keep it short; every entry must still happen.
+DELIBERATE: dict[int, tuple[str, str]] = {}
+
+
+def render(text: str) -> str:
+    return str(COMMONMARK.render(text))
+
+
+@pytest.fixture(scope="module")
+def spec_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plain folder holding every example as its own post."""
+    folder = tmp_path_factory.mktemp("commonmark") / "site"
+    write_examples(folder, EXAMPLES)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def with_rules(spec_site: Path) -> ExampleRun:
+    """One repair run over every example, every rule on."""
+    return run_examples(spec_site, spec_site.parent / "repaired", NUMBERS)
+
+
+@pytest.fixture(scope="module")
+def second_pass(with_rules: ExampleRun) -> ExampleRun:
+    """The repaired output repaired once more."""
+    return run_examples(with_rules.out, with_rules.out.parent / "repaired-twice", NUMBERS)
+
+
+@pytest.fixture(scope="module")
+def without_rules(spec_site: Path) -> ExampleRun:
+    """One repair run over every example with every rule disabled."""
+    return run_examples(spec_site, spec_site.parent / "no-rules", NUMBERS, disabled=set(ORDER))
+
+
+def test_spec_has_all_652_examples() -> None:
+    """The vendored spec holds examples 1 to 652, each with Markdown."""
+    assert NUMBERS == list(range(1, 653))
+    assert all(isinstance(example["markdown"], str) for example in EXAMPLES)
+
+
+def test_deliberate_exceptions_are_documented() -> None:
+    """Every deliberate exception names an example, a known rule and a reason."""
+    for number, (rule, reason) in DELIBERATE.items():
+        assert number in NUMBERS, number
+        assert rule in ORDER, (number, rule)
+        assert reason.strip(), number
+
+
+def test_run_mirrors_a_plain_folder(with_rules: ExampleRun) -> None:
+    """The examples are read as a plain folder and mirrored, not re-laid out for an engine."""
+    assert (with_rules.engine, with_rules.relaid) == ("plain", False)
+    assert {p.name for p in with_rules.out.iterdir()} <= {p.name for p in with_rules.source.iterdir()}
+
+
+@pytest.mark.parametrize("number", NUMBERS, ids=lambda n: f"example-{n}")
+def test_renders_unchanged(with_rules: ExampleRun, number: int) -> None:
+    """The repaired example renders as the spec example does (or as its deliberate exception says)."""
+    given, output = with_rules.inputs[number], with_rules.outputs[number]
+    assert given is not None and output is not None, describe(with_rules, number, render)
+    before = render(given.decode("utf-8"))
+    after = render(output.decode("utf-8"))
+    if number in DELIBERATE:
+        rule, reason = DELIBERATE[number]
+        assert rule in with_rules.rules[number], f"{rule} no longer changes it ({reason}): drop the exception"
+        assert after != before, f"renders unchanged now: drop the exception ({reason})"
+    else:
+        assert after == before, describe(with_rules, number, render)
+
+
+def test_unchanged_posts_written_byte_for_byte(with_rules: ExampleRun) -> None:
+    """Every example no rule reported a change to is written back byte for byte."""
+    rewritten = [
+        number
+        for number in NUMBERS
+        if not with_rules.rules[number] and with_rules.outputs[number] != with_rules.inputs[number]
+    ]
+    shown = "\n\n".join(describe(with_rules, number, render) for number in rewritten[:5])
+    assert rewritten == [], f"{len(rewritten)} rewritten with no change reported:\n{shown}"
+
+
+@pytest.mark.parametrize("number", NUMBERS, ids=lambda n: f"example-{n}")
+def test_second_pass_changes_nothing(second_pass: ExampleRun, number: int) -> None:
+    """Repairing the repaired example again reports no change and writes the same bytes."""
+    assert second_pass.inputs[number] is not None, "the first pass did not write it"
+    assert second_pass.rules[number] == (), describe(second_pass, number, render)
+    assert second_pass.outputs[number] == second_pass.inputs[number], describe(second_pass, number, render)
+
+
+@pytest.mark.parametrize("number", NUMBERS, ids=lambda n: f"example-{n}")
+def test_without_rules_byte_identical(without_rules: ExampleRun, number: int) -> None:
+    """With every rule disabled the example is written back byte for byte."""
+    assert without_rules.rules[number] == (), describe(without_rules, number, render)
+    assert without_rules.outputs[number] == without_rules.inputs[number], describe(without_rules, number, render)
