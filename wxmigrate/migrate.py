@@ -124,6 +124,8 @@ class ImagePlan:
             return None
         candidates = self.site.images.get(PurePosixPath(path).name, ())
         directs = [(self.site.root / path).resolve()]
+        if self.site.engine is not None and self.site.engine.static_root:
+            directs.append((self.site.root / self.site.engine.static_root / path).resolve())
         if post_folder is not None:
             directs.insert(0, (post_folder / path).resolve())
         for direct in directs:
@@ -197,14 +199,18 @@ def read_post(path: Path, site: Site, dialect: str | None = None) -> tuple[str, 
     ``dialect`` forces the exporter dialect (see :mod:`wxmigrate.parse.dialects`).
     """
     text = read_text(path)
+    post = parse(text, path=str(path), dialect=dialect)
     if site.engine is not None and site.engine.front_matter_format is PELICAN:
         found = split_pelican(text)
         if found is not None:
             metadata, body = found
             # Pelican keeps every value a string; so does the parser, quoted in YAML.
             yaml_text = "---\n" + dump_yaml(metadata) + "---\n" + body
-            return text, parse(yaml_text, path=str(path), dialect=dialect)
-    return text, parse(text, path=str(path), dialect=dialect)
+            post = parse(yaml_text, path=str(path), dialect=dialect)
+    if post.origin is not None and site.engine is not None:
+        # Written for the site's own engine: mirrored for it, every block stands as written.
+        post = attrs.evolve(post, origin=attrs.evolve(post.origin, engine=site.engine.name))
+    return text, post
 
 
 def output_file(path: Path, post: Post, site: Site, plan: Plan) -> tuple[str, PostMeta]:

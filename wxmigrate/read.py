@@ -27,6 +27,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     tomllib = None
 
 _FENCES = {"---": "yaml", "+++": "toml"}
+#: A first line that says front matter was meant: ``key: value`` or ``key = value``.
+_KEY_LINE = re.compile(r"[ \t]*[\w\"'-][^\n:=]*[:=]")
 
 
 @attrs.frozen
@@ -96,6 +98,8 @@ def split_front_matter(text: str, name: str = "<string>") -> Source:
     closing = re.compile(rf"^{re.escape(fence)}[ \t]*$", re.MULTILINE)
     match = closing.search(text, len(first) + 1)
     if match is None:
+        if not _KEY_LINE.match(text[len(first) + 1 :]):
+            return Source(name, FrontMatter(), text, 1, newline)  # a rule, or ``+++`` as text
         raise FrontMatterError(
             name, 1, f"front matter opened with {fence!r} is never closed; expected a line {fence!r}"
         )
@@ -103,11 +107,15 @@ def split_front_matter(text: str, name: str = "<string>") -> Source:
     body_start = match.end() + 1 if match.end() < len(text) else match.end()
     body_line = text[:body_start].count("\n") + 1
     data = _load(raw, _FENCES[fence], name)
+    if data is None:
+        # The fences hold a line of text, not data: Markdown (a rule, a setext heading).
+        return Source(name, FrontMatter(), text, 1, newline)
     front = FrontMatter(raw=raw, data=data, fence=fence, present=True)
     return Source(name, front, text[body_start:], body_line, newline, text[:body_start])
 
 
-def _load(raw: str, kind: str, name: str) -> dict[str, Any]:
+def _load(raw: str, kind: str, name: str) -> dict[str, Any] | None:
+    """The front matter's data; None when YAML reads it as a single scalar (not front matter)."""
     if kind == "toml":
         if tomllib is None:  # pragma: no cover
             raise FrontMatterError(name, 1, "TOML front matter needs Python 3.11 or newer")
@@ -127,6 +135,8 @@ def _load(raw: str, kind: str, name: str) -> dict[str, Any]:
         ) from None
     if data is None:
         return {}
+    if isinstance(data, (str, int, float)):
+        return None
     if not isinstance(data, dict):
         raise FrontMatterError(
             name, 2, f"front matter is a YAML {type(data).__name__}, expected a mapping of keys"

@@ -82,6 +82,9 @@ class Engine:
     content_root: str = ""
     #: Post file names that are not posts (section indexes).
     skip_names: tuple[str, ...] = ()
+    #: Folder under a site of this engine that a site-absolute link (``/images/a.png``) is
+    #: served from (Hugo's and Zola's ``static``, Hexo's ``source``); "" for the site root.
+    static_root: str = ""
 
     def context(self) -> Context:
         return Context(
@@ -168,10 +171,11 @@ def to_markdown(post: Post, engine: str | Engine = "jekyll") -> str:
     front = source_head if source_head is not None else engine.front_matter_text(post.front_matter)
     if front:
         # A body that opens as in the source brings the lines that followed its front matter.
-        joined = "" if body.opens_as_source and post.origin is not None and post.origin.head else "\n"
+        brings_blank = body.opens_as_source and (source_head is not None or text.startswith("\n"))
+        joined = "" if brings_blank else "\n"
         text = front + (joined + text if text else "")
-    else:
-        text = unfenced(text)
+    elif not (body.opens_as_source and post.origin is not None and not post.origin.head):
+        text = unfenced(text)  # (a source that opened so was read as body, and is written so)
     return text.replace("\n", post.newline) if post.newline != "\n" else text
 
 

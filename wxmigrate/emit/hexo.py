@@ -113,4 +113,5 @@ ENGINE: Engine = Engine(
     config_file="_config.yml",
     detect=detect,
     content_root="source/_posts",
+    static_root="source",
 )

@@ -105,5 +105,6 @@ ENGINE: Engine = Engine(
     config_file="hugo.toml",
     detect=detect,
     content_root="content",
+    static_root="static",
     skip_names=("_index.md",),
 )

@@ -66,4 +66,5 @@ ENGINE: Engine = Engine(
     config_file="mkdocs.yml",
     detect=detect,
     content_root="docs/blog/posts",
+    static_root="docs",
 )

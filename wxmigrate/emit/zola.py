@@ -124,5 +124,6 @@ ENGINE: Engine = Engine(
     config_file="config.toml",
     detect=detect,
     content_root="content",
+    static_root="static",
     skip_names=("_index.md",),
 )

@@ -10,7 +10,8 @@ Each exporter writes the same WeChat article its own way:
   ``原创 作者  公众号   2025-07-22 01:01`` and a two-space hard break on every line;
 - ``obsidian-clipper``: front matter with ``source``, ``author: ["[[X]]"]``,
   ``published``, ``created``; a byline ``Original 作者 *2025年10月30日 13:56*``;
-- ``hugo-mirror``: front matter with ``lastmod``/``Lastmod`` or ``+++`` TOML;
+- ``hugo-mirror``: front matter with ``lastmod``/``Lastmod`` or ``+++`` TOML, and a
+  trace of WeChat in the body (its picture or article addresses, 微信, 公众号);
 - ``wechat``: none of these, but the post shows the parts of a WeChat article
   (an account or source card, a repost note, credits, a byline, WeChat's UI text);
 - ``generic``: anything else: Markdown no known exporter wrote, which only the
@@ -74,6 +75,9 @@ def shows_wechat_parts(blocks: Sequence[Block]) -> bool:
 UNNESTED_BOLD = frozenset({"obsidian-clipper"})
 
 _BACKUP_NOTE = re.compile(r"备份，仅供查阅学习")
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+#: What a mirrored WeChat article still holds (any Hugo site has ``+++`` or ``lastmod``).
+_WECHAT_TRACE = re.compile(r"mmbiz\.qpic\.cn|mmbiz\.qlogo\.cn|mp\.weixin\.qq\.com|微信|公众号")
 _LIST_LINK = re.compile(r"\[\*\*返回列表页\*\*\]\(([^)]*)\)")
 
 
@@ -82,13 +86,13 @@ def detect(front: FrontMatter, body: str) -> str:
     keys = {key.lower() for key in front.data}
     if front.present and ("source" in keys and ("created" in keys or "published" in keys or "clippings" in str(front.get("tags")))):
         return "obsidian-clipper"
-    if front.present and (front.fence == "+++" or "lastmod" in keys):
+    if front.present and (front.fence == "+++" or "lastmod" in keys) and _WECHAT_TRACE.search(body):
         return "hugo-mirror"
     if front.present and (
         "转载" in body[:2000] or "微信号" in body[:3000] or str(front.get("author", "")).strip() == "转载"
     ):
         return "wechat-jekyll"
-    head = body[:3000]
+    head = _CODE_SPAN.sub("", body[:3000])  # a post quoting the note in code is not a backup
     if _LIST_LINK.search(head) or _BACKUP_NOTE.search(head):
         return "docsify-backup"
     lines = [line for line in body.split("\n") if line.strip()]
