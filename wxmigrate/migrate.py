@@ -16,7 +16,7 @@ when the output has no configuration of that engine (see ``docs/engines.md``).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -27,12 +27,14 @@ from .emit import ENGINES, Engine, get_engine, to_markdown
 from .emit.frontmatter import PELICAN, TOML, YAML, dump_yaml, split_pelican
 from .emit.html import to_html
 from .emit.metadata import merge_fields, place
+from .emit.verbatim import claimed_lines
 from .errors import ConfigError, WxMigrateError
+from .guard import check_render
 from .layout import PostMeta, post_meta, unique
 from .model import Cruft, Finding, Footer, FrontMatter, Post, images
 from .parse import parse
 from .parse.dialects import DIALECTS
-from .read import read_text
+from .read import read_text, split_front_matter
 from .rules import Change, make_options, repair
 from .rules.conservation import article_text
 from .site import FRONT_MATTER_IMAGE_KEYS, Site, discover, inside, local_path
@@ -286,7 +288,7 @@ def repair_post_file(
         options = make_options(engine=engine, assets=assets, **option_values)
         repaired, changes = repair(post, options)
         final = finish(repaired, meta, plan, front_images)
-        output = _emit(final, plan, needed, name)
+        output = _emit(final, plan, needed, name, changes)
     except WxMigrateError as error:
         return PostResult(source=path, original=text, error=str(error)), {}, None
     result = PostResult(
@@ -353,14 +355,26 @@ def _with_fields(front: FrontMatter, engine: Engine, fields: Mapping[str, Any]) 
     return engine.front_matter_format.front_matter(data)
 
 
-def _emit(post: Post, plan: Plan, needed: Mapping[Path, str], name: str) -> str:
+def _emit(
+    post: Post, plan: Plan, needed: Mapping[Path, str], name: str, changes: Sequence[Change] = ()
+) -> str:
     if plan.format == "html":
         return to_html(
             post, standalone=plan.standalone, assets=_dimensions(needed, plan.engine, name)
         )
     output = to_markdown(post, plan.engine)
     _check_output(output, post, Path(post.path), plan.engine)
+    prepared = plan.engine.prepare(post)
+    check_render(prepared, _body_of(output, plan.engine), claimed_lines(prepared), [c.rule for c in changes])
     return output
+
+
+def _body_of(output: str, engine: Engine) -> str:
+    """The Markdown after an emitted post's front matter."""
+    if engine.front_matter_format is PELICAN:
+        found = split_pelican(output)
+        return found[1] if found is not None else output
+    return split_front_matter(output).body
 
 
 def _dimensions(

@@ -14,6 +14,7 @@ it, and a repaired one differs from its source only where a rule acted.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator
 
 import attrs
@@ -64,6 +65,12 @@ class _Writer:
         for index, block in enumerate(self.originals):
             if _lines(block)[0] > 0:
                 self.by_lines.setdefault((type(block), _lines(block)), index)
+        #: The originals by the line they end on, to find the one above a line.
+        self.end_order = sorted(
+            (index for index, block in enumerate(self.originals) if _lines(block)[0] > 0),
+            key=lambda index: _lines(self.originals[index])[1],
+        )
+        self.ends = [_lines(self.originals[index])[1] for index in self.end_order]
         self.out: list[str] = []
         #: The last block written, and its index among the originals when written as source.
         self.previous: Block | None = None
@@ -94,9 +101,30 @@ class _Writer:
             else:
                 if self.previous_index is not None:
                     self.out[-1] = self._without_break(self.out[-1], self.previous_index)
-                self.out.append(joint(self.previous, block))
+                self.out.append(joint(self.previous, block) if self._follows_its_line(block) else "\n\n")
             self.out.append(self.origin.body_lines(*_lines(block)) if index is not None else self.ctx.block(block))
         self.previous, self.previous_index = block, index
+
+    def _follows_its_line(self, block: Block) -> bool:
+        """Whether the block may continue the line written last, as its ``break_before``
+        says.  When the source line it continued is gone, it may only if that line
+        continued the one above it in turn (back to what was written): a line that
+        followed a blank line and was removed leaves the next one opening a paragraph."""
+        first = _lines(block)[0]
+        if first <= 0 or self.previous is None or getattr(block, "break_before", None) is None:
+            return True
+        written = _lines(self.previous)
+        while True:
+            position = bisect.bisect_left(self.ends, first) - 1
+            if position < 0:
+                return True
+            above = self.originals[self.end_order[position]]
+            lines = _lines(above)
+            if written[0] <= lines[1] and lines[0] <= written[1]:
+                return True
+            if getattr(above, "break_before", None) is None:
+                return False
+            first = lines[0]
 
     def _without_break(self, text: str, index: int) -> str:
         """A source block's text without the hard-break markup at its end that belonged to
@@ -149,6 +177,20 @@ def render_body(post: Post, ctx: Context, *, reads_otherwise: Callable[[Block, s
     for block, index in zip(blocks, indexes):
         writer.add(block, index)
     return writer.body()
+
+
+def claimed_lines(post: Post) -> list[Lines]:
+    """Source lines of the blocks the post no longer holds as parsed: changed, joined
+    otherwise, moved or removed (by a rule, or by an engine's :attr:`~.Engine.prepare`)."""
+    origin = post.origin
+    if origin is None:
+        return []
+    now = {(type(block), _lines(block)): block for block in leaves(post.blocks)}
+    return [
+        _lines(block)
+        for block in leaves(origin.blocks)
+        if now.get((type(block), _lines(block))) != block
+    ]
 
 
 def head_as_source(post: Post) -> str | None:

@@ -1,0 +1,133 @@
+"""The render guard: what no rule changed must show as it did, checked before writing.
+
+Like mdformat, which refuses output whose HTML differs from its input's,
+wxmigrate renders a repaired post's source and its output with a CommonMark
+parser (markdown-it-py, GFM tables and strikethrough on) and compares their
+top-level blocks.  Blocks may differ only where a rule changed, removed or
+added something (:func:`claimed_lines`); any other block that renders
+differently means the emitter or a rule touched what it did not claim, and
+the post is refused with a :class:`~wxmigrate.errors.RepairError` naming the
+rules that ran.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .errors import RepairError
+from .model import Lines, Post
+
+if TYPE_CHECKING:  # imported when the guard first runs: most posts never need it
+    from markdown_it import MarkdownIt
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def rendered_blocks(markdown: str) -> list[tuple[Lines, str]]:
+    """Each top-level block of ``markdown`` as CommonMark renders it, with its 1-based lines
+    (reference definitions count for the links that use them, wherever they stand)."""
+    parser = _parser()
+    env: dict[str, Any] = {}
+    tokens = parser.parse(markdown, env)
+    blocks: list[tuple[Lines, str]] = []
+    start = 0
+    depth = 0
+    for index, token in enumerate(tokens):
+        depth += token.nesting
+        if depth == 0:
+            group = tokens[start : index + 1]
+            first = group[0].map or [0, 0]
+            html = parser.renderer.render(group, parser.options, env)
+            blocks.append(((first[0] + 1, max(first[1], first[0] + 1)), html))
+            start = index + 1
+    return blocks
+
+
+#: Blocks a reader cannot see: a line of only no-break spaces is an empty paragraph.
+_SHOWS_NOTHING = frozenset({"<p></p>\n"})
+
+
+_OUTERMOST = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*>\n?(.*)</\1>\n?", re.DOTALL)
+
+
+def _inner(html: str) -> str:
+    """A rendered block without its outermost element's tags (``<ol>``, ``<p>``)."""
+    match = _OUTERMOST.fullmatch(html)
+    return match.group(2) if match else html
+
+
+def _with_neighbours(claimed: Sequence[Lines], lines: Sequence[str], first_line: int) -> list[Lines]:
+    """Claimed line ranges widened over the blank lines around them to the next line."""
+
+    def blank(number: int) -> bool:
+        index = number - first_line
+        return 0 <= index < len(lines) and not lines[index].strip()
+
+    widened = []
+    for first, last in claimed:
+        while blank(first - 1):
+            first -= 1
+        while blank(last + 1):
+            last += 1
+        widened.append((first - 1, last + 1))
+    return widened
+
+
+def _overlaps(lines: Lines, claimed: Iterable[Lines]) -> bool:
+    return any(lines[0] <= last and first <= lines[1] for first, last in claimed)
+
+
+def unclaimed_differences(
+    source: str, output: str, claimed: Sequence[Lines], *, first_line: int = 1
+) -> list[int]:
+    """File lines of the source's blocks that no claimed line range (file lines) touches
+    and that ``output`` does not show as the source did.  ``first_line``: the file line of
+    the source text's first line.
+
+    Each such block's rendering must be among the output's, as often as it occurs
+    unclaimed: blocks may move (a card placed elsewhere), never change.  A block right
+    next to a claimed one (blank lines between) may be joined by what a rule split off
+    that neighbour (a list item joins its list): its content must still be shown whole.
+    """
+    rendered = rendered_blocks(output)
+    shown = Counter(html for _, html in rendered)
+    whole = "".join(html for _, html in rendered)
+    neighbours = _with_neighbours(claimed, source.split("\n"), first_line)
+    lines: list[int] = []
+    for (first, last), html in rendered_blocks(source):
+        span = (first + first_line - 1, last + first_line - 1)
+        if _overlaps(span, claimed) or html in _SHOWS_NOTHING:
+            continue
+        if shown[html] > 0:
+            shown[html] -= 1
+        elif not (_overlaps(span, neighbours) and _inner(html) in whole):
+            lines.append(span[0])
+    return lines
+
+
+def check_render(post: Post, output_body: str, claimed: Sequence[Lines], rules: Sequence[str]) -> None:
+    """Refuse ``output_body`` when a block no rule claimed would render otherwise."""
+    origin = post.origin
+    if origin is None or output_body == origin.body:
+        return
+    unclaimed = unclaimed_differences(origin.body, output_body, claimed, first_line=origin.body_line)
+    if unclaimed:
+        ran = ", ".join(dict.fromkeys(rules)) or "none"
+        raise RepairError(
+            post.path,
+            unclaimed[0],
+            f"the repaired post would show this block otherwise, though no rule changed it "
+            f"(rules that changed the post: {ran}); not written",
+        )
+
+
+__all__ = ["check_render", "rendered_blocks", "unclaimed_differences"]
