@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 import wxmigrate
-from wxmigrate.emit.html import ALLOWED_TAGS, is_safe_url, sanitize_html, to_html
+from wxmigrate.emit.html import ALLOWED_TAGS, is_safe_url, runs_script, sanitize_html, to_html
 from wxmigrate.model import (
     CodeBlock,
     Cruft,
@@ -401,3 +401,21 @@ def test_any_inline_mix_comes_out_valid_and_safe(runs: list[Inline]) -> None:
     assert html5_problems(text) == []
     assert safety_problems(text) == []
     assert "春耕" in fragment(text).text_content()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "jav&#x61;script:x", "java\tscript:x", "java{{x}}script:x",
+     "vbscript:msgbox", "data:text/html,<script>alert(1)</script>"],
+)
+def test_script_urls_are_found_however_disguised(url: str) -> None:
+    """The Markdown rule's test: script schemes, disguised or not."""
+    assert runs_script(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["irc://irc.example.net/x", "localhost:5001/x", "mailto:a@b.c", "/relative", "data:image/png;base64,AAAA"]
+)
+def test_other_schemes_do_not_run_script(url: str) -> None:
+    """Links a hand-written post may hold stay links (the HTML output has its own, stricter list)."""
+    assert not runs_script(url)

@@ -123,19 +123,29 @@ def is_safe_url(url: str) -> bool:
     ``java{{x}}script:`` are all refused.  Liquid other than the site's
     address and links (see :data:`_SAFE_LIQUID`) is refused too.
     """
+    text = _decoded(url)
+    for tag in _LIQUID_TAG.finditer(text):
+        match = _SAFE_LIQUID.fullmatch(tag.group())
+        if match is None or (match.group(2) and not is_safe_url(match.group(2))):
+            return False
+    match = _SCHEME.match(_scheme_text(text))
+    return match is None or match.group(1) in SAFE_SCHEMES
+
+
+def _decoded(url: str) -> str:
+    """The URL with character references decoded (repeatedly) and forbidden characters gone."""
     text = clean_text(url)
     for _ in range(8):
         decoded = clean_text(html.unescape(text))
         if decoded == text:
             break
         text = decoded
-    for tag in _LIQUID_TAG.finditer(text):
-        match = _SAFE_LIQUID.fullmatch(tag.group())
-        if match is None or (match.group(2) and not is_safe_url(match.group(2))):
-            return False
-    text = _IGNORED_IN_SCHEME.sub("", _LIQUID_TAG.sub("", text)).lower()
-    match = _SCHEME.match(text)
-    return match is None or match.group(1) in SAFE_SCHEMES
+    return text
+
+
+def _scheme_text(decoded: str) -> str:
+    """A decoded URL as a browser reads its scheme: Liquid, white space and controls gone."""
+    return _IGNORED_IN_SCHEME.sub("", _LIQUID_TAG.sub("", decoded)).lower()
 
 
 #: Schemes that run script when a link is followed (``data:`` unless it is a picture).
@@ -147,13 +157,7 @@ def runs_script(url: str) -> bool:
     non-image ``data:`` address, however disguised (entities, case, controls, Liquid
     that may expand to anything).  Narrower than :func:`is_safe_url`: ``irc:`` or
     ``localhost:5001/x`` are links a post may hold, not script."""
-    text = clean_text(url)
-    for _ in range(8):
-        decoded = clean_text(html.unescape(text))
-        if decoded == text:
-            break
-        text = decoded
-    text = _IGNORED_IN_SCHEME.sub("", _LIQUID_TAG.sub("", text)).lower()
+    text = _scheme_text(_decoded(url))
     match = _SCHEME.match(text)
     if match is None or match.group(1) not in SCRIPT_SCHEMES:
         return False
