@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+import wxmigrate
 from wxmigrate.model import Code, Emphasis, Image, Link, SoftBreak, Strong, Text
 from wxmigrate.parse.inline import parse_inline, plain_text
 
@@ -115,4 +118,34 @@ def test_spacing_that_leaves_a_marker_alone_keeps_the_toggles() -> None:
     reading stands (and its own odd ``**`` stays text, as before)."""
     assert parse_inline("**而是对 **自我的认识。** 其后") == (
         Strong((Text("而是对 "),)), Text("自我的认识。** 其后"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a _em_ b", (Text("a "), Emphasis((Text("em"),), "_"), Text(" b"))),
+        ("__strong__ x", (Strong((Text("strong"),)), Text(" x"))),
+        ("snake_case and 2_000", (Text("snake_case and 2_000"),)),
+        ("\\_not\\_", (Text("_not_"),)),
+        ("___x___ and _y_", (Text("___x___ and _y_"),)),  # CommonMark splits runs there: left as text
+        ("a _b c", (Text("a _b c"),)),
+    ],
+)
+def test_underscores_are_read_as_commonmark_reads_them(text: str, expected: tuple[object, ...]) -> None:
+    """``_em_`` and ``__strong__`` are emphasis, never inside a word; unsure readings stay text."""
+    assert parse_inline(text) == expected
+
+
+def test_a_repaired_paragraph_keeps_its_underscore_emphasis() -> None:
+    """A rule's change to a paragraph leaves its ``_em_`` emphasis, rendered as before."""
+    from markdown_it import MarkdownIt
+
+    from wxmigrate.emit import to_markdown
+    from wxmigrate.rules import repair
+
+    repaired, changes = repair(wxmigrate.parse("开头****，_强调_ 与 __加重__ 的文字。\n", dialect="wechat"))
+    assert [change.rule for change in changes] == ["drop_stray_bold_markers"]
+    assert MarkdownIt("commonmark").render(to_markdown(repaired, "plain")) == (
+        "<p>开头，<em>强调</em> 与 <strong>加重</strong> 的文字。</p>\n"
     )

@@ -71,6 +71,8 @@ class Strong:
     """A bold run.  May be empty when the exporter left stray ``****``."""
 
     children: tuple[Inline, ...] = ()
+    #: How the source wrote it (``**``, or ``__`` by an author); both mean the same.
+    marker: str = field(default="**", eq=False)
 
 
 @frozen

@@ -171,7 +171,7 @@ def render_image(node: Image, ctx: Context) -> str:
 
 
 def render_strong(node: Strong, ctx: Context) -> str:
-    return "**" + ctx.inlines(node.children) + "**"
+    return node.marker + ctx.inlines(node.children) + node.marker
 
 
 def render_emphasis(node: Emphasis, ctx: Context) -> str:

@@ -70,7 +70,19 @@ class _Run:
     line: int
 
 
-_Token = Union[Inline, _Star]
+@attrs.define
+class _Under:
+    """A run of one or two ``_``, which CommonMark reads by its own flanking rules
+    (never inside a word): emphasis or strong emphasis, as authors write them."""
+
+    size: int
+    can_open: bool
+    can_close: bool
+    partner: int | None = None
+    opens: bool = False
+
+
+_Token = Union[Inline, _Star, _Under]
 
 
 def parse_inline(text: str, *, nested_bold: bool = True) -> tuple[Inline, ...]:
@@ -86,11 +98,27 @@ def parse_inline(text: str, *, nested_bold: bool = True) -> tuple[Inline, ...]:
     _pair_triples(tokens)
     _pair_bold(tokens, nested=nested_bold)
     _pair_emphasis(tokens)
+    _pair_underscores(tokens)
     return merge_texts(_build(tokens, 0, len(tokens)))
 
 
 # --------------------------------------------------------------------------
 # Tokenizing
+
+
+def _underscores(text: str, pos: int) -> tuple[_Under | None, int]:
+    """The ``_`` run at ``pos`` as a delimiter, when CommonMark may open or close with it."""
+    end = pos
+    while end < len(text) and text[end] == "_":
+        end += 1
+    before = text[pos - 1] if pos > 0 else ""
+    after = text[end] if end < len(text) else ""
+    left, right = left_flanking(before, after), right_flanking(before, after)
+    can_open = left and (not right or is_punctuation(before))
+    can_close = right and (not left or is_punctuation(after))
+    if not (can_open or can_close):
+        return None, end
+    return _Under(end - pos, can_open, can_close), end
 
 
 def _tokenize(text: str) -> Iterator[_Token | _Run]:
@@ -186,6 +214,15 @@ def _tokenize(text: str) -> Iterator[_Token | _Run]:
             after = text[end] if end < length else ""
             yield from flush()
             yield _Run(end - pos, before, after, line)
+            pos = end
+            continue
+        if char == "_":
+            under, end = _underscores(text, pos)
+            if under is None:
+                buffer.append(text[pos:end])
+            else:
+                yield from flush()
+                yield under
             pos = end
             continue
         buffer.append(char)
@@ -522,11 +559,60 @@ def _pair_emphasis(tokens: list[_Token]) -> None:
             openers.append((index, depth))
 
 
+def _pair_underscores(tokens: list[_Token]) -> None:
+    """Pair ``_`` and ``__`` runs within a line, each closer with the nearest opener of its
+    size, as CommonMark does for runs of equal length.
+
+    Only where that reading is CommonMark's for sure: when a longer run could open or
+    close, or a run is left unpaired (CommonMark would then split runs between
+    neighbours), every ``_`` of the text stays text, as written.
+    """
+    unders = [token for token in tokens if isinstance(token, _Under)]
+    if any(token.size > 2 for token in unders):
+        return
+    openers: list[int] = []
+    for index, token in enumerate(tokens):
+        if isinstance(token, (SoftBreak, HardBreak)):
+            openers.clear()
+            continue
+        if not isinstance(token, _Under):
+            continue
+        if token.can_close:
+            match = next(
+                (k for k in range(len(openers) - 1, -1, -1) if _size(tokens[openers[k]]) == token.size), None
+            )
+            if match is not None and openers[match] + 1 < index:
+                opener = tokens[openers[match]]
+                assert isinstance(opener, _Under)
+                opener.partner, opener.opens = index, True
+                token.partner = openers[match]
+                del openers[match:]
+                continue
+        if token.can_open:
+            openers.append(index)
+    if any(token.partner is None for token in unders):
+        for token in unders:
+            token.partner, token.opens = None, False
+
+
+def _size(token: _Token) -> int:
+    return token.size if isinstance(token, _Under) else 0
+
+
 def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
     out: list[Inline] = []
     index = start
     while index < stop:
         token = tokens[index]
+        if isinstance(token, _Under):
+            if token.opens and token.partner is not None and token.partner < stop:
+                children = tuple(merge_texts(_build(tokens, index + 1, token.partner)))
+                out.append(Strong(children, marker="__") if token.size == 2 else Emphasis(children, "_"))
+                index = token.partner + 1
+                continue
+            out.append(Text("_" * token.size))  # unpaired: literal
+            index += 1
+            continue
         if isinstance(token, _Star):
             if token.opens and token.partner is not None and token.partner < stop:
                 children = tuple(merge_texts(_build(tokens, index + 1, token.partner)))
