@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import wxmigrate
+import wxmigrate.model
 from wxmigrate.model import Code, Emphasis, Image, Link, SoftBreak, Strong, Text
 from wxmigrate.parse.inline import parse_inline, plain_text
 
@@ -149,3 +150,29 @@ def test_a_repaired_paragraph_keeps_its_underscore_emphasis() -> None:
     assert MarkdownIt("commonmark").render(to_markdown(repaired, "plain")) == (
         "<p>开头，<em>强调</em> 与 <strong>加重</strong> 的文字。</p>\n"
     )
+
+
+def test_reference_links_and_images_are_read_with_their_definitions() -> None:
+    """``[text][label]``, ``[text][]``, ``[label]`` and ``![alt][label]`` are links and images to
+    the post's definitions; a bracket no definition names is text."""
+    post = wxmigrate.parse('[the docs][D], [d][], [d], ![logo][img], [none]\n\n[d]: <https://e.com/x> "T"\n[img]: /l.png\n')
+    first = post.blocks[0]
+    assert isinstance(first, wxmigrate.model.Paragraph)
+    links = [inline for inline in first.children if isinstance(inline, Link)]
+    assert [(link.href, link.title) for link in links] == [("https://e.com/x", "T")] * 3
+    assert [inline for inline in first.children if isinstance(inline, Image)] == [Image("/l.png", "logo")]
+    assert first.children[-1] == Text(", [none]")
+
+
+def test_a_repaired_paragraph_keeps_its_reference_links() -> None:
+    """A rule's change to a paragraph leaves its reference links linking where they did."""
+    from markdown_it import MarkdownIt
+
+    from wxmigrate.emit import to_markdown
+    from wxmigrate.rules import repair
+
+    text = "读[这篇][ref]****。\n\n[ref]: https://example.com/a\n"
+    repaired, changes = repair(wxmigrate.parse(text, dialect="wechat"))
+    assert changes
+    html = MarkdownIt("commonmark").render(to_markdown(repaired, "plain"))
+    assert '<a href="https://example.com/a">这篇</a>' in html

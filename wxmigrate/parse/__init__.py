@@ -40,7 +40,7 @@ from .dialects import (
     recognise_original_link,
     shows_wechat_parts,
 )
-from .inline import parse_inline, plain_text
+from .inline import definitions, parse_inline, plain_text, reading_references
 from .structure import recognise
 
 __all__ = ["load", "parse", "parse_inline", "plain_text"]
@@ -76,7 +76,8 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
     forced = dialect is not None
     dialect = dialect or detect(source.front_matter, source.body)
     lines = split_lines(source.body, source.body_line)
-    blocks = parse_blocks(lines, nested_bold=dialect not in UNNESTED_BOLD)
+    with reading_references(definitions(source.body) if "]:" in source.body else {}):
+        blocks = parse_blocks(lines, nested_bold=dialect not in UNNESTED_BOLD)
     blocks = recognise_original_link(recognise_byline(recognise(blocks)))
     if not forced and dialect == "generic" and shows_wechat_parts(blocks):
         dialect = "wechat"

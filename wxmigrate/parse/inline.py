@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Union
 
 import attrs
@@ -303,8 +305,68 @@ def _destination(inside: str) -> tuple[str, str | None]:
     return dest, title
 
 
+#: The post's link reference definitions (label -> destination, title), set by
+#: :func:`reading_references` while a post is parsed.
+_REFERENCES: ContextVar[Mapping[str, tuple[str, str | None]]] = ContextVar("references", default={})
+
+_DEFINITION = re.compile(
+    r"^ {0,3}\[((?:[^\]\\]|\\.){1,999})\]:[ \t]*(<[^<>\n]*>|[^\s<][^\s]*)"
+    r"""(?:[ \t]+("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*$""",
+    re.MULTILINE,
+)
+
+
+def label_key(label: str) -> str:
+    """A reference label as CommonMark matches it: case-folded, white space collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def definitions(body: str) -> dict[str, tuple[str, str | None]]:
+    """The one-line link reference definitions of a body (``[label]: url "title"``);
+    the first of a label wins, as in CommonMark."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for match in _DEFINITION.finditer(body):
+        destination = match.group(2)
+        if destination.startswith("<"):
+            destination = destination[1:-1]
+        title = unescape_markdown(match.group(3)[1:-1]) if match.group(3) else None
+        found.setdefault(label_key(match.group(1)), (unescape_markdown(destination), title))
+    return found
+
+
+@contextmanager
+def reading_references(references: Mapping[str, tuple[str, str | None]]) -> Iterator[None]:
+    """Read ``[text][label]``, ``[text][]`` and ``[label]`` as links to these definitions."""
+    token = _REFERENCES.set(references)
+    try:
+        yield
+    finally:
+        _REFERENCES.reset(token)
+
+
+def _reference(text: str, close: int, label: str) -> tuple[tuple[str, str | None], int] | None:
+    """The definition a reference after the bracket at ``close`` names, and where it ends."""
+    references = _REFERENCES.get()
+    if not references:
+        return None
+    if text.startswith("[", close + 1):
+        end = text.find("]", close + 2)
+        if end < 0 or "[" in text[close + 2 : end]:
+            return None
+        named = text[close + 2 : end] or label  # ``[text][]`` names its own text
+        found = references.get(label_key(named))
+        return (found, end + 1) if found is not None else None
+    found = references.get(label_key(label))  # a shortcut, ``[label]``
+    return (found, close + 1) if found is not None else None
+
+
 def _image(text: str, pos: int) -> tuple[Image, int] | None:
     close = _matching(text, pos + 1, "[", "]", 1)
+    if close is not None and not text.startswith("(", close + 1):
+        reference = _reference(text, close, text[pos + 2 : close])
+        if reference is not None:
+            (src, title), after = reference
+            return Image(src=src, alt=unescape_markdown(text[pos + 2 : close]), title=title), after
     if close is None or not text.startswith("(", close + 1):
         return None
     end = _matching(text, close + 1, "(", ")", MAX_IMAGE_LINES)
@@ -320,6 +382,11 @@ def _image(text: str, pos: int) -> tuple[Image, int] | None:
 
 def _link(text: str, pos: int) -> tuple[Link, int] | None:
     close = _matching(text, pos, "[", "]", 2)
+    if close is not None and not text.startswith("(", close + 1):
+        reference = _reference(text, close, text[pos + 1 : close])
+        if reference is not None:
+            (href, title), after = reference
+            return Link(parse_inline(text[pos + 1 : close]), href, title), after
     if close is None or not text.startswith("(", close + 1):
         return None
     end = _matching(text, close + 1, "(", ")", 0)
