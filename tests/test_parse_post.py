@@ -211,3 +211,20 @@ def test_sample_site_posts_read_right() -> None:
         assert original == expected["original"]
         assert data["provenance"] == expected["provenance"]
         assert data["credits"] == expected["credits"]
+
+
+def test_a_generic_post_is_read_as_commonmark_reads_it() -> None:
+    """Indented code, setext headings and ``****`` as a rule, where no exporter wrote the post."""
+    from wxmigrate.model import RawBlock, Rule
+
+    post = wxmigrate.parse("Title\n=====\n\n    code ![](a\\b.png)\n\n****\n\nSub\n---\n")
+    assert post.generic
+    assert [type(block).__name__ for block in post.blocks] == ["Heading", "RawBlock", "Rule", "Heading"]
+    assert isinstance(post.blocks[1], RawBlock) and isinstance(post.blocks[2], Rule)
+    assert [block.level for block in post.blocks if isinstance(block, wxmigrate.model.Heading)] == [1, 2]
+
+
+def test_an_exported_post_keeps_the_lenient_reading() -> None:
+    """In an exporter's post ``****`` is an empty bold run and ``---`` under a line a separator."""
+    post = wxmigrate.parse("正文\n---\n\n****\n\n## 小标题\n", dialect="wechat")  # (a heading: no footer)
+    assert [type(block).__name__ for block in post.blocks] == ["Paragraph", "Rule", "Paragraph", "Heading"]

@@ -10,6 +10,7 @@ of the reposting account.  Each recovery is reported as a finding.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
@@ -30,7 +31,7 @@ from ..model import (
     walk_inlines,
 )
 from ..read import Source, read_text, split_front_matter
-from .blocks import parse_blocks, split_lines
+from .blocks import Line, parse_blocks, split_lines
 from .dialects import (
     DIALECTS,
     UNNESTED_BOLD,
@@ -40,7 +41,8 @@ from .dialects import (
     recognise_original_link,
     shows_wechat_parts,
 )
-from .inline import definitions, parse_inline, plain_text, reading_references
+from .inline import definitions, parse_inline, plain_text
+from .reading import Reading, Reference, reading
 from .structure import recognise
 
 __all__ = ["load", "parse", "parse_inline", "plain_text"]
@@ -76,11 +78,11 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
     forced = dialect is not None
     dialect = dialect or detect(source.front_matter, source.body)
     lines = split_lines(source.body, source.body_line)
-    with reading_references(definitions(source.body) if "]:" in source.body else {}):
-        blocks = parse_blocks(lines, nested_bold=dialect not in UNNESTED_BOLD)
-    blocks = recognise_original_link(recognise_byline(recognise(blocks)))
+    references = definitions(source.body) if "]:" in source.body else {}
+    blocks = _blocks(lines, dialect, references)
     if not forced and dialect == "generic" and shows_wechat_parts(blocks):
-        dialect = "wechat"
+        dialect = "wechat"  # read again as an exporter's post, its damage where it stands
+        blocks = _blocks(lines, dialect, references)
     findings: list[Finding] = []
     post = Post(
         front_matter=source.front_matter,
@@ -97,6 +99,13 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
     findings.sort(key=lambda finding: finding.line)
     origin = Origin(source.head, source.body, source.body_line, post.front_matter, post.blocks)
     return attrs.evolve(post, findings=tuple(findings), origin=origin)
+
+
+def _blocks(lines: list[Line], dialect: str, references: Mapping[str, Reference]) -> list[Block]:
+    """The body's blocks, parts recognised, read as the dialect wants (see :mod:`.reading`)."""
+    with reading(Reading(commonmark=dialect == "generic", references=references)):
+        blocks = parse_blocks(lines, nested_bold=dialect not in UNNESTED_BOLD)
+    return recognise_original_link(recognise_byline(recognise(blocks)))
 
 
 def _text(value: object) -> str:

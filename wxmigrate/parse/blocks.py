@@ -34,6 +34,7 @@ from ..model import (
     newline_count,
 )
 from .inline import MAX_IMAGE_LINES, merge_texts, parse_inline
+from .reading import current
 
 
 class Line(NamedTuple):
@@ -54,6 +55,10 @@ _RULE = re.compile(
     r"^ {0,3}(?:\*{3}[ \t]*|\*(?:[ \t]+\*){2,}[ \t]*|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$"
 )
 _STRAY_BOLD = re.compile(r"^\*{4,}$")
+#: CommonMark's thematic break, ``****`` included (read so in posts no exporter wrote).
+_CM_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+#: A setext heading's underline.
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _LIST = re.compile(r"^( {0,3})([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _HTML_RAW = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.IGNORECASE)
@@ -102,6 +107,11 @@ def parse_blocks(lines: list[Line], *, nested_bold: bool = True) -> list[Block]:
 def _block_at(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Block | list[Block], int]:
     text = lines[index].text
     number = lines[index].number
+    if current().commonmark:
+        if _indent(text) >= 4:
+            return _indented_code(lines, index)
+        if _CM_RULE.match(text):
+            return Rule(text.strip(), (number, number)), index + 1
     fence = _FENCE.match(text)
     if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
         return _fenced(lines, index, fence)
@@ -125,6 +135,17 @@ def _block_at(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[
     if _HTML_LONE_TAG.match(text):
         return _html_block(lines, index)
     return _paragraphs(lines, index, nested_bold)
+
+
+def _indented_code(lines: list[Line], index: int) -> tuple[Block, int]:
+    """CommonMark's indented code: lines indented four columns, blank lines between them."""
+    end = index
+    while end + 1 < len(lines) and (is_blank(lines[end + 1].text) or _indent(lines[end + 1].text) >= 4):
+        end += 1
+    while is_blank(lines[end].text):
+        end -= 1
+    text = "\n".join(line.text for line in lines[index : end + 1])
+    return RawBlock(text, (lines[index].number, lines[end].number)), end + 1
 
 
 def is_table(text: str) -> bool:
@@ -314,6 +335,10 @@ class _Segment(NamedTuple):
 
 def _paragraphs(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[list[Block], int]:
     end = _paragraph_extent(lines, index)
+    if current().commonmark:
+        setext = _setext(lines, index, end)
+        if setext is not None:
+            return [setext[0]], setext[1]
     group = lines[index:end]
     text = "\n".join(line.text for line in group).strip(" \t")
     inlines = parse_inline(text, nested_bold=nested_bold)
@@ -328,6 +353,18 @@ def _paragraphs(lines: list[Line], index: int, nested_bold: bool = True) -> tupl
             segment = segment._replace(break_before=None)  # the lines above it showed nothing
         _add_segment(blocks, segment, segment.first in headings)
     return blocks, end
+
+
+def _setext(lines: list[Line], index: int, end: int) -> tuple[Block, int] | None:
+    """A setext heading: paragraph lines, then ``===`` or ``---`` (CommonMark's reading)."""
+    for under in range(index + 1, min(end + 1, len(lines))):
+        match = _SETEXT.match(lines[under].text)
+        if match and (under < end or match.group(1)[0] == "-"):
+            text = "\n".join(line.text for line in lines[index:under]).strip()
+            level = 1 if match.group(1)[0] == "=" else 2
+            heading = Heading(level, parse_inline(text), (lines[index].number, lines[under].number))
+            return heading, under + 1
+    return None
 
 
 def _segments(inlines: tuple[Inline, ...], first_line: int) -> Iterator[_Segment]:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterator
 from typing import Union
 
 import attrs
@@ -35,6 +33,7 @@ from ..model import (
     Strong,
     Text,
 )
+from .reading import current
 
 _ASCII_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -305,10 +304,6 @@ def _destination(inside: str) -> tuple[str, str | None]:
     return dest, title
 
 
-#: The post's link reference definitions (label -> destination, title), set by
-#: :func:`reading_references` while a post is parsed.
-_REFERENCES: ContextVar[Mapping[str, tuple[str, str | None]]] = ContextVar("references", default={})
-
 _DEFINITION = re.compile(
     r"^ {0,3}\[((?:[^\]\\]|\\.){1,999})\]:[ \t]*(<[^<>\n]*>|[^\s<][^\s]*)"
     r"""(?:[ \t]+("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*$""",
@@ -334,19 +329,9 @@ def definitions(body: str) -> dict[str, tuple[str, str | None]]:
     return found
 
 
-@contextmanager
-def reading_references(references: Mapping[str, tuple[str, str | None]]) -> Iterator[None]:
-    """Read ``[text][label]``, ``[text][]`` and ``[label]`` as links to these definitions."""
-    token = _REFERENCES.set(references)
-    try:
-        yield
-    finally:
-        _REFERENCES.reset(token)
-
-
 def _reference(text: str, close: int, label: str) -> tuple[tuple[str, str | None], int] | None:
     """The definition a reference after the bracket at ``close`` names, and where it ends."""
-    references = _REFERENCES.get()
+    references = current().references
     if not references:
         return None
     if text.startswith("[", close + 1):
