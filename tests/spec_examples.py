@@ -126,3 +126,38 @@ def describe(run: ExampleRun, number: int, render: Callable[[str], str]) -> str:
         lines.append(f"rendered now: {render(after)!r}")
     lines.append("changes:\n" + (run.explanations[number] or "(none reported)"))
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# What every spec test checks of one run (the CommonMark and GFM modules share them)
+
+Render = Callable[[str], str]
+
+
+def check_renders_unchanged(
+    run: ExampleRun, number: int, render: Render, deliberate: Mapping[int, tuple[str, str]]
+) -> None:
+    """The repaired example renders as the spec example does (or as its deliberate exception says)."""
+    given, output = run.inputs[number], run.outputs[number]
+    assert given is not None and output is not None, describe(run, number, render)
+    before, after = render(given.decode("utf-8")), render(output.decode("utf-8"))
+    if number in deliberate:
+        rule, reason = deliberate[number]
+        assert rule in run.rules[number], f"{rule} no longer changes it ({reason}): drop the exception"
+        assert after != before, f"renders unchanged now: drop the exception ({reason})"
+    else:
+        assert after == before, describe(run, number, render)
+
+
+def check_unchanged_written_as_is(run: ExampleRun, numbers: Iterable[int], render: Render) -> None:
+    """Every example no rule reported a change to is written back byte for byte."""
+    rewritten = [n for n in numbers if not run.rules[n] and run.outputs[n] != run.inputs[n]]
+    shown = "\n\n".join(describe(run, number, render) for number in rewritten[:5])
+    assert rewritten == [], f"{len(rewritten)} rewritten with no change reported:\n{shown}"
+
+
+def check_written_as_given(run: ExampleRun, number: int, render: Render) -> None:
+    """The run reported no change to the example and wrote its very bytes."""
+    assert run.inputs[number] is not None, "the first pass did not write it"
+    assert run.rules[number] == (), describe(run, number, render)
+    assert run.outputs[number] == run.inputs[number], describe(run, number, render)

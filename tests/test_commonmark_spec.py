@@ -20,7 +20,9 @@ from .spec_examples import (
     COMMONMARK,
     COMMONMARK_SPEC,
     ExampleRun,
-    describe,
+    check_renders_unchanged,
+    check_unchanged_written_as_is,
+    check_written_as_given,
     load_examples,
     run_examples,
     write_examples,
@@ -87,39 +89,21 @@ def test_run_mirrors_a_plain_folder(with_rules: ExampleRun) -> None:
 @pytest.mark.parametrize("number", NUMBERS, ids=lambda n: f"example-{n}")
 def test_renders_unchanged(with_rules: ExampleRun, number: int) -> None:
     """The repaired example renders as the spec example does (or as its deliberate exception says)."""
-    given, output = with_rules.inputs[number], with_rules.outputs[number]
-    assert given is not None and output is not None, describe(with_rules, number, render)
-    before = render(given.decode("utf-8"))
-    after = render(output.decode("utf-8"))
-    if number in DELIBERATE:
-        rule, reason = DELIBERATE[number]
-        assert rule in with_rules.rules[number], f"{rule} no longer changes it ({reason}): drop the exception"
-        assert after != before, f"renders unchanged now: drop the exception ({reason})"
-    else:
-        assert after == before, describe(with_rules, number, render)
+    check_renders_unchanged(with_rules, number, render, DELIBERATE)
 
 
 def test_unchanged_posts_written_byte_for_byte(with_rules: ExampleRun) -> None:
     """Every example no rule reported a change to is written back byte for byte."""
-    rewritten = [
-        number
-        for number in NUMBERS
-        if not with_rules.rules[number] and with_rules.outputs[number] != with_rules.inputs[number]
-    ]
-    shown = "\n\n".join(describe(with_rules, number, render) for number in rewritten[:5])
-    assert rewritten == [], f"{len(rewritten)} rewritten with no change reported:\n{shown}"
+    check_unchanged_written_as_is(with_rules, NUMBERS, render)
 
 
 @pytest.mark.parametrize("number", NUMBERS, ids=lambda n: f"example-{n}")
 def test_second_pass_changes_nothing(second_pass: ExampleRun, number: int) -> None:
     """Repairing the repaired example again reports no change and writes the same bytes."""
-    assert second_pass.inputs[number] is not None, "the first pass did not write it"
-    assert second_pass.rules[number] == (), describe(second_pass, number, render)
-    assert second_pass.outputs[number] == second_pass.inputs[number], describe(second_pass, number, render)
+    check_written_as_given(second_pass, number, render)
 
 
 @pytest.mark.parametrize("number", NUMBERS, ids=lambda n: f"example-{n}")
 def test_without_rules_byte_identical(without_rules: ExampleRun, number: int) -> None:
     """With every rule disabled the example is written back byte for byte."""
-    assert without_rules.rules[number] == (), describe(without_rules, number, render)
-    assert without_rules.outputs[number] == without_rules.inputs[number], describe(without_rules, number, render)
+    check_written_as_given(without_rules, number, render)
