@@ -99,3 +99,14 @@ def test_a_removed_line_does_not_glue_its_neighbours() -> None:
     repaired, changes = repair(wxmigrate.parse(text, dialect="obsidian-clipper"))
     assert changes
     assert to_markdown(repaired, "plain").startswith("上一段。\n\n**下一段**")
+
+
+def test_a_loaded_jekyll_post_keeps_its_liquid_when_written_for_jekyll(tmp_path: Path) -> None:
+    """``load`` takes a post in a Jekyll site as written for Jekyll: its Liquid is not escaped."""
+    posts = tmp_path / "blog" / "_posts"
+    posts.mkdir(parents=True)
+    text = "---\ntitle: x\n---\n\nSee {{ site.url }} | a pipe.\n"
+    (posts / "2020-01-01-x.md").write_text(text, encoding="utf-8")
+    post = wxmigrate.load(posts / "2020-01-01-x.md")
+    assert to_markdown(post, "jekyll") == text
+    assert "{\\{ site.url }}" in to_markdown(post, "hexo")  # written for another engine, the braces are hidden

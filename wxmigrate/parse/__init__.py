@@ -53,7 +53,10 @@ def load(path_or_text: str | Path) -> Post:
 
     A :class:`~pathlib.Path`, or a one-line string that names an existing file
     or ends in ``.md``/``.markdown``, is read from disk (a missing file is a
-    :class:`ReadError`); any other string is parsed as the post's text.
+    :class:`ReadError`); any other string is parsed as the post's text.  A file
+    in a site (a Jekyll ``_posts`` folder, a Hugo site…) is taken as written for
+    that site's engine: :func:`~wxmigrate.emit.to_markdown` for it keeps every
+    unchanged block as written.
     """
     if isinstance(path_or_text, Path) or (
         "\n" not in path_or_text
@@ -61,10 +64,22 @@ def load(path_or_text: str | Path) -> Post:
         and (path_or_text.lower().endswith((".md", ".markdown")) or Path(path_or_text).is_file())
     ):
         path = str(path_or_text)
-        return parse(read_text(path), path=path)
+        return _for_its_engine(parse(read_text(path), path=path))
     if isinstance(path_or_text, str):
         return parse(path_or_text)
     raise ReadError(str(path_or_text), 0, "expected a path or the text of a post")
+
+
+def _for_its_engine(post: Post) -> Post:
+    """The post with the engine of the site it sits in as its source's reader, so that
+    writing it for that engine keeps every unchanged block as written (Liquid and all)."""
+    from ..emit import detect_engine  # the emitters import the parser
+    from ..site import site_root
+
+    engine = detect_engine(site_root(Path(post.path)))
+    if engine is None or post.origin is None:
+        return post
+    return attrs.evolve(post, origin=attrs.evolve(post.origin, engine=engine.name))
 
 
 def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> Post:
