@@ -62,6 +62,7 @@ ORDER: tuple[str, ...] = (
     "separate_glued_images",
     "attach_captions",
     "join_hard_wrapped_lines",
+    "join_bold_title_cut_at_comma",
     "join_cut_sentences",
     "split_line_paragraphs",
     "write_back_full_title",

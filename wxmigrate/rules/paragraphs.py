@@ -230,6 +230,53 @@ def _stops_mid_sentence(text: str) -> bool:
     return body[-1].isalnum() or body[-1] in OPENERS
 
 
+#: A bold title longer than this, cut at a comma, may be verse or a list of slogans.
+TITLE_MAX = 40
+
+
+def _lone_bold(block: Block | None) -> str | None:
+    """The text of a paragraph line that is one bold run and nothing else."""
+    if isinstance(block, Paragraph) and len(block.children) == 1 and isinstance(block.children[0], Strong):
+        return text_of(block.children[0].children)
+    return None
+
+
+@rule()
+def join_bold_title_cut_at_comma(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Join a bold title the exporter broke over two lines at a comma into one bold line.
+
+    ``**“早一天下种”春耕行动，**⏎**守护农户“粮袋”**`` -> ``**“早一天下种”春耕行动，守护农户“粮袋”**``
+    (only lines that are each one bold run, the first ending with ``，`` or ``、`` inside it,
+    the second not ending a sentence, on the very next line, short enough for a title).
+    """
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        for block in blocks:
+            above = out[-1] if out else None
+            head, tail = _lone_bold(above), _lone_bold(block)
+            if (
+                head is not None and tail is not None
+                and isinstance(above, Paragraph) and isinstance(block, Paragraph)
+                and block.break_before == ""
+                and head.rstrip()[-1:] in CONTINUES_AFTER
+                and tail.strip() and tail.rstrip()[-1:] not in SENTENCE_END
+                and len(head.strip() + tail.strip()) <= TITLE_MAX
+            ):
+                first, second = above.children[0], block.children[0]
+                assert isinstance(first, Strong) and isinstance(second, Strong)
+                title = Strong(_strip(merge_texts([*first.children, *second.children])))
+                out[-1] = Paragraph((title,), (above.lines[0], block.lines[1]), above.break_before)
+                changes.append(Change("join_bold_title_cut_at_comma", post.path, block.lines[0],
+                                      short(head + "⏎" + tail), short(text_of(title.children))))
+            else:
+                out.append(block)
+        return out, changes
+
+    return map_sequences(post, edit, skip=_CARDS)
+
+
 @rule()
 def join_cut_sentences(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Join the pieces of a sentence the exporter cut across lines, without a space.
