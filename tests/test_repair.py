@@ -9,6 +9,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from lxml import html
 
 import wxmigrate
 from wxmigrate.cli import run
@@ -325,3 +326,50 @@ def test_progress_bar_draws_and_erases() -> None:
     assert "repairing [" in stream.getvalue() and "40/40 posts" in stream.getvalue()
     bar.close()
     assert stream.getvalue().endswith("\r\033[K")
+
+
+# --------------------------------------------------------------------------
+# Patterns from WeChat posts, judged on the CommonMark render of the repaired Markdown
+
+
+def _rendered(text: str) -> list[tuple[str, str]]:
+    """Each rendered paragraph and heading: its tag and its inner HTML."""
+    repaired, _ = repair(wxmigrate.parse(text))
+    tree = render(to_markdown(repaired))
+    return [
+        (element.tag, (element.text or "") + "".join(html.tostring(child, encoding="unicode") for child in element))
+        for element in tree
+    ]
+
+
+def test_a_garbled_bold_phrase_renders_as_one_bold_run() -> None:
+    """Empty runs that shifted the markers leave no ``**`` shown: the phrase is one bold run."""
+    text = "报名即送**价值99的************ **蓝牙音箱** 一只！\n"
+    assert _rendered(text) == [("p", "报名即送<strong>价值99的 蓝牙音箱</strong> 一只！")]
+
+
+def test_a_bold_figure_cut_off_its_sentence_is_joined_whatever_follows() -> None:
+    """``资金⏎**1860万**余元`` is one sentence, as ``手机卡⏎**32张**、银行卡`` is."""
+    text = "截至目前，警方已冻结涉案资金\n**1860万**余元，手机卡\n**32张**、银行卡若干。\n"
+    assert _rendered(text) == [
+        ("p", "截至目前，警方已冻结涉案资金<strong>1860万</strong>余元，手机卡<strong>32张</strong>、银行卡若干。")
+    ]
+
+
+def test_parallel_bold_leads_are_paragraphs_of_their_own() -> None:
+    """The line introducing parallel leads, and each lead, are separate paragraphs."""
+    text = "今年以来，我们向违法犯罪发起全面攻势——\n**突出“快”，**迅速开展集中收网。\n**突出“深”，**深挖幕后团伙。\n"
+    assert _rendered(text) == [
+        ("p", "今年以来，我们向违法犯罪发起全面攻势——"),
+        ("p", "<strong>突出“快”</strong>，迅速开展集中收网。"),
+        ("p", "<strong>突出“深”</strong>，深挖幕后团伙。"),
+    ]
+
+
+def test_a_bold_title_cut_at_a_comma_is_one_bold_paragraph() -> None:
+    """``**甲，**⏎**乙**`` under a numbered section is one bold title."""
+    text = "**二、“早一天下种”春耕行动，**\n**守护农户“粮袋”**\n三月初，农技站的同志走进田间。\n"
+    assert _rendered(text) == [
+        ("p", "<strong>二、“早一天下种”春耕行动，守护农户“粮袋”</strong>"),
+        ("p", "三月初，农技站的同志走进田间。"),
+    ]

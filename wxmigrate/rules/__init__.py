@@ -50,6 +50,7 @@ ORDER: tuple[str, ...] = (
     "restore_escaped_bold",
     "restore_escaped_bold_in_tables",
     "close_bold_cut_by_heading",
+    "close_bold_across_empty_runs",
     "drop_stray_bold_markers",
     "drop_dangling_bold_markers",
     "flatten_nested_bold",
