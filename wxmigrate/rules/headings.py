@@ -15,7 +15,7 @@ from .walk import map_leaves
 def space_after_heading_marks(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Put a space after the ``#`` of a heading, so it renders as one.
 
-    ``#春耕时节`` -> ``# 春耕时节``
+    ``#春耕时节`` -> ``# 春耕时节``; ``#🔹 田间管理`` -> ``# 🔹 田间管理``
     """
     context = options.engine.context()
 
