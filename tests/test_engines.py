@@ -424,6 +424,26 @@ def test_python_markdown_engines_get_entities_not_backslashes(name: str) -> None
     assert "a &lt;b 与 &amp;amp; 和 \\&lt;c" in html and "<br />" in html and "\\<" not in html
 
 
+def _figure_html(name: str, text: str) -> str:
+    """The figure as the engine's own parser renders it (CommonMark where it is the reference)."""
+    if name in ("pelican", "mkdocs"):
+        return str(pytest.importorskip("markdown").markdown(text))
+    if name == "zola":
+        return str(pytest.importorskip("pyromark").html(text))
+    return MarkdownIt("commonmark").render(text)
+
+
+@pytest.mark.parametrize("name", sorted(ENGINES))
+def test_a_caption_is_written_under_its_image(name: str) -> None:
+    """A figure's ``▲`` caption follows a hard break (two spaces: kramdown and Python-Markdown
+    have no backslash one), so every engine shows it under the image, not beside it."""
+    post = wxmigrate.parse("![](a.jpeg)\n▲志愿者在铺设地膜\n")
+    text = to_markdown(post, name)
+    assert text.endswith("![](a.jpeg)  \n▲志愿者在铺设地膜\n")
+    assert re.search(r"<img [^>]*/?><br ?/?>\s*▲志愿者在铺设地膜", _figure_html(name, text))
+    assert wxmigrate.parse(text) == post
+
+
 # --------------------------------------------------------------------------
 # The command around engines
 

@@ -221,10 +221,17 @@ def render_paragraph(node: Paragraph, ctx: Context) -> str:
     return render_paragraph_text(node.children, ctx)
 
 
+#: Between an image and its caption: a hard break, so the caption shows under the
+#: image rather than beside it (a plain line end would let it flow next to a
+#: narrow picture).  Two spaces, because kramdown and Python-Markdown have no
+#: backslash hard break; every engine's parser reads two spaces as ``<br>``.
+CAPTION_BREAK = "  \n"
+
+
 def render_figure(node: Figure, ctx: Context) -> str:
     image = ctx.renderers[Image](node.image, ctx)
     if node.caption:
-        return image + "\n" + render_paragraph_text(node.caption, ctx)
+        return image + CAPTION_BREAK + render_paragraph_text(node.caption, ctx)
     return image
 
 
