@@ -175,6 +175,9 @@ def _siblings(upper: Block | None, lower: Block | None) -> bool:
         return False
     if lower.break_before is None:
         return False  # a paragraph of its own: not a line of the same list
+    end = last_char(upper.children)
+    if end in OPENERS or end in CONTINUES_AFTER:
+        return False  # the upper line runs on into the lower one
     first, second = text_of(lead.children).strip(), text_of(other.children).strip()
     if any(char.isdigit() for char in first + second):
         return False
@@ -197,12 +200,12 @@ def _is_cut(above: Paragraph, below: Paragraph, following: Block | None = None) 
     lead = below.children[0]
     if isinstance(lead, Text) and lead.text[:1] in tuple(CONTINUATION_START):
         return True
-    bold = _bold_lead(below)
-    if bold is not None and (_siblings(below, following) or _siblings(above, below)):
-        return False
     end = last_char(above.children)
     if end and end in CONTINUES_AFTER and isinstance(above.children[-1], Text):
         return True
+    bold = _bold_lead(below)
+    if bold is not None and (_siblings(below, following) or _siblings(above, below)):
+        return False
     # A short bold run cut off the sentence it belongs to (``已冻结资金⏎**1860万**余元``):
     # the line above stops mid-sentence, neither ending a sentence nor introducing what
     # follows (``——``, ``：``).  It is running prose, or the bold run goes on with
