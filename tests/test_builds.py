@@ -8,7 +8,8 @@ base-URL-safe).  Then each post's built page must show: its title (in
 file of the built site (the sample site's deliberately missing images
 aside, which the run reports); no ``**`` and no ``#`` heading marker or
 Markdown escape left in the text; every bold run as ``<strong>`` (bold next to
-CJK punctuation included); and about as many paragraphs as CommonMark makes
+CJK punctuation included); each ``▲`` caption under its image (a ``<br>``
+between them); and about as many paragraphs as CommonMark makes
 of the same Markdown (not one giant paragraph).
 
 A second build per engine holds text its own parser could misread (kramdown's
@@ -356,6 +357,11 @@ def check_page(built: Path, expected: Expected) -> None:
     if not expected.backslashes:
         leftover = [t for t in texts if _ESCAPE.search(t)]
         assert not leftover, f"{where}: Markdown escapes shown: {leftover[:3]}"
+    beside = [
+        paragraph.text_content().strip()[:12] for paragraph in tree.iter("p")
+        if paragraph.xpath(".//img") and "▲" in paragraph.text_content() and not paragraph.xpath(".//br")
+    ]
+    assert not beside, f"{where}: a ▲ caption beside its image, not under it: {beside[:3]}"
     strong = len(list(tree.iter("strong")))
     assert strong >= expected.strong, (
         f"{where}: {strong} <strong>, CommonMark makes {expected.strong}"

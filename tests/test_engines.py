@@ -27,6 +27,7 @@ import wxmigrate
 from wxmigrate.cli import run
 from wxmigrate.emit import ENGINES, Engine, detect_engine, get_engine, to_markdown
 from wxmigrate.emit.frontmatter import PELICAN, TOML, YAML, split_pelican
+from wxmigrate.emit.metadata import place, wechat_fields
 from wxmigrate.emit.raw_html import html_blocks, without_raw_html
 from wxmigrate.model import (
     NO_LINES,
@@ -308,6 +309,38 @@ def test_metadata_both_on_a_jekyll_mirror_adds_fields_below_the_old_lines(tmp_pa
     assert "> 转载：梧桐社区服务站" in body
 
 
+_CARDS = (
+    "[湖畔读书会]\n**湖畔读书会**\n微信号hupan_books\n功能介绍每周一次共读，欢迎加入。\n\n"
+    "以下文章来源于青禾农技，作者林木\n![](http://wx.qlogo.cn/mmhead/Avatar01/0)**青禾农技**.\n分享种植技术。\n\n"
+    "正文第一段。\n"
+)
+
+
+@pytest.mark.parametrize("placement", ["keep", "body", "both"])
+def test_cards_in_the_body_read_as_wechat_shows_them(placement: str) -> None:
+    """The account's name once, each label apart from its value, no full stop after the
+    source's name; read again, the cards are the same cards, and placing them again changes nothing."""
+    post, _ = wxmigrate.repair(wxmigrate.parse(_CARDS))
+    placed, _ = place(post, placement)
+    text = to_markdown(placed)
+    assert text == (
+        "**湖畔读书会**  \n微信号：hupan_books  \n功能介绍：每周一次共读，欢迎加入。\n\n"
+        "以下文章来源于青禾农技，作者林木  \n![](http://wx.qlogo.cn/mmhead/Avatar01/0)**青禾农技**  \n分享种植技术。\n\n"
+        "正文第一段。\n"
+    )
+    again = wxmigrate.parse(text)
+    assert wechat_fields(again) == wechat_fields(post)
+    assert place(again, placement)[0] == again
+
+
+def test_a_card_without_its_intro_keeps_its_bracket_line() -> None:
+    """Without ``功能介绍`` the ``[X]`` line is what makes the lines a card: it stays."""
+    post, _ = wxmigrate.repair(wxmigrate.parse("[湖畔读书会]\n**湖畔读书会**\n微信号hupan_books\n\n正文第一段。\n"))
+    text = to_markdown(place(post, "keep")[0])
+    assert text == "[湖畔读书会]  \n**湖畔读书会**  \n微信号：hupan_books\n\n正文第一段。\n"
+    assert wechat_fields(wxmigrate.parse(text)) == wechat_fields(post)
+
+
 def test_hugo_never_depends_on_raw_html(tmp_path: Path) -> None:
     """Even with --metadata keep, Hugo output holds no raw HTML: the note is a quote."""
     out, _ = _relaid(tmp_path, "hugo", DEMO_SITE, "--metadata", "keep")
@@ -543,6 +576,27 @@ def test_every_engines_text_reads_back_as_written(lines: list[str]) -> None:
             written = written.replace("&#123;", "{")  # Liquid's entity, as a reader sees it
         shown = html.unescape(re.sub(r"<[^>]+>", "", commonmark.render(written)))
         assert re.sub(r"\s+", "", shown) == expected, (name, written)
+
+
+def _figure_html(name: str, text: str) -> str:
+    """The figure as the engine's own parser renders it (CommonMark where it is the reference)."""
+    if name in ("pelican", "mkdocs"):
+        return str(pytest.importorskip("markdown").markdown(text))
+    if name == "zola":
+        return str(pytest.importorskip("pyromark").html(text))
+    return MarkdownIt("commonmark").render(text)
+
+
+@pytest.mark.parametrize("name", sorted(ENGINES))
+def test_a_caption_is_written_under_its_image(name: str) -> None:
+    """A figure's ``▲`` caption is put after a hard break (two spaces: kramdown and Python-Markdown
+    have no backslash one), so every engine shows it under the image, not beside it."""
+    post, changes = wxmigrate.repair(wxmigrate.parse("![](a.jpeg)\n▲志愿者在铺设地膜\n", dialect="wechat"))
+    assert [change.rule for change in changes] == ["attach_captions"]
+    text = to_markdown(post, name)
+    assert text.endswith("![](a.jpeg)  \n▲志愿者在铺设地膜\n")
+    assert re.search(r"<img [^>]*/?><br ?/?>\s*▲志愿者在铺设地膜", _figure_html(name, text))
+    assert wxmigrate.parse(text, dialect="wechat") == post
 
 
 # --------------------------------------------------------------------------

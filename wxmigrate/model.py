@@ -139,6 +139,9 @@ class Figure:
     caption: tuple[Inline, ...] = ()
     lines: Lines = field(default=NO_LINES, eq=False)
     break_before: str | None = None
+    #: How the caption's line joins the image's: ``""`` (a plain line end, so the caption
+    #: flows beside a narrow picture), ``"  "`` or ``"\\"`` (a hard break: under it).
+    caption_break: str = "  "
 
 
 @frozen

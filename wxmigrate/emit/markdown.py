@@ -237,9 +237,11 @@ def render_paragraph(node: Paragraph, ctx: Context) -> str:
 
 
 def render_figure(node: Figure, ctx: Context) -> str:
+    """The image, then its caption on the next line, joined as :attr:`Figure.caption_break`
+    says (``attach_captions`` makes it a hard break, so the caption shows under the image)."""
     image = ctx.renderers[Image](node.image, ctx)
     if node.caption:
-        return image + "\n" + render_paragraph_text(node.caption, ctx)
+        return image + node.caption_break + "\n" + render_paragraph_text(node.caption, ctx)
     return image
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from ..layout import PostMeta
-from ..model import CONTAINERS, Block, ListBlock, Paragraph, Post
+from ..model import CONTAINERS, Block, Figure, ListBlock, Paragraph, Post
 from .parsers import PYTHON_MARKDOWN_RENDERERS, escape_gfm, escape_python_markdown
 
 
@@ -64,6 +64,8 @@ def two_space_line_breaks(post: Post) -> Post:
         for block in blocks:
             if isinstance(block, Paragraph) and block.break_before == "\\":
                 block = attrs.evolve(block, break_before="  ")
+            elif isinstance(block, Figure) and block.caption and block.caption_break == "\\":
+                block = attrs.evolve(block, caption_break="  ")
             elif isinstance(block, ListBlock):
                 items = tuple(
                     attrs.evolve(item, children=fix(item.children)) for item in block.items

@@ -44,9 +44,12 @@ class Line(NamedTuple):
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-#: ``#Title``: a heading the exporter wrote without a space.  ``#话题#`` (a
-#: WeChat hashtag) is not one.
-_ATX_NO_SPACE = re.compile(r"^(#{1,6})([^\W_].*)$")
+#: ``#Title``: a heading the exporter wrote without a space, opening with a letter,
+#: a digit or an emoji/symbol (``#🔹标题``, ``#▶ 标题``).  ``#话题#`` (a WeChat hashtag) is not one.
+_ATX_NO_SPACE = re.compile(
+    r"^(#{1,6})((?:[^\W_]|[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2b00-\u2bff"
+    r"\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]).*)$"
+)
 _HASHTAG = re.compile(r"^#[^#\s][^#]{0,30}#")
 #: ``***``, ``* * *``, ``---``, ``___`` and spaced forms.  Stars that touch in
 #: pairs are *not* a rule here: exporters write ``****`` and `` ** ** **`` for
@@ -413,7 +416,8 @@ def _add_segment(blocks: list[Block], segment: _Segment, heading_line: bool = Fa
         and isinstance(first, Text)
         and _CAPTION.match(first.text)
     ):
-        blocks[-1] = Figure(previous.image, inlines, (previous.lines[0], segment.last), previous.break_before)
+        lines = (previous.lines[0], segment.last)
+        blocks[-1] = Figure(previous.image, inlines, lines, previous.break_before, segment.break_before)
         return
     if len(inlines) == 1 and isinstance(first, Image):
         blocks.append(Figure(first, (), lines, segment.break_before))

@@ -13,7 +13,7 @@ import re
 
 import attrs
 
-from ..chars import PAIRS, is_punctuation, left_flanking, right_flanking
+from ..chars import PAIRS, SENTENCE_END, is_punctuation, left_flanking, right_flanking
 from ..model import (
     Block,
     Emphasis,
@@ -31,6 +31,58 @@ from .base import Change, Options, rule, short
 from .inlines import first_char, last_char, text_of
 from .toggles import Mark, from_toggles, marks, to_toggles
 from .walk import edit_inlines, map_leaves, map_sequences
+
+
+#: Exactly two asterisks (``***`` and ``****`` are something else).
+_LONE_MARKER = re.compile(r"(?<!\*)\*\*(?!\*)")
+
+
+def _blank(inline: Inline) -> bool:
+    """An empty bold run (``****``, ``** **``) or white space between runs."""
+    if isinstance(inline, Strong):
+        return is_blank_run(inline.children) and all(isinstance(child, Text) for child in inline.children)
+    return isinstance(inline, Text) and not inline.text.strip()
+
+
+def _lone_markers(inlines: tuple[Inline, ...]) -> int:
+    return sum(len(_LONE_MARKER.findall(inline.text)) for inline in inlines if isinstance(inline, Text))
+
+
+def _close_across_empty_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """``**甲**``, empty runs, ``乙**`` (the line's only ``**`` left as text) -> ``**甲 乙**``."""
+    if _lone_markers(inlines) != 1:
+        return inlines
+    for start, strong in enumerate(inlines):
+        if not isinstance(strong, Strong) or is_blank_run(strong.children):
+            continue
+        end = start + 1
+        while end < len(inlines) and _blank(inlines[end]):
+            end += 1
+        between = inlines[start + 1 : end]
+        if not any(isinstance(inline, Strong) for inline in between) or end == len(inlines):
+            continue  # no empty run: nothing says the exporter garbled this run
+        words = inlines[end]
+        marker = _LONE_MARKER.search(words.text) if isinstance(words, Text) else None
+        if marker is None or not isinstance(words, Text):
+            continue
+        phrase, rest = words.text[: marker.start()], words.text[marker.end() :]
+        if not phrase.strip() or phrase[-1].isspace() or any(char in SENTENCE_END for char in phrase):
+            continue  # ``**`` after a space, or past a sentence's end, closes nothing here
+        gap = "".join(text_of((inline,)) for inline in between)
+        run = Strong(merge_texts([*strong.children, Text(gap), Text(phrase)]))
+        return merge_texts([*inlines[:start], run, Text(rest), *inlines[end + 1 :]])
+    return inlines
+
+
+@rule()
+def close_bold_across_empty_runs(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Close a bold run over the words that empty runs cut it from, at the lone ``**`` after them.
+
+    ``**价值99的******** **蓝牙音箱** 哦！`` -> ``**价值99的 蓝牙音箱** 哦！`` (the exporter's empty
+    ``<strong>`` runs shifted the markers: read as toggles, the words would be plain and their
+    closing ``**`` shown as text).  Only where that ``**`` is the block's only one left as text.
+    """
+    return edit_inlines(post, options, "close_bold_across_empty_runs", _close_across_empty_runs, nested=False)
 
 
 @rule()
@@ -313,6 +365,7 @@ def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, lis
 
 __all__ = [
     "balance_quotes_in_bold",
+    "close_bold_across_empty_runs",
     "close_bold_cut_by_heading",
     "drop_dangling_bold_markers",
     "drop_stray_bold_markers",

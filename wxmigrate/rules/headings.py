@@ -27,9 +27,9 @@ def _is_title_line(post: Post, block: Block) -> bool:
 def space_after_heading_marks(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Put a space after the ``#`` of a heading, so it renders as one.
 
-    ``#春耕时节`` -> ``# 春耕时节``.  In a post no exporter wrote, ``#word`` is text
-    (``#hashtag``, ``#5``): only a first line right under the front matter that says
-    the post's title is taken for a heading.
+    ``#春耕时节`` -> ``# 春耕时节``; ``#🔹 田间管理`` -> ``# 🔹 田间管理``.  In a post no exporter
+    wrote, ``#word`` is text (``#hashtag``, ``#5``): only a first line right under the front
+    matter that says the post's title is taken for a heading.
     """
     context = options.engine.context()
 

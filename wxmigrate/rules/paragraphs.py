@@ -11,7 +11,7 @@ import re
 
 import attrs
 
-from ..chars import SENTENCE_END
+from ..chars import SENTENCE_END, is_cjk, is_punctuation
 from ..model import (
     AccountCard,
     Block,
@@ -118,15 +118,21 @@ def _split_at_images(block: Paragraph) -> list[Block]:
 
 @rule()
 def attach_captions(post: Post, options: Options) -> tuple[Post, list[Change]]:
-    """Keep a ``▲`` caption with the image above it.
+    """Keep a ``▲`` caption with the image above it, on a line of its own under it.
 
-    ``![](a.jpeg)`` then the paragraph ``▲志愿者在铺设地膜`` -> one figure with its caption.
+    ``![](a.jpeg)`` then the paragraph ``▲志愿者在铺设地膜`` -> one figure with its caption;
+    ``![](a.jpeg)⏎▲…`` (a plain line end, so the caption flows beside a narrow picture) ->
+    ``![](a.jpeg)␣␣⏎▲…`` (a hard break: two spaces, which every engine's parser reads).
     """
 
     def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
         out: list[Block] = []
         changes: list[Change] = []
         for block in blocks:
+            if isinstance(block, Figure) and block.caption and not block.caption_break:
+                block = attrs.evolve(block, caption_break="  ")
+                changes.append(Change("attach_captions", post.path, block.lines[0],
+                                      short(text_of(block.caption)), "caption under the image (a hard break)"))
             previous = out[-1] if out else None
             if (
                 isinstance(block, Paragraph) and isinstance(previous, Figure) and not previous.caption
@@ -148,8 +154,53 @@ def _starts_with(inlines: tuple[Inline, ...], chars: str) -> bool:
     return bool(first) and first in chars
 
 
-def _is_cut(above: Paragraph, below: Paragraph) -> bool:
-    """Whether ``below`` continues a sentence that ``above`` left unfinished."""
+#: Closing quotes and brackets: a line may stop on one inside its sentence.
+CLOSERS = "”’」』）)》】"
+#: Opening quotes and brackets: a line stopping on one was cut.
+OPENERS = "“‘「『（(《【"
+#: Punctuation that shows a line is running prose, not a title (titles have none of it).
+PROSE = "，；。！？,;!?"
+
+
+def _bold_lead(block: Block | None) -> Strong | None:
+    """The short bold run a line of a paragraph opens with (``**32张**、…``, ``**一是**…``)."""
+    if not isinstance(block, Paragraph) or not block.children:
+        return None
+    lead = block.children[0]
+    if isinstance(lead, Strong) and len(text_of(lead.children)) <= SHORT_BOLD and text_of(lead.children).strip():
+        return lead
+    return None
+
+
+def _siblings(upper: Block | None, lower: Block | None) -> bool:
+    """Whether two lines, one under the other, open with leads of one form: parallel
+    leads (``**一是**…⏎**二是**…``, ``**突出“快”，**…⏎**突出“深”，**…``), not a figure
+    cut off its sentence.  Figures (``**32张**``) hold digits and are never taken for leads."""
+    lead, other = _bold_lead(upper), _bold_lead(lower)
+    if lead is None or other is None or not isinstance(upper, Paragraph) or not isinstance(lower, Paragraph):
+        return False
+    if lower.break_before is None:
+        return False  # a paragraph of its own: not a line of the same list
+    end = last_char(upper.children)
+    if end in OPENERS or end in CONTINUES_AFTER:
+        return False  # the upper line runs on into the lower one
+    first, second = text_of(lead.children).strip(), text_of(other.children).strip()
+    if any(char.isdigit() for char in first + second):
+        return False
+    after, other_after = first_char(upper.children[1:]), first_char(lower.children[1:])
+    if is_punctuation(after) or is_punctuation(other_after):
+        return after == other_after  # ``**突出“快”**，…`` over ``**突出“深”**，…``
+    if is_punctuation(first[-1]) or is_punctuation(second[-1]):
+        return first[-1] == second[-1]  # ``**突出“快”，**…`` over ``**突出“深”，**…``
+    return first[0] == second[0] or first[-1] == second[-1]  # ``**一是**…`` over ``**二是**…``
+
+
+def _is_cut(above: Paragraph, below: Paragraph, following: Block | None = None) -> bool:
+    """Whether ``below`` continues a sentence that ``above`` left unfinished.
+
+    ``following`` is the block after ``below``: a bold lead that has a sibling
+    on the next line is one of a list of leads, not the rest of a sentence.
+    """
     if below.break_before is None or not below.children:
         return False
     lead = below.children[0]
@@ -158,31 +209,100 @@ def _is_cut(above: Paragraph, below: Paragraph) -> bool:
     end = last_char(above.children)
     if end and end in CONTINUES_AFTER and isinstance(above.children[-1], Text):
         return True
-    if (
-        isinstance(lead, Strong)
-        and len(text_of(lead.children)) <= SHORT_BOLD
-        and len(below.children) > 1
-        and _starts_with(below.children[1:], CONTINUATION_START)
-        and not (end and end in SENTENCE_END)
-        and not (len(above.children) == 1 and isinstance(above.children[0], Strong))
-    ):
-        return True
-    return False
+    bold = _bold_lead(below)
+    if bold is not None and (_siblings(below, following) or _siblings(above, below)):
+        return False
+    # A short bold run cut off the sentence it belongs to (``已冻结资金⏎**1860万**余元``):
+    # the line above stops mid-sentence, neither ending a sentence nor introducing what
+    # follows (``——``, ``：``).  It is running prose, or the bold run goes on with
+    # punctuation that cannot start a sentence (``开展活动⏎**1户**。``).
+    if bold is None or len(below.children) == 1 or not isinstance(above.children[-1], Text):
+        return False  # a line that is only bold is a subheading, not the rest of a sentence
+    if not _stops_mid_sentence(above.children[-1].text):
+        return False
+    if not (is_cjk(end) or is_cjk(text_of(bold.children)[:1])):
+        return False  # Latin words would need a space between them: not ours to guess
+    return any(char in PROSE for char in text_of(above.children)) or _starts_with(
+        below.children[1:], CONTINUATION_START
+    )
+
+
+def _stops_mid_sentence(text: str) -> bool:
+    """Whether a line's text stops inside a sentence: on a letter or digit, an opening
+    quote or bracket, or a closing one that does not close a finished sentence (``…高。）``).
+    Not on ``——`` or ``：``, which introduce what follows."""
+    body = text.rstrip(CLOSERS)
+    if not body or body[-1].isspace():
+        return False
+    if body != text:
+        return body[-1] not in SENTENCE_END + "."
+    return body[-1].isalnum() or body[-1] in OPENERS
+
+
+#: A bold title longer than this, cut at a comma, may be verse or a list of slogans.
+TITLE_MAX = 40
+
+
+def _lone_bold(block: Block | None) -> str | None:
+    """The text of a paragraph line that is one bold run and nothing else."""
+    if isinstance(block, Paragraph) and len(block.children) == 1 and isinstance(block.children[0], Strong):
+        return text_of(block.children[0].children)
+    return None
+
+
+@rule()
+def join_bold_title_cut_at_comma(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Join a bold title the exporter broke over two lines at a comma into one bold line.
+
+    ``**“早一天下种”春耕行动，**⏎**守护农户“粮袋”**`` -> ``**“早一天下种”春耕行动，守护农户“粮袋”**``
+    (only lines that are each one bold run, the first ending with ``，`` or ``、`` inside it,
+    the second not ending a sentence, on the very next line, short enough for a title).
+    """
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        for block in blocks:
+            above = out[-1] if out else None
+            head, tail = _lone_bold(above), _lone_bold(block)
+            if (
+                head is not None and tail is not None
+                and isinstance(above, Paragraph) and isinstance(block, Paragraph)
+                and block.break_before == ""
+                and head.rstrip()[-1:] in CONTINUES_AFTER
+                and tail.strip() and tail.rstrip()[-1:] not in SENTENCE_END
+                and len(head.strip() + tail.strip()) <= TITLE_MAX
+            ):
+                first, second = above.children[0], block.children[0]
+                assert isinstance(first, Strong) and isinstance(second, Strong)
+                title = Strong(_strip(merge_texts([*first.children, *second.children])))
+                out[-1] = Paragraph((title,), (above.lines[0], block.lines[1]), above.break_before)
+                changes.append(Change("join_bold_title_cut_at_comma", post.path, block.lines[0],
+                                      short(head + "⏎" + tail), short(text_of(title.children))))
+            else:
+                out.append(block)
+        return out, changes
+
+    return map_sequences(post, edit, skip=_CARDS)
 
 
 @rule()
 def join_cut_sentences(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Join the pieces of a sentence the exporter cut across lines, without a space.
 
-    ``手机卡⏎**32张**、银行卡`` -> ``手机卡**32张**、银行卡``; a line starting with ``，``
-    or following one that ends with ``，``/``、`` is joined too.
+    ``手机卡⏎**32张**、银行卡`` -> ``手机卡**32张**、银行卡``, and ``已冻结资金⏎**1860万**余元``
+    -> ``已冻结资金**1860万**余元``: a short bold run under a line of running prose that
+    stops mid-sentence, whatever follows the bold run.  A line starting with ``，`` or
+    following one that ends with ``，``/``、`` is joined too.  Parallel bold leads
+    (``**一是**…⏎**二是**…``) and the line that introduces them (``…攻势——``) stay apart.
     """
 
     def join_once(blocks: list[Block], changes: list[Change]) -> list[Block]:
         out: list[Block] = []
-        for block in blocks:
+        for index, block in enumerate(blocks):
             above = out[-1] if out else None
-            if isinstance(block, Paragraph) and isinstance(above, Paragraph) and _is_cut(above, block):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if isinstance(block, Paragraph) and isinstance(above, Paragraph) and _is_cut(above, block, following):
                 joined = merge_texts([*above.children, *block.children])
                 out[-1] = Paragraph(joined, (above.lines[0], block.lines[1]), above.break_before)
                 changes.append(Change("join_cut_sentences", post.path, block.lines[0],

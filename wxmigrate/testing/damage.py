@@ -21,7 +21,7 @@ from typing import TypeVar
 import attrs
 from hypothesis import strategies as st
 
-from ..chars import is_punctuation, is_whitespace
+from ..chars import is_cjk, is_punctuation, is_whitespace
 from .drafts import ARTICLE_TEXT, BLANK, GLUED, HARD, LINE, Draft, Piece, Run
 from .samples import DamagedPost, GeneratedPost
 from .strategies import merge_runs, posts
@@ -41,6 +41,10 @@ CONTINUES_AFTER = "，、"
 SENTENCE_END = "。！？；"
 #: Bold text this short, cut onto the next line, reads as a figure inside the sentence.
 SHORT_BOLD = 10
+#: Punctuation of running prose: a line with none of it may be a title.
+PROSE = "，；。！？"
+#: Quotes and brackets: a sentence may stop on an opening one, or on a closing one not after its end.
+OPENING, CLOSING_MARKS = "“‘「『（《【", "”’」』）》】"
 #: Closing quotes and brackets a garbled bold run leaves outside.
 CLOSING = "”’」』》）"
 
@@ -329,8 +333,9 @@ def _cuts(runs: tuple[Run, ...]) -> list[tuple[int, int]]:
     """``(run, offset)`` places where a line may be cut so that repair joins it back.
 
     Before punctuation that cannot start a sentence, after ``，`` or ``、``, or
-    before a short bold figure followed by such punctuation (``化肥⏎**300袋**、``)
-    when the text before it does not end a sentence.
+    before a short bold figure when the text before it neither ends a sentence nor
+    introduces what follows, and is running prose (``，已搬运化肥⏎**300袋**``) or the
+    figure goes on with such punctuation (``搬运化肥⏎**300袋**、``).
     """
     places: list[tuple[int, int]] = []
     for position, run in enumerate(runs):
@@ -345,14 +350,27 @@ def _cuts(runs: tuple[Run, ...]) -> list[tuple[int, int]]:
                 places.append((position, 0))
         elif run.kind == "bold" and position and len(run.text) <= SHORT_BOLD:
             previous, following = runs[position - 1], runs[position + 1] if position + 1 < len(runs) else None
+            text_before = "".join(earlier.text for earlier in runs[:position])
+            goes_on = following is not None and following.kind == "plain" and following.text[:1] in CONTINUATION_START
             if (
-                previous.kind == "plain" and previous.text[-1:] not in SENTENCE_END
-                and not is_whitespace(previous.text[-1:])
-                and following is not None and following.kind == "plain"
-                and following.text[:1] in CONTINUATION_START
+                previous.kind == "plain" and _mid_sentence(previous.text)
+                and following is not None
+                and (is_cjk(previous.text[-1]) or is_cjk(run.text[:1]))
+                and (goes_on or any(char in PROSE for char in text_before))
             ):
                 places.append((position, 0))
     return places
+
+
+def _mid_sentence(text: str) -> bool:
+    """Whether text stops inside a sentence (on a letter or digit, an opening quote, or a
+    closing quote that does not follow a sentence end), not on ``——`` or ``：``."""
+    body = text.rstrip(CLOSING_MARKS)
+    if not body or is_whitespace(body[-1]):
+        return False
+    if body != text:
+        return body[-1] not in SENTENCE_END
+    return body[-1].isalnum() or body[-1] in OPENING
 
 
 def cut_sentences(draw: st.DrawFn, draft: Draft) -> Draft | None:
@@ -440,8 +458,15 @@ def _set_joints(draw: st.DrawFn, draft: Draft, candidates: list[int], joint: str
 
 def detached_captions(draw: st.DrawFn, draft: Draft) -> Draft | None:
     """Put a blank line between an image and its ``▲`` caption."""
-    captions = _joints(draft, lambda _, below, joint: below.kind == "caption" and joint == LINE)
+    captions = _joints(draft, lambda _, below, joint: below.kind == "caption" and joint == HARD)
     return _set_joints(draw, draft, captions, BLANK)
+
+
+def captions_beside_images(draw: st.DrawFn, draft: Draft) -> Draft | None:
+    """Join a ``▲`` caption to its image with a plain line end, so that it flows beside a
+    narrow picture instead of under it."""
+    captions = _joints(draft, lambda _, below, joint: below.kind == "caption" and joint == HARD)
+    return _set_joints(draw, draft, captions, LINE)
 
 
 def glued_images(draw: st.DrawFn, draft: Draft) -> Draft | None:
@@ -457,7 +482,7 @@ def glued_images(draw: st.DrawFn, draft: Draft) -> Draft | None:
         if above.kind != "figure" or _under_bare_card(draft, index):
             return False
         if below.kind == "caption":
-            return joint == LINE
+            return joint == HARD
         return joint == BLANK and below.kind in ("paragraph", "subheading", "figure")
 
     return _set_joints(draw, draft, [index for index in range(len(draft.joints)) if gluable(index)], GLUED)
@@ -544,6 +569,7 @@ INJECTORS: Mapping[str, Injector] = MappingProxyType(
         "unspaced_headings": unspaced_headings,
         "title_heading": title_heading,
         "detached_captions": detached_captions,
+        "captions_beside_images": captions_beside_images,
         "glued_images": glued_images,
         "squashed_paragraphs": squashed_paragraphs,
         "truncated_title": truncated_title,
@@ -570,6 +596,7 @@ REPAIRED_BY: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "unspaced_headings": ("space_after_heading_marks",),
         "title_heading": ("space_after_heading_marks", "drop_repeated_title_heading", "split_line_paragraphs"),
         "detached_captions": ("attach_captions",),
+        "captions_beside_images": ("attach_captions",),
         "glued_images": ("separate_glued_images", "attach_captions"),
         "squashed_paragraphs": ("split_line_paragraphs",),
         "truncated_title": ("write_back_full_title",),

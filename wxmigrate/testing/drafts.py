@@ -17,9 +17,10 @@ from attrs import frozen
 
 #: A blank line: how a clean (repaired) post separates its blocks.
 BLANK = "\n\n"
-#: A plain line end: how exporters join paragraphs (and how a caption follows its image).
+#: A plain line end: how exporters join paragraphs (and a caption to its image).
 LINE = "\n"
-#: A hard break: how a clean post joins the lines of a card (it stays one block, as WeChat shows it).
+#: A hard break: how a clean post joins the lines of a card (it stays one block, as WeChat
+#: shows it), and a caption to its image (it shows under the image).
 HARD = "  \n"
 #: Nothing: an image glued to what follows it.
 GLUED = ""

@@ -4,8 +4,8 @@ Every strategy generates the *clean* shape, the one :func:`wxmigrate.repair`
 leaves a post in, so that repairing what they generate changes nothing:
 
 - one block per paragraph, a blank line between blocks (a ``▲`` caption
-  stays on the line right under its image, and a card's lines are joined
-  by hard breaks: the card stays one block, as WeChat shows it);
+  stays on the line right under its image, after a hard break, and a card's
+  lines are joined by hard breaks: the card stays one block, as WeChat shows it);
 - the full title in the front matter; a repost note naming the account;
 - bold runs that CommonMark reads as bold: a bold run never starts or ends
   with punctuation that stops it flanking (``是“**快查快打**”有效``, not
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from hypothesis import strategies as st
 
 from . import words
-from .drafts import BLANK, HARD, LINE, Draft, Piece, Run
+from .drafts import BLANK, HARD, Draft, Piece, Run
 from .samples import GeneratedPost
 from .validation import check_bounds, check_count, check_flag
 
@@ -275,9 +275,10 @@ def same_card(above: Piece, below: Piece) -> bool:
 
 
 def _clean_joints(pieces: list[Piece]) -> tuple[str, ...]:
-    """A blank line between blocks; a caption right under its image; a hard break between a card's lines."""
+    """A blank line between blocks; a hard break between an image and its caption, and
+    between a card's lines."""
     return tuple(
-        LINE if below.kind == "caption" else HARD if same_card(above, below) else BLANK
+        HARD if below.kind == "caption" or same_card(above, below) else BLANK
         for above, below in itertools.pairwise(pieces)
     )
 
