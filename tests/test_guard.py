@@ -110,3 +110,13 @@ def test_a_loaded_jekyll_post_keeps_its_liquid_when_written_for_jekyll(tmp_path:
     post = wxmigrate.load(posts / "2020-01-01-x.md")
     assert to_markdown(post, "jekyll") == text
     assert "{\\{ site.url }}" in to_markdown(post, "hexo")  # written for another engine, the braces are hidden
+
+
+def test_a_generic_post_keeps_what_reads_like_a_part(tmp_path: Path) -> None:
+    """A hand-written post's ``（来源：X）`` is not moved into front matter, whatever the placement."""
+    from wxmigrate.emit.metadata import place
+
+    post = wxmigrate.parse("---\ntitle: 读书\n---\n\n今天读完了一本书。\n\n（来源：新华社）\n")
+    assert post.generic and post.provenance is not None
+    assert place(post, "both") == (post, {})
+    assert place(wxmigrate.parse(post.origin.head + post.origin.body, dialect="wechat"), "both")[1]

@@ -181,11 +181,14 @@ def _in_body(block: Block) -> Block:
 
 
 def place(post: Post, placement: str) -> tuple[Post, dict[str, Any]]:
-    """The post with its parts placed as ``placement`` says, and the front-matter fields to add."""
+    """The post with its parts placed as ``placement`` says, and the front-matter fields to add
+    (none for a post no exporter wrote: what reads like a part there stays as written)."""
     if placement not in PLACEMENTS:
         raise ConfigError(
             f"unknown metadata placement {placement!r}; expected one of: {', '.join(PLACEMENTS)}"
         )
+    if post.generic:
+        return post, {}  # no exporter wrote it: a line such as ``（来源：新华社）`` is the author's
     fields = wechat_fields(post) if placement in ("front", "both") else {}
     blocks: tuple[Block, ...]
     if placement == "front":
