@@ -185,6 +185,8 @@ def _siblings(upper: Block | None, lower: Block | None) -> bool:
     if [c for c in first if c.isalnum()] == [c for c in second if c.isalnum()]:
         return False  # the same words twice (a quoted term) are not two leads of a list
     after, other_after = first_char(upper.children[1:]), first_char(lower.children[1:])
+    if first[0] in OPENERS or second[0] in OPENERS or after in CLOSERS or other_after in CLOSERS:
+        return False  # a quoted term (``**“快查快打**”``), not a lead
     if is_punctuation(after) or is_punctuation(other_after):
         return after == other_after  # ``**突出“快”**，…`` over ``**突出“深”**，…``
     if is_punctuation(first[-1]) or is_punctuation(second[-1]):
