@@ -553,6 +553,8 @@ def test_no_input_yields_html_that_can_run_script(text: str, standalone: bool) -
     [
         pytest.param("居民说是**“快查快打**”。\n", "居民说是“**快查快打**”。\n", id="quote-pair-leaves-bold-together"),
         pytest.param("开展活动\n**1户**\n。\n", "开展活动**1户**。\n", id="sentence-cut-twice"),
+        pytest.param("居民说是“\n**快查快打**\n”。居民说是\n**“快查快打**\n”。\n",
+                     "居民说是“**快查快打**”。居民说是“**快查快打**”。\n", id="a-term-twice-is-not-two-leads"),
     ],
 )
 def test_found_repairs_stay_fixed(text: str, expected: str) -> None:

@@ -175,7 +175,8 @@ def _bold_lead(block: Block | None) -> Strong | None:
 def _siblings(upper: Block | None, lower: Block | None) -> bool:
     """Whether two lines, one under the other, open with leads of one form: parallel
     leads (``**一是**…⏎**二是**…``, ``**突出“快”，**…⏎**突出“深”，**…``), not a figure
-    cut off its sentence.  Figures (``**32张**``) hold digits and are never taken for leads."""
+    cut off its sentence.  Figures (``**32张**``) hold digits and are never taken for leads,
+    nor are the same words twice."""
     lead, other = _bold_lead(upper), _bold_lead(lower)
     if lead is None or other is None or not isinstance(upper, Paragraph) or not isinstance(lower, Paragraph):
         return False
@@ -187,7 +188,11 @@ def _siblings(upper: Block | None, lower: Block | None) -> bool:
     first, second = text_of(lead.children).strip(), text_of(other.children).strip()
     if any(char.isdigit() for char in first + second):
         return False
+    if [c for c in first if c.isalnum()] == [c for c in second if c.isalnum()]:
+        return False  # the same words twice (a quoted term) are not two leads of a list
     after, other_after = first_char(upper.children[1:]), first_char(lower.children[1:])
+    if first[0] in OPENERS or second[0] in OPENERS or after in CLOSERS or other_after in CLOSERS:
+        return False  # a quoted term (``**“快查快打**”``), not a lead
     if is_punctuation(after) or is_punctuation(other_after):
         return after == other_after  # ``**突出“快”**，…`` over ``**突出“深”**，…``
     if is_punctuation(first[-1]) or is_punctuation(second[-1]):
