@@ -656,29 +656,25 @@ def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
     index = start
     while index < stop:
         token = tokens[index]
-        if isinstance(token, _Under):
-            if token.opens and token.partner is not None and token.partner < stop:
-                children = tuple(merge_texts(_build(tokens, index + 1, token.partner)))
-                out.append(Strong(children, marker="__") if token.size == 2 else Emphasis(children, "_"))
-                index = token.partner + 1
-                continue
-            out.append(Text("_" * token.size))  # unpaired: literal
-            index += 1
-            continue
-        if isinstance(token, _Star):
-            if token.opens and token.partner is not None and token.partner < stop:
-                children = tuple(merge_texts(_build(tokens, index + 1, token.partner)))
-                if token.size == 3:
-                    out.append(Strong((Emphasis(children),)))
-                else:
-                    out.append(Strong(children) if token.size == 2 else Emphasis(children))
-                index = token.partner + 1
-                continue
-            out.append(Text("*" * token.size))  # unpaired: literal
-        else:
+        if not isinstance(token, (_Star, _Under)):
             out.append(token)
+        elif token.opens and token.partner is not None and token.partner < stop:
+            out.append(_run(token, tuple(merge_texts(_build(tokens, index + 1, token.partner)))))
+            index = token.partner + 1
+            continue
+        else:
+            out.append(Text(("*" if isinstance(token, _Star) else "_") * token.size))  # unpaired: literal
         index += 1
     return out
+
+
+def _run(delimiter: _Star | _Under, children: tuple[Inline, ...]) -> Inline:
+    """The emphasis a pair of delimiters makes of what they hold."""
+    if isinstance(delimiter, _Under):
+        return Strong(children, marker="__") if delimiter.size == 2 else Emphasis(children, "_")
+    if delimiter.size == 3:
+        return Strong((Emphasis(children),))
+    return Strong(children) if delimiter.size == 2 else Emphasis(children)
 
 
 def merge_texts(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
