@@ -13,7 +13,8 @@ in a different place, so :func:`place` moves them as asked:
     block quote ``> 转载：X`` / ``> 来源：Y``.
 
 Wherever the cards stay in the body (``keep``, ``body``, ``both``) their lines
-read as WeChat (and the HTML output) shows them (:func:`tidy_card`): the
+read as WeChat (and the HTML output) shows them, as the rule ``tidy_cards`` lays
+them out with :func:`tidy_card`: the
 account's name once, not as ``[X]`` and again as ``**X**``; a colon between
 each label and its value (``微信号：x``, ``功能介绍：…``); no full stop after the
 source account's bold name.
@@ -172,11 +173,10 @@ def tidy_card(card: AccountCard | OriginalCard) -> AccountCard | OriginalCard:
 
 
 def _in_body(block: Block) -> Block:
-    """A part as it is written in the body: the repost note a quote, the cards tidied."""
+    """A part as it is written in the body: the repost note a quote (the cards are tidied by
+    the rule ``tidy_cards``)."""
     if isinstance(block, Repost):
         return repost_quote(block)
-    if isinstance(block, (AccountCard, OriginalCard)):
-        return tidy_card(block)
     return block
 
 
@@ -194,10 +194,7 @@ def place(post: Post, placement: str) -> tuple[Post, dict[str, Any]]:
     if placement == "front":
         blocks = tuple(block for block in post.blocks if not isinstance(block, _PARTS))
     elif placement == "keep":
-        blocks = tuple(
-            tidy_card(block) if isinstance(block, (AccountCard, OriginalCard)) else block
-            for block in post.blocks
-        )
+        blocks = post.blocks
     else:
         blocks = tuple(_in_body(block) for block in post.blocks)
     if blocks == post.blocks:

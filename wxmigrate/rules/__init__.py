@@ -70,6 +70,7 @@ ORDER: tuple[str, ...] = (
     "split_line_paragraphs",
     "write_back_full_title",
     "write_back_repost_account",
+    "tidy_cards",
     "strip_boilerplate",
 )
 

@@ -1,4 +1,5 @@
-"""Rules that write recovered metadata back: the full title, the reposting account."""
+"""Rules for the article's metadata: the full title and the reposting account written back,
+the cards laid out as WeChat shows them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import attrs
 import tomli_w
 import yaml
 
-from ..model import FrontMatter, Post
+from ..emit.metadata import tidy_card
+from ..model import AccountCard, Block, FrontMatter, OriginalCard, Post
 from ..parse import front_matter_line
 from .base import Change, Options, rule, short
+from .walk import map_sequences
 
 
 def yaml_scalar(value: str) -> str:
@@ -94,3 +97,32 @@ def write_back_repost_account(post: Post, options: Options) -> tuple[Post, list[
     change = Change("write_back_repost_account", post.path, repost.lines[0],
                     short(repost.written_via), short(repost.via))
     return attrs.evolve(post, blocks=blocks), [change]
+
+
+@rule(removes_text=True)
+def tidy_cards(post: Post, options: Options) -> tuple[Post, list[Change]]:
+    """Lay the account and source cards out as WeChat shows them.
+
+    ``[梧桐社区]⏎**梧桐社区**⏎微信号wutong⏎功能介绍服务居民`` -> ``**梧桐社区**⏎微信号：wutong⏎功能介绍：服务居民``:
+    the account's name once (the ``[X]`` line goes when ``**X**`` repeats it and the card has
+    its ``功能介绍`` line, which still tells it from a contact notice), a colon after each
+    label, no full stop after the source account's bold name (``**X**.``).  It removes the
+    repeated name on purpose.
+    """
+    context = options.engine.context()
+
+    def edit(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
+        out: list[Block] = []
+        changes: list[Change] = []
+        for block in blocks:
+            if isinstance(block, (AccountCard, OriginalCard)):
+                tidied = tidy_card(block)
+                if tidied is not block:
+                    before = "⏎".join(context.block(child) for child in block.children)
+                    after = "⏎".join(context.block(child) for child in tidied.children)
+                    changes.append(Change("tidy_cards", post.path, block.lines[0], short(before), short(after)))
+                    block = tidied
+            out.append(block)
+        return out, changes
+
+    return map_sequences(post, edit)

@@ -186,7 +186,8 @@ def _repost_piece(account: str) -> Piece:
 
 @st.composite
 def account_card_pieces(draw: st.DrawFn, *, account: str) -> tuple[Piece, ...]:
-    """The reposting account's card: ``[X]``, ``**X**``, ``微信号…``, ``功能介绍…``.
+    """The reposting account's card as ``tidy_cards`` lays it out: ``[X]`` or ``**X**``
+    (both only without an intro), ``微信号：…``, ``功能介绍：…``.
 
     The parser needs the name (from ``[X]`` or ``**X**``) and one of ``[X]``
     or ``功能介绍…`` to tell a card from a contact notice, so every card has them.
@@ -194,29 +195,30 @@ def account_card_pieces(draw: st.DrawFn, *, account: str) -> tuple[Piece, ...]:
     bracket = draw(st.booleans())
     bold_name = not bracket or draw(st.booleans())
     intro = not bracket or draw(st.booleans())
+    bracket = bracket and not (bold_name and intro)  # the name once, where the intro tells the card
     wechat_id = draw(st.sampled_from(("wutong_service", "gh_3fa9c1d2e7b0", "nanhu2020", "qinghe_nongji")))
     pieces = []
     if bracket:
         pieces.append(Piece("account", (Run(f"[{account}]"),)))
     if bold_name:
         pieces.append(Piece("account", (Run(account, "bold"),)))
-    pieces.append(Piece("account", (Run(f"微信号{wechat_id}"),)))
+    pieces.append(Piece("account", (Run(f"微信号：{wechat_id}"),)))
     if intro:
-        pieces.append(Piece("account", (Run("功能介绍" + draw(_word(words.INTROS))),)))
+        pieces.append(Piece("account", (Run("功能介绍：" + draw(_word(words.INTROS))),)))
     return tuple(pieces)
 
 
 @st.composite
 def original_card_pieces(draw: st.DrawFn, *, name: str) -> tuple[Piece, ...]:
     """The original-source card: ``以下文章来源于X，作者Y``, perhaps the avatar line
-    ``![](…)**X**.`` and, under it, the account's intro (the parser reads an intro
-    only there)."""
+    ``![](…)**X**`` (no full stop: ``tidy_cards`` takes it away) and, under it, the
+    account's intro (the parser reads an intro only there)."""
     author = draw(st.one_of(st.none(), _word(words.NAMES)))
     first = f"以下文章来源于{name}" + (f"，作者{author}" if author else "")
     pieces = [Piece("original", (Run(first),))]
     if draw(st.booleans()):
         avatar = f"http://wx.qlogo.cn/mmhead/{draw(st.sampled_from(('Avatar0001', 'Qh8xT2', 'Nh0Zq')))}/0"
-        pieces.append(Piece("avatar", (Run(avatar, "image"), Run(name, "bold"), Run("."))))
+        pieces.append(Piece("avatar", (Run(avatar, "image"), Run(name, "bold"))))
         if draw(st.booleans()):
             pieces.append(Piece("original_intro", (Run(draw(_word(words.INTROS))),)))
     return tuple(pieces)
@@ -411,12 +413,12 @@ def repost_notes() -> st.SearchStrategy[str]:
 
 
 def account_cards() -> st.SearchStrategy[str]:
-    """A reposting account's card (``[X]``, ``**X**``, ``微信号…``, ``功能介绍…``), lines joined by hard breaks."""
+    """A reposting account's card (``**X**``, ``微信号：…``, ``功能介绍：…``), lines joined by hard breaks."""
     return _word(words.ACCOUNTS).flatmap(lambda account: account_card_pieces(account=account)).map(_markdown)
 
 
 def original_cards() -> st.SearchStrategy[str]:
-    """An original-source card: ``以下文章来源于X，作者Y``, perhaps the avatar line ``![](…)**X**.`` and the intro."""
+    """An original-source card: ``以下文章来源于X，作者Y``, perhaps the avatar line ``![](…)**X**`` and the intro."""
     return _word(words.ACCOUNTS).flatmap(lambda name: original_card_pieces(name=name)).map(_markdown)
 
 
