@@ -34,6 +34,10 @@ class UnsafePathError(WxMigrateError, ValueError):
     """A path in the post escapes the site it belongs to."""
 
 
+class LimitError(WxMigrateError, ValueError):
+    """The input is past a limit wxmigrate keeps to bound time and memory (size, nesting, aliases)."""
+
+
 class ConfigError(WxMigrateError, ValueError):
     """An option or rule name is unknown or malformed."""
 
