@@ -125,6 +125,8 @@ class ImagePlan:
         if path is None:
             return None
         candidates = self.site.images.get(PurePosixPath(path).name, ())
+        if not candidates:
+            return None  # no file of that name: resolving the link's path would find none
         directs = [(self.site.root / path).resolve()]
         if self.site.engine is not None and self.site.engine.static_root:
             directs.append((self.site.root / self.site.engine.static_root / path).resolve())
