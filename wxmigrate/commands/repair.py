@@ -105,6 +105,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(post.error, file=err)
         for src, line in post.unresolved:
             print(f"{post.source}:{line}: image not found: {src}", file=err)
+        for finding in post.findings:
+            if finding.code == "limit":  # a block past a parser limit, written as it stood
+                print(f"{post.source}:{finding.line}: {finding.message}", file=err)
     if args.explain:
         for post in result.posts:
             for change in sorted(post.changes, key=lambda c: c.line):

@@ -46,9 +46,9 @@ _HTML_TAG = re.compile(
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
 #: How many source lines one image link may span before we stop looking for ")".
 MAX_IMAGE_LINES = 6
-#: Characters that may open or close inline markup; past this many in one paragraph, its
-#: inline text is not taken apart (time and memory grow with them).
-DELIMITERS = "*_`[<"
+#: Characters that may open inline markup; past this many in one paragraph, its inline text
+#: is not taken apart (time and memory grow with them).
+DELIMITERS = "*_`[(<"
 MAX_DELIMITERS = 200_000
 #: How deep emphasis, links and images may nest inside one another (markdown-it's
 #: ``maxNesting`` is 20 for CommonMark; the bound keeps Python's recursion short).
@@ -345,7 +345,9 @@ def _star_run(run: _Run, number: int) -> Iterator[_Star]:
 def _code_span(text: str, pos: int, scan: _Scan) -> tuple[Code | None, int]:
     """The code span the backticks at ``pos`` open, and where it ends; or None and the end of
     the run, when no run as long closes it (CommonMark: the whole run is then text)."""
-    end = _BACKTICK_RUN.match(text, pos).end()  # type: ignore[union-attr]
+    run = _BACKTICK_RUN.match(text, pos)
+    assert run is not None  # the tokenizer calls it on a backtick
+    end = run.end()
     closing = scan.backtick_run(end - pos, end)
     if closing is None:
         return None, end
