@@ -28,13 +28,13 @@ from .emit.frontmatter import PELICAN, TOML, YAML, dump_yaml, split_pelican
 from .emit.html import to_html
 from .emit.metadata import merge_fields, place
 from .emit.verbatim import claimed_lines
-from .errors import ConfigError, WxMigrateError
+from .errors import ConfigError, FrontMatterError, WxMigrateError
 from .guard import check_render
 from .layout import PostMeta, post_meta, unique
 from .model import Cruft, Finding, Footer, FrontMatter, Post, images
-from .parse import parse
+from .parse import front_matter_line, parse
 from .parse.dialects import DIALECTS
-from .read import read_text, split_front_matter
+from .read import check_encoding, read_text, split_front_matter
 from .rules import Change, make_options, repair
 from .rules.conservation import article_text
 from .site import FRONT_MATTER_IMAGE_KEYS, Site, discover, inside, local_path
@@ -168,6 +168,8 @@ class Plan:
     standalone: bool = False
     #: The exporter dialect to read the posts as (None: detected per post).
     dialect: str | None = None
+    #: The posts' encoding (None: detected per post, see :func:`wxmigrate.read.decode`).
+    encoding: str | None = None
     #: Output paths already given to a post (lower-cased), so two posts never collide.
     taken: set[str] = attrs.field(factory=set)
 
@@ -195,12 +197,15 @@ def _front_matter_images(post: Post, site: Site, plan: ImagePlan) -> list[tuple[
     return files
 
 
-def read_post(path: Path, site: Site, dialect: str | None = None) -> tuple[str, Post]:
+def read_post(
+    path: Path, site: Site, dialect: str | None = None, *, encoding: str | None = None
+) -> tuple[str, Post]:
     """A post's text and model; Pelican's metadata lines are read as front matter.
 
-    ``dialect`` forces the exporter dialect (see :mod:`wxmigrate.parse.dialects`).
+    ``dialect`` forces the exporter dialect (see :mod:`wxmigrate.parse.dialects`);
+    ``encoding`` the file's encoding (see :func:`wxmigrate.read.decode`).
     """
-    text = read_text(path)
+    text = read_text(path, encoding=encoding)
     readable = text
     if site.engine is not None and site.engine.front_matter_format is PELICAN:
         found = split_pelican(text)
@@ -241,7 +246,7 @@ def repair_post_file(
     and its path in the output (relative to the output root)."""
     engine = plan.engine
     try:
-        text, post = read_post(path, site, plan.dialect)
+        text, post = read_post(path, site, plan.dialect, encoding=plan.encoding)
         name, meta = output_file(path, post, site, plan)
     except (WxMigrateError, OSError) as error:
         return PostResult(source=path, error=str(error)), {}, None
@@ -324,20 +329,26 @@ def finish(post: Post, meta: PostMeta, plan: Plan, front_images: Mapping[str, st
         placed = attrs.evolve(placed, front_matter=engine.front_matter_format.front_matter(data))
     elif fields:
         placed = attrs.evolve(
-            placed, front_matter=_with_fields(placed.front_matter, engine, fields)
+            placed, front_matter=_with_fields(placed, engine, fields)
         )
     return engine.prepare(placed)
 
 
-def _with_fields(front: FrontMatter, engine: Engine, fields: Mapping[str, Any]) -> FrontMatter:
-    """The front matter with the repost and card fields merged in under the engine's key;
-    unchanged (byte for byte) when they are already there."""
+def _with_fields(post: Post, engine: Engine, fields: Mapping[str, Any]) -> FrontMatter:
+    """The post's front matter with the repost and card fields merged in under the engine's key;
+    unchanged (byte for byte) when they are already there.
+
+    Raises :class:`FrontMatterError` when that key holds a value that is not a mapping
+    (Zola's ``extra: text``): the fields have no place, and the value is not replaced.
+    """
+    front = post.front_matter
     data = dict(front.data)
     holder = data
     for key in engine.fields_key[:-1]:
-        holder[key] = dict(holder.get(key) or {})
+        holder[key] = dict(_mapping_at(post, holder, key, engine))
         holder = holder[key]
     last = engine.fields_key[-1]
+    _mapping_at(post, holder, last, engine)
     merged = merge_fields(holder.get(last), fields)
     if holder.get(last) == merged:
         return front
@@ -353,6 +364,19 @@ def _with_fields(front: FrontMatter, engine: Engine, fields: Mapping[str, Any]) 
                 raw=raw + dump_yaml({top: data[top]}), data=data, fence="---", present=True
             )
     return engine.front_matter_format.front_matter(data)
+
+
+def _mapping_at(post: Post, holder: Mapping[str, Any], key: str, engine: Engine) -> Mapping[str, Any]:
+    """The mapping ``holder`` has at ``key`` (empty when none); a value of another type is an error."""
+    inner = holder.get(key) or {}
+    if not isinstance(inner, Mapping):
+        where = ".".join(engine.fields_key)
+        raise FrontMatterError(
+            post.path,
+            front_matter_line(post, engine.fields_key[0]),
+            f"{key!r} is a {type(inner).__name__}, expected a mapping to hold the {where} fields; not replaced",
+        )
+    return inner
 
 
 def _emit(
@@ -415,6 +439,7 @@ def make_plan(
     format: str = "markdown",
     standalone: bool = False,
     dialect: str | None = None,
+    encoding: str | None = None,
 ) -> Plan:
     """How to write ``site``: mirrored for its own engine (or plain Markdown), else re-laid out."""
     if format not in FORMATS:
@@ -431,7 +456,8 @@ def make_plan(
     if dialect is not None and dialect not in DIALECTS:
         raise ConfigError(f"unknown dialect {dialect!r}; expected one of: {', '.join(DIALECTS)}")
     return Plan(
-        target, relayout, metadata or target.metadata, ImagePlan(site, folder), format, standalone, dialect
+        target, relayout, metadata or target.metadata, ImagePlan(site, folder), format, standalone, dialect,
+        encoding=None if encoding is None else check_encoding(encoding),
     )
 
 
@@ -448,9 +474,14 @@ def repair_site(
     assets: Iterable[str | Path] = (),
     progress: Callable[[int, int], None] | None = None,
     dialect: str | None = None,
+    encoding: str | None = None,
     **option_values: object,
 ) -> RunResult:
-    """Repair every post of ``source`` into ``out`` (or in place); see the module doc."""
+    """Repair every post of ``source`` into ``out`` (or in place); see the module doc.
+
+    Posts are read as ``encoding`` (default: detected, see :func:`wxmigrate.read.decode`)
+    and always written as UTF-8; in place, a post whose text is unchanged is not rewritten.
+    """
     make_options(
         engine=get_engine(engine or "jekyll"), **option_values
     )  # unknown options fail here, before any work
@@ -458,7 +489,9 @@ def repair_site(
         raise ValueError("give exactly one of out= or in_place=True")
     skip = [Path(out)] if out is not None else []
     site = discover(source, assets=assets, skip=skip)
-    plan = make_plan(site, engine, metadata=metadata, format=format, standalone=standalone, dialect=dialect)
+    plan = make_plan(
+        site, engine, metadata=metadata, format=format, standalone=standalone, dialect=dialect, encoding=encoding
+    )
     if in_place and (plan.relayout or format != "markdown"):
         raise ConfigError(
             "--in-place keeps each post where it is, as Markdown; use --out DST for another engine or format"
@@ -474,10 +507,12 @@ def repair_site(
         result, needed, name = repair_post_file(path, site, plan, option_values=option_values)
         if result.repaired is not None and name is not None and not dry_run:
             destination = path if in_place else target_root / name
-            if in_place and result.repaired != result.original:
+            # In place, a post whose text is unchanged keeps its bytes (its encoding, its BOM).
+            unchanged = in_place and result.repaired == result.original
+            if in_place and not unchanged:
                 assert backup_folder is not None
                 backup(path, site.root, backup_folder)
-            written = atomic_write(destination, result.repaired.encode("utf-8"))
+            written = not unchanged and atomic_write(destination, result.repaired.encode("utf-8"))
             result = attrs.evolve(result, output=destination, written=written)
             for file, target in needed.items():
                 try:

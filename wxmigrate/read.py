@@ -215,7 +215,7 @@ def split_front_matter(text: str, name: str = "<string>") -> Source:
     body_line = text[:body_start].count("\n") + 1
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         raise LimitError(
-            name, 2, f"front matter is {len(raw):,} characters long, more than the {MAX_FRONT_MATTER_CHARS:,} read"
+            name, 2, f"front matter is {len(raw):,} characters long, more than the {MAX_FRONT_MATTER_CHARS:,} wxmigrate reads"
         )
     data, findings = _load(raw, _FENCES[fence], name)
     if data is None:

@@ -12,6 +12,7 @@ from ..parse import parse
 from ..parse.dialects import DIALECTS
 from ..read import decode, read_text
 from ..summary import to_data, to_summary
+from .encoding import add_encoding_argument
 
 NAME = "inspect"
 HELP = "show the model of one or more posts (title, account, credits, blocks, findings)"
@@ -23,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dialect", choices=DIALECTS, help="the exporter that wrote the posts (default: detected per post)"
     )
+    add_encoding_argument(parser)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -30,7 +32,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     results = []
     for path in args.posts:
         try:
-            text = decode(sys.stdin.buffer.read(), "<stdin>") if path == "-" else read_text(path)
+            if path == "-":
+                text = decode(sys.stdin.buffer.read(), "<stdin>", encoding=args.encoding)
+            else:
+                text = read_text(path, encoding=args.encoding)
             post = parse(text, path="<stdin>" if path == "-" else path, dialect=args.dialect)
         except WxMigrateError as error:
             print(error, file=err)

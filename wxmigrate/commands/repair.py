@@ -15,6 +15,7 @@ from ..migrate import FORMATS, RunResult, repair_site
 from ..parse.dialects import DIALECTS
 from ..rules import ORDER, RULES
 from ..verify import fix_assets, verify
+from .encoding import add_encoding_argument
 from .progress import ProgressBar, is_terminal
 
 NAME = "repair"
@@ -65,6 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="then verify the written images and fix what can be fixed (true extensions, relinks)",
     )
     parser.add_argument("--quiet", action="store_true", help="no summary on standard error")
+    add_encoding_argument(parser)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -90,6 +92,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             strip_boilerplate=args.strip_boilerplate,
             disabled=args.disable,
             dialect=args.dialect,
+            encoding=args.encoding,
         )
     except WxMigrateError as error:
         print(f"wxmigrate repair: {error}", file=err)

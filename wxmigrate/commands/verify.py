@@ -18,6 +18,7 @@ from ..verify import (
     to_table,
     verify,
 )
+from .encoding import add_encoding_argument
 from .progress import ProgressBar, is_terminal
 
 NAME = "verify"
@@ -82,6 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_LIMITS.max_frames,
         help="frames above which an image is a bomb",
     )
+    add_encoding_argument(parser)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -121,6 +123,7 @@ def _verify(args: argparse.Namespace, err: TextIO) -> Report:
             limits=limits,
             placeholders=args.placeholder,
             progress=bar,
+            encoding=args.encoding,
         )
     finally:
         if bar is not None:

@@ -22,6 +22,7 @@ import attrs
 
 from ..errors import WxMigrateError
 from ..parse import load
+from ..read import check_encoding
 from ..write import digest
 from .check import (
     DEFAULT_LIMITS,
@@ -63,17 +64,21 @@ def verify(
     limits: Limits = DEFAULT_LIMITS,
     placeholders: Iterable[str | Path] = (),
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> Report:
     """Verify every image reference of every post of ``site`` (a site folder or one post).
 
     ``deep`` decodes every frame of every image; ``assets`` are more folders to
     find images in by name; ``placeholders`` adds stand-in images (hashes,
-    files or folders) to :data:`KNOWN_PLACEHOLDERS`.  Raises
+    files or folders) to :data:`KNOWN_PLACEHOLDERS`; ``encoding`` is the posts'
+    encoding (default: detected, see :func:`wxmigrate.read.decode`).  Raises
     :class:`~wxmigrate.errors.ReadError` when ``site`` or an assets folder does
     not exist; a post that cannot be read is listed in ``Report.errors``.
     """
+    if encoding is not None:
+        check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
-    refs, errors = _references(layout)
+    refs, errors = _references(layout, encoding)
     resolutions, folders = resolve_all(layout, refs)
     known = placeholder_hashes(placeholders)
     checks: dict[Path, FileCheck] = {}
@@ -94,12 +99,12 @@ def verify(
     )
 
 
-def _references(site: Site) -> tuple[list[Reference], list[str]]:
+def _references(site: Site, encoding: str | None) -> tuple[list[Reference], list[str]]:
     refs: list[Reference] = []
     errors: list[str] = []
     for path in site.posts:
         try:
-            post = load(path)
+            post = load(path, encoding=encoding)
         except WxMigrateError as error:
             errors.append(str(error))
             continue
