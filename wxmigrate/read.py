@@ -34,6 +34,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 _FENCES = {"---": "yaml", "+++": "toml"}
 #: A first line that says front matter was meant: ``key: value`` or ``key = value``.
 _KEY_LINE = re.compile(r"[ \t]*[\w\"'-][^\n:=]*[:=]")
+#: PyYAML's problem for a tag the safe loader has no constructor for (``!!python/object``…).
+_UNKNOWN_TAG = re.compile(r"could not determine a constructor for the tag '([^']*)'")
 
 
 @attrs.frozen
@@ -119,7 +121,7 @@ def decode(data: bytes, name: str = "<bytes>", *, encoding: str | None = None) -
     """
     if encoding is not None:
         codec = check_encoding(encoding)
-        text = _strict(data, codec, name, f"is not {codec} (as --encoding says)")
+        text = _strict(data, codec, name, f"is not {codec}, the encoding given")
         return _without_nul(text.removeprefix("\ufeff"), data, codec, name)
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -237,6 +239,13 @@ def _load(raw: str, kind: str, name: str) -> tuple[dict[str, Any] | None, tuple[
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         if problem == "exceeded maximum nesting depth":  # libyaml's own limit, past ours
             raise LimitError(name, line, f"front matter nests more than {MAX_DEPTH} levels deep") from None
+        unknown = _UNKNOWN_TAG.match(problem)
+        if unknown:
+            tag = unknown.group(1).replace("tag:yaml.org,2002:", "!!")
+            raise FrontMatterError(
+                name, line, f"front matter has the tag {tag}, which is not read: "
+                "front matter holds plain data (text, numbers, dates, lists, mappings), never objects"
+            ) from None
         raise FrontMatterError(
             name, line, f"front matter is not valid YAML ({problem}); expected `key: value` lines"
         ) from None
