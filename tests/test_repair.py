@@ -256,7 +256,7 @@ def test_bad_post_does_not_stop_the_others(tmp_path: Path) -> None:
     """An unreadable post gets a one-line error; the rest are repaired; exit 1."""
     site = _site_copy(tmp_path)
     bad = site / "_posts" / "2022-01-01-bad.md"
-    bad.write_bytes(b"---\ntitle: x\n---\n\n\xb2\xe2\xca\xd4\n")
+    bad.write_bytes(b"---\ntitle: x\n---\n\nCaf\xe9 au lait\n")  # Latin-1: neither UTF-8 nor Chinese
     out = tmp_path / "out"
     code, _, stderr = _run("repair", str(site), "--out", str(out))
     assert code == 1

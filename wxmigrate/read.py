@@ -31,6 +31,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     tomllib = None
 
+#: Post files larger than this are refused before they are read (a post is rarely 1 MiB).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Front matter longer than this (in characters) is refused before it is parsed.
+MAX_FRONT_MATTER_CHARS = 256 * 1024
+
 _FENCES = {"---": "yaml", "+++": "toml"}
 #: A first line that says front matter was meant: ``key: value`` or ``key = value``.
 _KEY_LINE = re.compile(r"[ \t]*[\w\"'-][^\n:=]*[:=]")
@@ -53,11 +58,6 @@ class Source:
     #: What reading the front matter noticed (a date that is not one, a key given twice).
     findings: tuple[Finding, ...] = ()
 
-
-#: Post files larger than this are refused before they are read (a post is rarely 1 MiB).
-MAX_FILE_BYTES = 16 * 1024 * 1024
-#: Front matter longer than this (in characters) is refused before it is parsed.
-MAX_FRONT_MATTER_CHARS = 256 * 1024
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts with the same two bytes
@@ -103,12 +103,12 @@ def _too_big(name: str, size: int) -> LimitError:
 def check_encoding(encoding: str) -> str:
     """The codec's canonical name; :class:`ConfigError` when Python knows no such text encoding."""
     try:
-        info = codecs.lookup(encoding)
+        "".encode(encoding)  # a LookupError for unknown names and for codecs such as base64
     except LookupError:
-        raise ConfigError(f"unknown encoding {encoding!r}; expected a name such as utf-8 or gb18030") from None
-    if not info._is_text_encoding:
-        raise ConfigError(f"{encoding!r} is not a text encoding")
-    return info.name
+        raise ConfigError(
+            f"unknown encoding {encoding!r}; expected a text encoding such as utf-8 or gb18030"
+        ) from None
+    return codecs.lookup(encoding).name
 
 
 def decode(data: bytes, name: str = "<bytes>", *, encoding: str | None = None) -> str:
