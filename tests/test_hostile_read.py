@@ -15,6 +15,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import wxmigrate
 from wxmigrate import ConfigError, EncodingError, FrontMatterError, LimitError, WxMigrateError, load, parse
@@ -526,6 +528,51 @@ def test_verify_lists_a_bad_post_and_reads_the_others(tmp_path: Path) -> None:
     report = wxmigrate.verify(site)
     assert len(report.errors) == 1 and "2020-01-02-bad.md:6: " in report.errors[0]
     assert [(image.post, image.src) for image in report.images] == [("_posts/2020-01-03-img.md", "/img/a.png")]
+
+
+def test_inspect_json_shows_the_front_matter_findings(tmp_path: Path) -> None:
+    """The loader's warnings are the post's findings, which ``inspect --json`` prints."""
+    path = tmp_path / "p.md"
+    path.write_text("---\ntitle: 一\ntitle: 二\ndate: 2020-13-45\n---\n正文\n", encoding="utf-8")
+    code, out, _ = cli("inspect", "--json", str(path))
+    findings = [(f["code"], f["line"]) for f in json.loads(out)["findings"]]
+    assert code == 0
+    assert ("duplicate-key", 3) in findings and ("not-a-date", 4) in findings
+
+
+#: Pieces of YAML that front matter is made of, hostile ones among them.
+YAML_PIECES = st.one_of(
+    st.text(alphabet="-:[]{}&*!|>'\"\n #?,.ab12~<=\t%@`\\年", max_size=8),
+    st.sampled_from(
+        ["!!binary ", "!!set ", "!!omap ", "!!pairs ", "!!timestamp ", "!!int ", "!!float ", "!!bool ",
+         "!!null ", "<<: ", "&a ", "*a ", "? ", "2020-13-45", "1e999", "!!python/object:os.system "]
+    ),
+)
+
+
+@given(st.lists(YAML_PIECES, max_size=30).map("".join))
+def test_any_front_matter_parses_or_fails_cleanly(raw: str) -> None:
+    """Whatever the front matter holds, parsing raises at most a WxMigrateError, and the post is writable."""
+    try:
+        post = parse("---\n" + raw + "\n---\n正文\n", path="p.md")
+    except WxMigrateError as error:
+        assert re.match(r"p\.md:\d+: [^\n]+$", str(error))
+        return
+    for engine in ("jekyll", "hugo", "zola", "pelican"):
+        assert "正文" in wxmigrate.to_markdown(post, engine)
+
+
+@given(
+    st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF32_BE, b"---\n"]),
+    st.binary(max_size=300),
+    st.sampled_from([None, "gb18030", "utf-16", "latin-1"]),
+)
+def test_any_bytes_decode_or_fail_cleanly(start: bytes, data: bytes, encoding: str | None) -> None:
+    """Any bytes, in any encoding given or none, decode and parse or raise a WxMigrateError."""
+    try:
+        parse(decode(start + data, "p.md", encoding=encoding), path="p.md")
+    except WxMigrateError as error:
+        assert re.match(r"p\.md:\d+: [^\n]+$", str(error))
 
 
 def test_the_api_raises_only_wxmigrate_errors_for_these_files(tmp_path: Path) -> None:

@@ -172,7 +172,8 @@ def _kept_as_text(kind: str, construct: Callable[[Any, yaml.ScalarNode], Any]) -
     def construct_or_keep(loader: _Loader, node: yaml.ScalarNode) -> Any:
         try:
             return construct(loader, node)
-        except (ValueError, OverflowError):
+        # ``!!timestamp x`` fails with AttributeError and ``!!bool x`` with KeyError inside PyYAML.
+        except (ValueError, OverflowError, LookupError, AttributeError):
             text = str(loader.construct_scalar(node))
             shown = text if len(text) <= 40 else text[:39] + "…"
             loader._warn("not-a-" + kind, node, f"{shown!r} is not a valid {kind}; kept as the text written")
@@ -181,7 +182,7 @@ def _kept_as_text(kind: str, construct: Callable[[Any, yaml.ScalarNode], Any]) -
     return construct_or_keep
 
 
-for _tag, _kind in (("timestamp", "date"), ("int", "number"), ("float", "number")):
+for _tag, _kind in (("timestamp", "date"), ("int", "number"), ("float", "number"), ("bool", "boolean")):
     _full = f"tag:yaml.org,2002:{_tag}"
     _Loader.add_constructor(_full, _kept_as_text(_kind, _Loader.yaml_constructors[_full]))
 _Loader.add_constructor("tag:yaml.org,2002:set", _Loader.construct_yaml_set)
