@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import wxmigrate
 from wxmigrate import ConfigError, EncodingError, FrontMatterError, LimitError, WxMigrateError, load, parse
+from wxmigrate import read
 from wxmigrate.cli import run
 from wxmigrate.emit import ENGINES
 from wxmigrate.front_yaml import MAX_DEPTH, MAX_VALUES
@@ -465,8 +466,16 @@ def test_a_file_past_the_size_limit_is_refused_before_it_is_read(tmp_path: Path)
     with pytest.raises(LimitError) as info:
         read_text(path)
     assert str(info.value) == (
-        f"{path}:0: is {MAX_FILE_BYTES + 1:,} bytes, more than the {MAX_FILE_BYTES:,} a post may have; not read"
+        f"{path}:0: is {MAX_FILE_BYTES + 1:,} bytes, more than the {MAX_FILE_BYTES:,} bytes a post may have; not read"
     )
+
+
+def test_standard_input_past_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``inspect -`` reads at most the limit from standard input (a small limit here)."""
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 10)
+    assert read.read_stream(io.BytesIO(b"0123456789"), "<stdin>") == "0123456789"
+    with pytest.raises(LimitError, match=r"^<stdin>:0: has more than the 10 bytes a post may have"):
+        read.read_stream(io.BytesIO(b"0123456789!"), "<stdin>")
 
 
 # --- end to end ------------------------------------------------------------------

@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 import yaml
@@ -84,20 +84,25 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> str:
             size = os.fstat(file.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 raise _too_big(name, size)
-            data = file.read(MAX_FILE_BYTES + 1)  # it may have grown since
+            return read_stream(file, name, encoding=encoding)  # it may have grown since
     except IsADirectoryError:
         raise ReadError(name, 0, "is a folder, expected a Markdown post file") from None
     except OSError as error:
         raise ReadError(name, 0, f"cannot read: {error.strerror or error}") from None
+
+
+def read_stream(stream: BinaryIO, name: str, *, encoding: str | None = None) -> str:
+    """Read and decode a post from ``stream`` (standard input), at most :data:`MAX_FILE_BYTES`."""
+    data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise _too_big(name, len(data))
+        raise _too_big(name)
     return decode(data, name, encoding=encoding)
 
 
-def _too_big(name: str, size: int) -> LimitError:
-    return LimitError(
-        name, 0, f"is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a post may have; not read"
-    )
+def _too_big(name: str, size: int | None = None) -> LimitError:
+    """The error for a post past :data:`MAX_FILE_BYTES` (of ``size`` bytes, when known)."""
+    what = f"is {size:,} bytes, more than" if size is not None else "has more than"
+    return LimitError(name, 0, f"{what} the {MAX_FILE_BYTES:,} bytes a post may have; not read")
 
 
 def check_encoding(encoding: str) -> str:

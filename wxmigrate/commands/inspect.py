@@ -10,7 +10,7 @@ from typing import TextIO
 from ..errors import WxMigrateError
 from ..parse import parse
 from ..parse.dialects import DIALECTS
-from ..read import decode, read_text
+from ..read import read_stream, read_text
 from ..summary import to_data, to_summary
 from .encoding import add_encoding_argument
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in args.posts:
         try:
             if path == "-":
-                text = decode(sys.stdin.buffer.read(), "<stdin>", encoding=args.encoding)
+                text = read_stream(sys.stdin.buffer, "<stdin>", encoding=args.encoding)
             else:
                 text = read_text(path, encoding=args.encoding)
             post = parse(text, path="<stdin>" if path == "-" else path, dialect=args.dialect)
