@@ -20,7 +20,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import WxMigrateError
+from ..errors import WxMigrateError, boundary
 from ..parse import load
 from ..write import digest
 from .check import (
@@ -55,6 +55,7 @@ from .site import Site, find_site
 Progress = Callable[[int, int], None]
 
 
+@boundary(lambda site, *_, **__: site)
 def verify(
     site: str | Path,
     *,
