@@ -75,6 +75,7 @@ def verify(
     """
     layout = find_site(site, assets=assets)
     refs, errors = _references(layout)
+    read = len(layout.posts) - len(errors)
     resolutions, folders = resolve_all(layout, refs)
     known = placeholder_hashes(placeholders)
     checks: dict[Path, FileCheck] = {}
@@ -92,6 +93,7 @@ def verify(
         duplicates=_duplicates(layout, checks, orphans),
         image_folders=tuple(layout.relative(folder) for folder in folders),
         errors=tuple(errors),
+        posts_read=read,
     )
 
 
