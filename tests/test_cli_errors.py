@@ -167,3 +167,13 @@ def test_deep_recursion_in_the_api_is_a_limit_error(monkeypatch: pytest.MonkeyPa
         wxmigrate.parse("x", path="deep.md")
     assert isinstance(raised.value.__cause__, RecursionError)
     assert isinstance(raised.value, ValueError)  # callers catching ValueError still do
+
+
+def test_inspect_shows_what_it_can_read_and_exits_1(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_bytes(b"---\ntitle: [\n---\n")
+    code, out, err = _run("inspect", str(good), str(bad))
+    assert code == 1
+    assert "好" in out and err.startswith(f"{bad}:3: front matter is not valid YAML")
+    assert _run("inspect", str(bad))[0] == 2
