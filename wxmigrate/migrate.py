@@ -99,11 +99,13 @@ class RunResult:
     generated: tuple[Path, ...] = ()
     #: Every file written, copied or backed up, in order (with ``dry_run``: that would be).
     actions: tuple[Action, ...] = ()
+    #: Site files (configuration, the minimal site) that could not be written: one line each.
+    errors: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
         """0 when every post is clean, 1 when problems are left (errors, missing images)."""
-        return 0 if all(post.ok for post in self.posts) else 1
+        return 0 if all(post.ok for post in self.posts) and not self.errors else 1
 
 
 class ImagePlan:
@@ -537,7 +539,7 @@ def repair_site(
     target_root = site.root if in_place else Path(out)  # type: ignore[arg-type]
     if not in_place:
         check_output_folder(target_root, site)
-    output = Output(dry_run=dry_run)
+    output = Output(target_root, dry_run=dry_run)
     if dry_run:
         return _run(site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values)
     # One run at a time writes to a folder; a killed run's temporary files are cleared first.
@@ -547,16 +549,25 @@ def repair_site(
 
 
 class Output:
-    """Writes the run's files and records each (with ``dry_run``, only records what it would)."""
+    """Writes the run's files and records each (with ``dry_run``, only records what it would).
 
-    def __init__(self, *, dry_run: bool) -> None:
+    Nothing is written outside ``root`` (symlinks followed), whatever a post's metadata says.
+    """
+
+    def __init__(self, root: Path, *, dry_run: bool) -> None:
+        self.root = root
         self.dry_run = dry_run
         self.actions: dict[Path, Action] = {}
+
+    def _check(self, path: Path) -> None:
+        if not inside(path, self.root):
+            raise UnsafePathError(str(path), 0, f"is outside {self.root}; not written")
 
     def write(self, path: Path, data: bytes) -> bool:
         """Write ``path`` atomically unless it already holds ``data``; whether it (would have) changed."""
         if path in self.actions:
             return False  # written once already (a dry run has not written it)
+        self._check(path)
         changed = atomic_write(path, data, dry_run=self.dry_run)
         if changed:
             self.actions[path] = Action("write", path)
@@ -566,6 +577,7 @@ class Output:
         """Copy ``source`` to ``target`` (never over a different file); whether it (would have) copied."""
         if target in self.actions:
             return False
+        self._check(target)
         copied = copy_file(source, target, dry_run=self.dry_run)
         if copied:
             self.actions[target] = Action("copy", target, source)
@@ -620,15 +632,19 @@ def _run(
                 try:
                     if output.copy(file, target_root / target):
                         copies.append((file, target_root / target))
-                except OSError as error:
-                    problem = f"{path}:0: cannot copy {file} to {target_root / target}: {error.strerror or error}"
+                except (OSError, UnsafePathError) as error:
+                    problem = f"{path}:0: cannot copy {file} to {target_root / target}: {_reason(error)}"
                     result = attrs.evolve(result, error=result.error or problem)
         results.append(result)
         if progress:
             progress(number, len(site.posts))
     generated: list[Path] = []
+    errors: list[str] = []
     if not in_place:
-        generated = _site_files(site, plan, target_root, configured, output)
+        try:
+            generated = _site_files(site, plan, target_root, configured, output)
+        except WriteError as error:
+            errors.append(str(error))
     return RunResult(
         site,
         tuple(results),
@@ -638,6 +654,7 @@ def _run(
         plan.relayout,
         tuple(generated),
         tuple(output.actions.values()),
+        tuple(errors),
     )
 
 
@@ -652,13 +669,20 @@ def _write_post(
         try:
             output.back_up(result.source, root, backup_folder)
         except OSError as error:
-            detail = f"cannot back up to {backup_folder}: {error.strerror or error}; left as it was"
+            detail = f"cannot back up to {backup_folder}: {_reason(error)}; left as it was"
             return attrs.evolve(result, error=f"{result.source}:0: {detail}")
     try:
         written = output.write(destination, repaired.encode("utf-8"))
-    except OSError as error:
-        return attrs.evolve(result, error=f"{result.source}:0: cannot write {destination}: {error.strerror or error}")
+    except (OSError, UnsafePathError) as error:
+        return attrs.evolve(result, error=f"{result.source}:0: cannot write {destination}: {_reason(error)}")
     return attrs.evolve(result, written=written and not output.dry_run)
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, in a few words: the system's message, or our own error's detail."""
+    if isinstance(error, WxMigrateError):
+        return error.detail
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
 
 
 def _configured(root: Path, engine: Engine) -> bool:
@@ -687,9 +711,8 @@ def _site_files(site: Site, plan: Plan, out: Path, configured: bool, output: Out
                 output.write(target, text.encode("utf-8"))
                 written.append(target)
         return written
-    except OSError as error:
-        where = error.filename or out
-        raise WriteError(str(where), 0, f"cannot write the site's files: {error.strerror or error}") from error
+    except (OSError, UnsafePathError) as error:
+        raise WriteError(str(out), 0, f"cannot write the site's files: {_reason(error)}") from error
 
 
 def site_title(site: Site) -> str:

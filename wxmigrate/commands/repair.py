@@ -109,6 +109,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{post.source}:{line}: image not found: {src}", file=err)
         for src, line, reason in post.image_problems:
             print(f"{post.source}:{line}: image {src}: {reason}", file=err)
+    for message in result.errors:
+        print(message, file=err)
     if args.dry_run:
         for action in result.actions:
             print(f"would {action}", file=out)
@@ -140,7 +142,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _fix_assets(site: Path, result: RunResult, err: TextIO, *, quiet: bool) -> bool:
     """Verify the images of the written site and fix what can be fixed; True when all is well."""
     folder = result.site.image_folder or None
-    fixed = fix_assets(verify(site), image_folder=folder)
+    try:
+        fixed = fix_assets(verify(site), image_folder=folder)
+    except WxMigrateError as error:
+        print(f"wxmigrate repair: --fix-assets: {error}", file=err)
+        return False
     for change in fixed.changes:
         if not quiet:
             print(f"fix-assets: {change}", file=err)
