@@ -48,6 +48,17 @@ FORMATS = ("markdown", "html")
 
 
 @attrs.frozen
+class ImageProblem:
+    """An image file a post uses that is not published as it is: why, and whether it was copied."""
+
+    src: str
+    line: int
+    reason: str
+    #: Copied all the same (under its own name: a mislabelled image whose link stays as written).
+    copied: bool = False
+
+
+@attrs.frozen
 class PostResult:
     """What happened to one post."""
 
@@ -56,8 +67,8 @@ class PostResult:
     changes: tuple[Change, ...] = ()
     #: Local images whose file was not found: (src, line).
     unresolved: tuple[tuple[str, int], ...] = ()
-    #: Local images found but not used as they are, and why: (src, line, reason).
-    image_problems: tuple[tuple[str, int, str], ...] = ()
+    #: Local images found but not used as they are, and why.
+    image_problems: tuple[ImageProblem, ...] = ()
     #: Cruft and footer found: (kind, first line, last line).
     boilerplate: tuple[tuple[str, int, int], ...] = ()
     findings: tuple[Finding, ...] = ()
@@ -283,7 +294,7 @@ def repair_post_file(
     needed: dict[Path, str] = {}
     assets: dict[str, str] = {}
     unresolved: list[tuple[str, int]] = []
-    problems: list[tuple[str, int, str]] = []
+    problems: list[ImageProblem] = []
     for image, line in images(post):
         if local_path(image.src) is None:
             continue
@@ -296,7 +307,7 @@ def repair_post_file(
                     needed[linked] = site.relative(linked).as_posix()
                 if verdict.problem:
                     kept = "; copied under its name" if verdict.copy else ""
-                    problems.append((image.src, line, verdict.problem + kept))
+                    problems.append(ImageProblem(image.src, line, verdict.problem + kept, verdict.copy))
                 continue
         file = plan.images.resolve(image.src, path.parent)
         file_name = PurePosixPath(local_path(image.src) or "").name
@@ -307,7 +318,7 @@ def repair_post_file(
             if refused is None:
                 unresolved.append((image.src, line))
             else:
-                problems.append((image.src, line, refused))
+                problems.append(ImageProblem(image.src, line, refused))
             if not post.generic:
                 # An exporter's link into its export folder is wrong anyway: link the
                 # image where its file belongs, so that dropping the file in fixes it.
@@ -315,7 +326,7 @@ def repair_post_file(
             continue  # a hand-written link is kept as written, and reported
         if found.extension is not None:
             if post.generic and not plan.relayout:
-                problems.append((image.src, line, f"{found.problem}; copied under its name"))
+                problems.append(ImageProblem(image.src, line, f"{found.problem}; copied under its name", True))
             else:  # the link is the engine's to write anyway: it follows the true extension
                 wanted = str(PurePosixPath(wanted).with_suffix("." + found.extension))
         target = plan.images.target(file, wanted)
@@ -325,7 +336,8 @@ def repair_post_file(
     for key, file in _front_matter_images(post, site, plan.images):
         verdict = image_verdict(plan.images.check(file), file)
         if not verdict.copy or verdict.extension is not None:
-            problems.append((str(post.front_matter.get(key) or key), 0, f"{verdict.problem}; {key} left as it is"))
+            source = str(post.front_matter.get(key) or key)
+            problems.append(ImageProblem(source, 0, f"{verdict.problem}; {key} left as it is"))
             continue
         if plan.relayout:
             target = plan.images.target(
@@ -728,4 +740,4 @@ def site_title(site: Site) -> str:
     return site.root.resolve().name or "site"
 
 
-__all__ = ["FORMATS", "Action", "ImagePlan", "Plan", "PostResult", "RunResult", "make_plan", "repair_site"]
+__all__ = ["FORMATS", "Action", "ImagePlan", "ImageProblem", "Plan", "PostResult", "RunResult", "make_plan", "repair_site"]

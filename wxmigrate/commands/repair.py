@@ -107,8 +107,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(post.error, file=err)
         for src, line in post.unresolved:
             print(f"{post.source}:{line}: image not found: {src}", file=err)
-        for src, line, reason in post.image_problems:
-            print(f"{post.source}:{line}: image {src}: {reason}", file=err)
+        for problem in post.image_problems:
+            print(f"{post.source}:{problem.line}: image {problem.src}: {problem.reason}", file=err)
     for message in result.errors:
         print(message, file=err)
     if args.dry_run:
@@ -170,7 +170,8 @@ def report_data(result: RunResult) -> dict[str, Any]:
                 ],
                 "unresolved_images": [{"src": src, "line": line} for src, line in post.unresolved],
                 "image_problems": [
-                    {"src": src, "line": line, "reason": reason} for src, line, reason in post.image_problems
+                    {"src": p.src, "line": p.line, "reason": p.reason, "copied": p.copied}
+                    for p in post.image_problems
                 ],
                 "warnings": [
                     {"code": f.code, "line": f.line, "message": f.message} for f in post.findings
