@@ -97,7 +97,7 @@ def test_symlink_loops_crash_neither_repair_nor_verify(tmp_path: Path) -> None:
     assert "Traceback" not in err
     assert (out / "_posts/2020-01-01-a.md").is_file() and (out / "img/a.png").is_file()
     code, stdout, err = call("verify", str(site))
-    assert code == 2  # a post could not be read
+    assert code == 1  # a post could not be read, the other was verified
     assert "Traceback" not in err
     assert "_posts/2020-01-01-a.md:7: missing: /img/loop.png" in stdout
 
@@ -292,17 +292,37 @@ def _fail_writes(monkeypatch: pytest.MonkeyPatch, exception: BaseException) -> N
 
 
 def test_full_disk_during_out_names_the_post(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """ENOSPC on every write: one line per post naming the file, exit 1, no temporary file left."""
+    """The disk fills after the first post: each later write is one line naming the post and
+    the file, the run goes on and exits 1, and no temporary file is left."""
+    site = make(tmp_path / "site", {f"2020-01-0{n}-a.md": post("a") for n in (1, 2, 3)})
+    out = tmp_path / "out"
+    real_write = os.write
+    writes: list[int] = []
+
+    def fill(handle: int, data: bytes) -> int:
+        writes.append(handle)
+        if len(writes) > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(handle, data)
+
+    monkeypatch.setattr(write.os, "write", fill)
+    code, _, err = call("repair", str(site), "--out", str(out), "--quiet")
+    assert code == 1
+    assert err.splitlines() == [
+        f"{site}/_posts/2020-01-0{n}-a.md:0: cannot write {out}/_posts/2020-01-0{n}-a.md: No space left on device"
+        for n in (2, 3)
+    ] + [f"{out}:0: cannot write the site's files: No space left on device"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["_posts/2020-01-01-a.md"]
+
+
+def test_full_disk_for_every_post_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not one post could be written: nothing was done, exit 2, each post named."""
     site = make(tmp_path / "site", {"2020-01-01-a.md": post("a"), "2020-01-02-b.md": post("b")})
     out = tmp_path / "out"
     _fail_writes(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
     code, _, err = call("repair", str(site), "--out", str(out), "--quiet")
-    assert code == 1
-    assert err.splitlines() == [
-        f"{site}/_posts/2020-01-01-a.md:0: cannot write {out}/_posts/2020-01-01-a.md: No space left on device",
-        f"{site}/_posts/2020-01-02-b.md:0: cannot write {out}/_posts/2020-01-02-b.md: No space left on device",
-        f"{out}:0: cannot write the site's files: No space left on device",
-    ]
+    assert code == 2
+    assert err.count("No space left on device") == 3
     assert [p for p in out.rglob("*") if p.is_file()] == []
 
 
@@ -314,7 +334,7 @@ def test_full_disk_during_a_backup_leaves_the_original_as_it_was(
     original = (site / "_posts/2020-01-01-a.md").read_bytes()
     _fail_writes(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
     result = repair_site(site, in_place=True, dialect="wechat")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # its only post failed
     assert result.posts[0].error is not None and "cannot back up" in result.posts[0].error
     assert "No space left on device; left as it was" in result.posts[0].error
     assert (site / "_posts/2020-01-01-a.md").read_bytes() == original

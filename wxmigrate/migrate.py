@@ -29,7 +29,7 @@ from .emit.frontmatter import PELICAN, TOML, YAML, dump_yaml, split_pelican
 from .emit.html import to_html
 from .emit.metadata import merge_fields, place
 from .emit.verbatim import claimed_lines
-from .errors import ConfigError, UnsafePathError, WriteError, WxMigrateError
+from .errors import ConfigError, UnsafePathError, WriteError, WxMigrateError, boundary, contain
 from .guard import check_render
 from .layout import PostMeta, post_meta, unique
 from .model import Cruft, Finding, Footer, FrontMatter, Post, images
@@ -114,8 +114,16 @@ class RunResult:
     errors: tuple[str, ...] = ()
 
     @property
+    def failed(self) -> tuple[PostResult, ...]:
+        """The posts that could not be repaired (read, parsed, checked or written)."""
+        return tuple(post for post in self.posts if post.error)
+
+    @property
     def exit_code(self) -> int:
-        """0 when every post is clean, 1 when problems are left (errors, missing images)."""
+        """0 when every post is clean, 1 when problems are left (errors, missing images,
+        site files not written), 2 when every post failed (nothing could be done)."""
+        if self.posts and len(self.failed) == len(self.posts):
+            return 2
         return 0 if all(post.ok for post in self.posts) and not self.errors else 1
 
 
@@ -285,8 +293,8 @@ def repair_post_file(
     try:
         text, post = read_post(path, site, plan.dialect)
         name, meta = output_file(path, post, site, plan)
-    except (WxMigrateError, OSError) as error:
-        return PostResult(source=path, error=str(error)), {}, None
+    except Exception as error:  # this post is reported; the others go on
+        return PostResult(source=path, error=str(contain(str(path), error))), {}, None
     if plan.relayout and not post.front_matter.present:
         # The output will have front matter with the title: rules must see the post as it will be
         # (the H1 that repeats the title is dropped then), or a second run would change it.
@@ -352,8 +360,8 @@ def repair_post_file(
         repaired, changes = repair(post, options)
         final = finish(repaired, meta, plan, front_images)
         output = _emit(final, plan, needed, name, changes)
-    except WxMigrateError as error:
-        return PostResult(source=path, original=text, error=str(error)), {}, None
+    except Exception as error:
+        return PostResult(source=path, original=text, error=str(contain(str(path), error))), {}, None
     result = PostResult(
         source=path,
         changes=tuple(changes),
@@ -519,6 +527,7 @@ def make_plan(
     )
 
 
+@boundary(lambda source, *_, **__: source)
 def repair_site(
     source: str | Path,
     *,

@@ -23,7 +23,7 @@ HELP = "repair exported posts (a site root, a folder of posts, or one post) into
 EXIT_CODES = """exit codes:
   0  every post repaired, nothing left to fix
   1  repaired, with problems left (an image not found, a post that could not be read)
-  2  usage error or fatal error (nothing was written)"""
+  2  usage error or fatal error, or every post failed (nothing was written)"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -205,7 +205,6 @@ def _summary(result: RunResult, args: argparse.Namespace) -> str:
     posts = result.posts
     changed = sum(1 for p in posts if p.repaired is not None and p.repaired != p.original)
     changes = sum(len(p.changes) for p in posts)
-    failed = sum(1 for p in posts if p.error)
     missing = sum(len(p.unresolved) for p in posts)
     refused = sum(len(p.image_problems) for p in posts)
     verb = "would change" if args.dry_run else "changed"
@@ -220,8 +219,9 @@ def _summary(result: RunResult, args: argparse.Namespace) -> str:
         parts.append(f"{missing} image(s) not found")
     if refused:
         parts.append(f"{refused} image(s) not used as they are")
-    if failed:
-        parts.append(f"{failed} post(s) failed")
+    if result.failed:
+        parts.append(f"{len(result.failed)} post(s) failed")
     if result.backup_folder and any(p.written for p in posts):
         parts.append(f"backup in {result.backup_folder}")
-    return "wxmigrate repair: " + ", ".join(parts)
+    failures = "".join(f"\n  failed: {post.source}" for post in result.failed)
+    return "wxmigrate repair: " + ", ".join(parts) + failures

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import WxMigrateError
+from ..errors import WxMigrateError, boundary
 from ..parse import load
 from ..site import outside_link
 from ..write import digest
@@ -56,6 +56,7 @@ from .site import Site, find_site
 Progress = Callable[[int, int], None]
 
 
+@boundary(lambda site, *_, **__: site)
 def verify(
     site: str | Path,
     *,
@@ -75,6 +76,7 @@ def verify(
     """
     layout = find_site(site, assets=assets)
     refs, errors = _references(layout)
+    read = len(layout.posts) - len(errors)
     resolutions, folders = resolve_all(layout, refs)
     known = placeholder_hashes(placeholders)
     checks: dict[Path, FileCheck] = {}
@@ -92,6 +94,7 @@ def verify(
         duplicates=_duplicates(layout, checks, orphans),
         image_folders=tuple(layout.relative(folder) for folder in folders),
         errors=tuple(errors),
+        posts_read=read,
     )
 
 
