@@ -33,7 +33,8 @@ def folder_lock(folder: Path) -> Iterator[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise WriteError(str(folder), 0, f"cannot create the folder: {error.strerror or error}") from error
+        detail = f"cannot create the folder: {error.strerror or error}"
+        raise WriteError(str(folder), 0, detail) from error
     lock = folder / LOCK_NAME
     _acquire(lock)
     try:
@@ -56,7 +57,8 @@ def _acquire(lock: Path) -> None:
             lock.unlink(missing_ok=True)  # stale: its process is gone
             continue
         except OSError as error:
-            raise WriteError(str(lock.parent), 0, f"cannot write here: {error.strerror or error}") from error
+            detail = f"cannot write here: {error.strerror or error}"
+            raise WriteError(str(lock.parent), 0, detail) from error
         with os.fdopen(handle, "w") as stream:
             stream.write(f"{os.getpid()}\n")
         return

@@ -6,6 +6,12 @@ and written atomically), one bad post never stops the others, and each post's
 output is parsed again before it is written: if text or images would be lost,
 the post is not written and the reason is reported.
 
+A run holds the lock of the folder it writes (:mod:`wxmigrate.lock`), reads
+nothing through a symlink that leads out of the site, copies only images
+that decode as what they are (:func:`image_verdict`), and names the file a
+failed write was for; with ``dry_run`` it writes nothing and
+:attr:`RunResult.actions` lists what it would write.
+
 Without ``engine``, or with the engine the source already is, the output
 *mirrors* the source: each post keeps its path and its front matter.  With
 another engine the posts are *re-laid out* the way that engine wants them
@@ -16,6 +22,7 @@ when the output has no configuration of that engine (see ``docs/engines.md``).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -39,7 +46,16 @@ from .read import read_text, split_front_matter
 from .rules import Change, make_options, repair
 from .rules.conservation import article_text
 from .lock import folder_lock, terminate_raises
-from .site import FRONT_MATTER_IMAGE_KEYS, IGNORED, Site, discover, file_key, inside, local_path, outside_link
+from .site import (
+    FRONT_MATTER_IMAGE_KEYS,
+    IGNORED,
+    Site,
+    discover,
+    file_key,
+    inside,
+    local_path,
+    outside_link,
+)
 from .verify.check import FileCheck, check_file
 from .verify.formats import TRUE_EXTENSIONS, declared_format
 from .write import atomic_write, backup, copy_file, digest, remove_stale_temporaries
@@ -315,7 +331,8 @@ def repair_post_file(
                     needed[linked] = site.relative(linked).as_posix()
                 if verdict.problem:
                     kept = "; copied under its name" if verdict.copy else ""
-                    problems.append(ImageProblem(image.src, line, verdict.problem + kept, verdict.copy))
+                    reason = verdict.problem + kept
+                    problems.append(ImageProblem(image.src, line, reason, verdict.copy))
                 continue
         file = plan.images.resolve(image.src, path.parent)
         file_name = PurePosixPath(local_path(image.src) or "").name
@@ -334,7 +351,8 @@ def repair_post_file(
             continue  # a hand-written link is kept as written, and reported
         if found.extension is not None:
             if post.generic and not plan.relayout:
-                problems.append(ImageProblem(image.src, line, f"{found.problem}; copied under its name", True))
+                reason = f"{found.problem}; copied under its name"
+                problems.append(ImageProblem(image.src, line, reason, copied=True))
             else:  # the link is the engine's to write anyway: it follows the true extension
                 wanted = str(PurePosixPath(wanted).with_suffix("." + found.extension))
         target = plan.images.target(file, wanted)
@@ -561,12 +579,15 @@ def repair_site(
     if not in_place:
         check_output_folder(target_root, site)
     output = Output(target_root, dry_run=dry_run)
+    work = functools.partial(
+        _run, site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values
+    )
     if dry_run:
-        return _run(site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values)
+        return work()
     # One run at a time writes to a folder; a killed run's temporary files are cleared first.
     with terminate_raises(), folder_lock(target_root):
         remove_stale_temporaries(target_root)
-        return _run(site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values)
+        return work()
 
 
 class Output:
@@ -585,7 +606,7 @@ class Output:
             raise UnsafePathError(str(path), 0, f"is outside {self.root}; not written")
 
     def write(self, path: Path, data: bytes) -> bool:
-        """Write ``path`` atomically unless it already holds ``data``; whether it (would have) changed."""
+        """Write ``path`` atomically unless it holds ``data``; whether it (would have) changed."""
         if path in self.actions:
             return False  # written once already (a dry run has not written it)
         self._check(path)
@@ -595,7 +616,7 @@ class Output:
         return changed
 
     def copy(self, source: Path, target: Path) -> bool:
-        """Copy ``source`` to ``target`` (never over a different file); whether it (would have) copied."""
+        """Copy ``source`` to ``target`` (never over another file); whether it (would have) copied."""
         if target in self.actions:
             return False
         self._check(target)
@@ -654,7 +675,8 @@ def _run(
                     if output.copy(file, target_root / target):
                         copies.append((file, target_root / target))
                 except (OSError, UnsafePathError) as error:
-                    problem = f"{path}:0: cannot copy {file} to {target_root / target}: {_reason(error)}"
+                    where = target_root / target
+                    problem = f"{path}:0: cannot copy {file} to {where}: {_reason(error)}"
                     result = attrs.evolve(result, error=result.error or problem)
         results.append(result)
         if progress:
@@ -695,7 +717,8 @@ def _write_post(
     try:
         written = output.write(destination, repaired.encode("utf-8"))
     except (OSError, UnsafePathError) as error:
-        return attrs.evolve(result, error=f"{result.source}:0: cannot write {destination}: {_reason(error)}")
+        detail = f"cannot write {destination}: {_reason(error)}"
+        return attrs.evolve(result, error=f"{result.source}:0: {detail}")
     return attrs.evolve(result, written=written and not output.dry_run)
 
 
@@ -749,4 +772,14 @@ def site_title(site: Site) -> str:
     return site.root.resolve().name or "site"
 
 
-__all__ = ["FORMATS", "Action", "ImagePlan", "ImageProblem", "Plan", "PostResult", "RunResult", "make_plan", "repair_site"]
+__all__ = [
+    "FORMATS",
+    "Action",
+    "ImagePlan",
+    "ImageProblem",
+    "Plan",
+    "PostResult",
+    "RunResult",
+    "make_plan",
+    "repair_site",
+]

@@ -7,8 +7,9 @@ its path), query and fragment dropped, percent escapes decoded.  A cleaned
 path is tried as written (root-relative, or relative to the post, then to
 the root); what is not there is looked up by file name in the site's image
 folders and its export folders (names compared in Unicode NFC, so a file
-named in NFD, as macOS writes names, is found by its NFC spelling).  A path that leads outside the site, as
-written or through a symlink, is ``unsafe`` and never read.
+named in NFD, as macOS writes names, is found by its NFC spelling).  A path
+that leads outside the site, as written or through a symlink, is ``unsafe``
+and never read.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from urllib.parse import unquote, unquote_to_bytes
 
 import attrs
 
+from ..site import file_key
 from .formats import declared_format, media_type_format
 from .references import Reference
-from ..site import file_key
 from .site import COMMON_IMAGE_FOLDERS, Site, walk_files
 
 Kind = Literal["local", "remote", "inline", "unsafe", "missing"]
@@ -244,7 +245,8 @@ class NameIndex:
         )
         real = Path(os.path.realpath(path))
         if not os.path.isfile(real):
-            return Resolution("missing", detail=f"{self._site.relative(path)} is a symlink to no file (a loop?)")
+            detail = f"{self._site.relative(path)} is a symlink to no file (a loop?)"
+            return Resolution("missing", detail=detail)
         if not (self._site.contains(real) or Path(os.path.realpath(folder)) in real.parents):
             return Resolution(
                 "unsafe",
