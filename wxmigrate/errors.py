@@ -55,6 +55,14 @@ class RepairError(WxMigrateError, RuntimeError):
     """The repair rules did not settle, or their output lost text or images."""
 
 
+class WriteError(WxMigrateError, OSError):
+    """A file or folder could not be written (the output folder unusable, the disk full)."""
+
+
+class LockError(WxMigrateError, OSError):
+    """Another wxmigrate run is writing to the same folder."""
+
+
 class InternalError(WxMigrateError, RuntimeError):
     """wxmigrate failed where it should not have: a bug, still reported on one line."""
 

@@ -22,6 +22,7 @@ import attrs
 
 from ..errors import WxMigrateError, boundary
 from ..parse import load
+from ..site import outside_link
 from ..write import digest
 from .check import (
     DEFAULT_LIMITS,
@@ -101,6 +102,10 @@ def _references(site: Site) -> tuple[list[Reference], list[str]]:
     refs: list[Reference] = []
     errors: list[str] = []
     for path in site.posts:
+        refused = outside_link(path, site.root)
+        if refused is not None:
+            errors.append(f"{path}:0: {refused}")
+            continue
         try:
             post = load(path)
         except WxMigrateError as error:
@@ -174,13 +179,21 @@ def _orphans(folders: Sequence[Path], *, used: set[Path]) -> list[Path]:
     for folder in folders:
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda entry: entry.name):
-                visible = entry.is_file() and not entry.name.startswith(".")
+                visible = _is_file(entry) and not entry.name.startswith(".")
                 if not visible or not declared_format(entry.name) or entry.path in used_names:
                     continue
                 # Used files are stored resolved: only a path not found as it is needs resolving.
                 if os.path.realpath(entry.path) not in used_names:
                     orphans.append(Path(entry.path))
     return orphans
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a file (through symlinks); False for a symlink loop."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _duplicates(
