@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    status = 0
+    failed = 0
     results = []
     for path in args.posts:
         try:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             post = parse(text, path="<stdin>" if path == "-" else path, dialect=args.dialect)
         except WxMigrateError as error:
             print(error, file=err)
-            status = 2
+            failed += 1
             continue
         if args.json:
             results.append(to_data(post))
@@ -49,4 +49,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         payload = results[0] if len(args.posts) == 1 else results
         json.dump(payload, out, ensure_ascii=False, indent=2)
         out.write("\n")
-    return status
+    if failed:
+        return 2 if failed == len(args.posts) else 1  # 2: not one post could be read
+    return 0

@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{args.report}:0: cannot write the report: {error.strerror or error}", file=err)
             return 2
     if report.errors:
-        return 2
+        return 1 if report.posts_read else 2  # 2: not one post could be read
     return 0 if report.clean else 1
 
 

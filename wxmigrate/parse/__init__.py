@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import ConfigError, ReadError
+from ..errors import ConfigError, ReadError, boundary
 from ..model import (
     Block,
     Finding,
@@ -48,6 +48,7 @@ from .structure import recognise
 __all__ = ["load", "parse", "parse_inline", "plain_text"]
 
 
+@boundary(lambda path_or_text, *_, **__: path_or_text if "\n" not in str(path_or_text) else "<string>")
 def load(path_or_text: str | Path, *, encoding: str | None = None) -> Post:
     """Load a post from a file path, or parse it from text.
 
@@ -83,6 +84,7 @@ def _for_its_engine(post: Post) -> Post:
     return attrs.evolve(post, origin=attrs.evolve(post.origin, engine=engine.name))
 
 
+@boundary(lambda *_, path="<string>", **__: path)
 def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> Post:
     """Parse a post's text into the model; never drops a character of the body.
 
