@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
+from ..chars import clean_text
 from ..model import (
     CONTAINERS,
     Block,
@@ -35,7 +36,7 @@ def html_text(markup: str) -> str:
     if not markup.strip():
         return ""
     try:
-        text = str(lxml_html.fragment_fromstring(markup, create_parent="div").text_content())
+        text = str(lxml_html.fragment_fromstring(clean_text(markup), create_parent="div").text_content())
     except (ParserError, ValueError):
         return markup
     # lxml runs an unclosed <script>/<style>/<textarea>/<title> to the end of the
