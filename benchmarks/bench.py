@@ -55,6 +55,8 @@ WXMIGRATE = (
 #: Peak memory allowed, by the largest site it applies to (posts → MB).
 MEMORY_LIMITS = ((1_000, 60.0), (10_000, 80.0))
 START_UP_LIMIT = 0.150
+#: The commands the scaling and ``--jobs`` targets are about, by task key.
+SCALED = {"repair": "`repair`", "verify-deep": "`verify --deep`"}
 
 
 @dataclass
@@ -205,8 +207,7 @@ def start_up_tasks() -> list[Task]:
 
 def scaling_tasks(site: SyntheticSite, out: Path) -> list[Task]:
     """``repair`` and ``verify --deep`` on the large site of ``--scaling``."""
-    keep = {"repair-large", "verify-deep-large"}
-    return [task for task in site_tasks(site, out, "-large") if task.key in keep]
+    return [task for task in site_tasks(site, out, "-large") if task.key.removesuffix("-large") in SCALED]
 
 
 def jobs_tasks(site: SyntheticSite, out: Path, suffix: str, notes: list[str]) -> list[Task]:
@@ -216,14 +217,14 @@ def jobs_tasks(site: SyntheticSite, out: Path, suffix: str, notes: list[str]) ->
         return []
     tasks = []
     for task in site_tasks(site, out, suffix):
-        if task.key not in (f"repair{suffix}", f"verify-deep{suffix}"):
+        if task.key.removesuffix(suffix) not in SCALED:
             continue
         command = task.command[len(WXMIGRATE)]
         if not offers_jobs(command):
             notes.append(f"--jobs 2 not measured: `wxmigrate {command} --help` lists no --jobs.")
             continue
         tasks.append(dataclasses.replace(
-            task, key=task.key + "-jobs2", name=task.name.replace(" SITE", " SITE --jobs 2"),
+            task, key=task.key + "-jobs2", name=task.name.removesuffix("`") + " --jobs 2`",
             command=[*task.command, "--jobs", "2"], cores=2,
         ))
     return tasks
@@ -260,7 +261,7 @@ def targets(run: Run) -> list[Target]:
                                 f"≤ {START_UP_LIMIT * 1000:.0f} ms", result.seconds <= START_UP_LIMIT))
     found += memory_targets(run)
     found += scaling_targets(run)
-    found += [jobs_target(run, key) for key in ("repair", "verify-deep")]
+    found += [jobs_target(run, key) for key in SCALED]
     return found
 
 
@@ -288,9 +289,9 @@ def memory_targets(run: Run) -> list[Target]:
 def scaling_targets(run: Run) -> list[Target]:
     """Per-post (per-image) cost on the large site against the small one: flat within ±15 %."""
     found = []
-    for key in ("repair", "verify-deep"):
+    for key, command in SCALED.items():
         small, large = run.result(key), run.result(f"{key}-large")
-        name = f"{key}: cost per item, 10× the site"
+        name = f"{command}: cost per item, 10× the site"
         if small is None or large is None:
             found.append(Target(name, "—", "1 ± 0.15", None, "run with --scaling"))
             continue
@@ -301,7 +302,7 @@ def scaling_targets(run: Run) -> list[Target]:
 
 def jobs_target(run: Run, key: str) -> Target:
     """``--jobs 2`` on two cores against one process on one core, on the largest site measured."""
-    name = f"{key} --jobs 2 speed-up"
+    name = f"{SCALED[key]} --jobs 2 speed-up"
     for suffix in ("-large", ""):
         single, double = run.result(key + suffix), run.result(f"{key}{suffix}-jobs2")
         if single is not None and double is not None:
