@@ -146,7 +146,7 @@ def run_task(task: Task, repeat: int, logs: Path) -> Result:
     log = logs / f"{task.key}.log"
     runs = [measure(task, log) for _ in range(repeat)]
     codes = [int(run["exit_code"]) for run in runs]
-    if max(codes) >= 2:
+    if max(codes) > (1 if task.ours else 0):  # 1 is repair's and verify's "problems left"
         tail = log.read_text(encoding="utf-8", errors="replace")[-600:]
         print(f"warning: {task.name} exited with {codes}; the end of its output:\n{tail}", file=sys.stderr)
     seconds = [run["seconds"] for run in runs]
