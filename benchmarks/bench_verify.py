@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import random
 import sys
 import tempfile
@@ -29,11 +28,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wxmigrate.verify import check_file, verify
+from images import encode, picture  # noqa: E402
+from wxmigrate.verify import check_file, verify  # noqa: E402
 from wxmigrate.verify.formats import declared_format
 
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
@@ -41,26 +39,13 @@ EXTENSIONS = {"JPEG": "jpeg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 PER_POST = 100
 
 
-def encode(index: int) -> tuple[str, bytes]:
+def encode_image(index: int) -> tuple[str, bytes]:
     """A small distinct image: 64×48 to 160×120, one in ten GIFs animated (3 frames)."""
     rng = random.Random(index)
     fmt = FORMATS[index % len(FORMATS)]
     size = (rng.randrange(64, 161), rng.randrange(48, 121))
     frames = 3 if fmt == "GIF" and index % 10 == 2 else 1
-    pictures = [_picture(size, rng) for _ in range(frames)]
-    if fmt == "GIF":
-        pictures = [picture.convert("P") for picture in pictures]
-    stream = io.BytesIO()
-    extra = {"save_all": True, "append_images": pictures[1:]} if frames > 1 else {}
-    pictures[0].save(stream, fmt, **extra)
-    return fmt, stream.getvalue()
-
-
-def _picture(size: tuple[int, int], rng: random.Random) -> Image.Image:
-    """A photo-like picture: a smooth gradient with a little noise (compresses like real images)."""
-    base = Image.linear_gradient("L").resize(size).convert("RGB")
-    noise = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
-    return Image.blend(base, noise, 0.15)
+    return fmt, encode([picture(size, rng) for _ in range(frames)], fmt)
 
 
 def build_site(root: Path, count: int) -> list[Path]:
@@ -70,7 +55,7 @@ def build_site(root: Path, count: int) -> list[Path]:
     (root / "_config.yml").write_text('baseurl: ""\n', encoding="utf-8")
     files = []
     for index in range(count):
-        fmt, data = encode(index)
+        fmt, data = encode_image(index)
         path = root / "postimg" / f"img{index:05d}.{EXTENSIONS[fmt]}"
         path.write_bytes(data)
         files.append(path)
