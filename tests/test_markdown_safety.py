@@ -250,6 +250,10 @@ def test_neutralising_is_reported(vector: Vector) -> None:
     assert any(change.before != change.after for change in changes)
 
 
+#: The rules that make a post safe.
+SAFETY_RULES = ("neutralize_script", "unlink_javascript_links")
+
+
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda vector: vector.id)
 def test_repaired_vector_is_settled(vector: Vector) -> None:
     """A second repair of the written post changes nothing."""
@@ -258,8 +262,6 @@ def test_repaired_vector_is_settled(vector: Vector) -> None:
     assert [change.rule for change in changes if change.rule in SAFETY_RULES] == []
     assert to_markdown(again, "jekyll") == text
 
-
-SAFETY_RULES = ("neutralize_script", "unlink_javascript_links")
 
 
 # --------------------------------------------------------------------------

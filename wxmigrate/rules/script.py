@@ -33,16 +33,18 @@ def inert_image(image: Image) -> Image:
 def inert_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Runs with script cut out of their raw HTML and images; a tag left empty goes."""
     out: list[Inline] = []
+    changed = False
     for inline in inlines:
+        new: Inline | None = inline
         if isinstance(inline, RawHtml):
             markup = inert_html(inline.html)
-            if markup:
-                out.append(inline if markup == inline.html else RawHtml(markup))
+            new = None if not markup else inline if markup == inline.html else RawHtml(markup)
         elif isinstance(inline, Image):
-            out.append(inert_image(inline))
-        else:
-            out.append(inline)
-    return inlines if out == list(inlines) else merge_texts(out)
+            new = inert_image(inline)
+        changed = changed or new is not inline
+        if new is not None:
+            out.append(new)
+    return merge_texts(out) if changed else inlines
 
 
 def _reads_as_html(markup: str) -> bool:
