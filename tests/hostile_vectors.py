@@ -66,6 +66,7 @@ RAW_HTML: dict[str, str] = {
     "a-entity": '<a href="&#x6A;avascript&#x3A;alert(1)">链接</a>',
     "a-tab": '<a href="java&#x09;script:alert(1)">链接</a>',
     "a-control": '<a href=" &#14;  javascript:alert(1)">链接</a>',
+    "a-leading-newline": '<a href="\n\t javascript:alert(1)">链接</a>',
     "a-data": '<a href="data:text/html;base64,PHNjcmlwdD4=">链接</a>',
     "a-vbscript": "<a href='vbscript:msgbox(1)'>链接</a>",
     "math": '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">公式</maction></math>',
