@@ -269,7 +269,8 @@ def expectations(result: RunResult) -> list[Expected]:
                 local_images=len(local),
                 missing=frozenset(
                     Path(src.replace("\\", "/").replace("\n", "")).name
-                    for src, _ in post.unresolved
+                    for src in [*(src for src, _ in post.unresolved),
+                                *(p.src for p in post.image_problems if not p.copied)]
                 ),
                 backslashes="\\" in re.sub(r"<[^>]+>", "", rendered),
             )

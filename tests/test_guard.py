@@ -73,12 +73,14 @@ def test_a_refused_post_is_not_written_and_the_run_exits_1(tmp_path: Path, monke
     site = tmp_path / "site"
     site.mkdir()
     (site / "post.md").write_text(EXPORTED, encoding="utf-8")
+    (site / "other.md").write_text("# 另一篇\n\n好好的一段。\n", encoding="utf-8")
     emit = migrate.to_markdown
     monkeypatch.setattr(migrate, "to_markdown", lambda post, engine: emit(post, engine).replace("_强调_", "强调"))
     out, err = io.StringIO(), io.StringIO()
     code = run(["repair", str(site), "--out", str(tmp_path / "out")], out=out, err=err)
     assert code == 1
     assert not (tmp_path / "out" / "post.md").exists()
+    assert (tmp_path / "out" / "other.md").exists()  # the other post is still written
     assert f"{site / 'post.md'}:10: the repaired post would show this block otherwise" in err.getvalue()
 
 

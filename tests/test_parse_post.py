@@ -149,14 +149,14 @@ def test_inspect_json_for_the_demo_post() -> None:
 
 
 def test_inspect_bad_file_prints_one_line_and_fails(tmp_path: Path) -> None:
-    """A broken post gives a one-line path:line error and exit code 2; others still print."""
+    """A broken post gives a one-line path:line error and exit code 1; others still print."""
     import io
 
     bad = tmp_path / "bad.md"
     bad.write_bytes(b"---\ntitle: x\n---\n\xff\xfe bad\n")
     out, err = io.StringIO(), io.StringIO()
     code = run(["inspect", str(bad), str(DEMO_POSTS[1])], out=out, err=err)
-    assert code == 2
+    assert code == 1
     assert err.getvalue().strip().count("\n") == 0
     assert err.getvalue().startswith(f"{bad}:4: ")
     assert "社区图书角开放" in out.getvalue()

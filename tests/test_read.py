@@ -60,14 +60,20 @@ def test_unsafe_yaml_tags_are_refused() -> None:
         split_front_matter("---\nx: !!python/object/apply:os.system ['true']\n---\n", "x.md")
 
 
-def test_gbk_file_names_the_line_of_the_first_bad_byte(tmp_path: Path) -> None:
-    """A GBK-encoded file is refused with the line of its first non-UTF-8 byte."""
+def test_gbk_file_is_read_as_chinese(tmp_path: Path) -> None:
+    """A GBK-encoded Chinese post (not UTF-8) is decoded as GB18030."""
     post = tmp_path / "gbk.md"
-    post.write_bytes("---\ntitle: ok\n---\n第一行\n".encode("gbk"))
+    post.write_bytes("---\ntitle: 标题\n---\n第一行，正文。\n".encode("gbk"))
+    assert load(post).title == "标题"
+
+
+def test_latin1_file_names_the_line_and_offset_of_the_first_bad_byte(tmp_path: Path) -> None:
+    """A file neither UTF-8 nor Chinese is refused with the line and byte offset of its first bad byte."""
+    post = tmp_path / "latin1.md"
+    post.write_bytes("---\ntitle: ok\n---\nCafé au lait\n".encode("latin-1"))
     with pytest.raises(EncodingError) as info:
         load(post)
-    assert str(info.value).startswith(f"{post}:4: ")
-    assert "UTF-8" in str(info.value)
+    assert str(info.value).startswith(f"{post}:4: byte 0xe9 at offset 21 is not UTF-8")
 
 
 def test_utf8_bom_and_utf16_are_read() -> None:

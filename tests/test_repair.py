@@ -256,7 +256,7 @@ def test_bad_post_does_not_stop_the_others(tmp_path: Path) -> None:
     """An unreadable post gets a one-line error; the rest are repaired; exit 1."""
     site = _site_copy(tmp_path)
     bad = site / "_posts" / "2022-01-01-bad.md"
-    bad.write_bytes(b"---\ntitle: x\n---\n\n\xb2\xe2\xca\xd4\n")
+    bad.write_bytes(b"---\ntitle: x\n---\n\nCaf\xe9 au lait\n")  # Latin-1: neither UTF-8 nor Chinese
     out = tmp_path / "out"
     code, _, stderr = _run("repair", str(site), "--out", str(out))
     assert code == 1
@@ -282,7 +282,8 @@ def test_sample_site_as_a_reader_sees_it(tmp_path: Path) -> None:
     code, stdout, _ = _run("repair", str(SAMPLE_SITE), "--out", str(out), "--report", "-")
     report = json.loads(stdout)
     missing = {Path(i["src"].replace("\\", "/").replace("\n", "")).name
-               for p in report["posts"] for i in p["unresolved_images"]}
+               for p in report["posts"]
+               for i in [*p["unresolved_images"], *(i for i in p["image_problems"] if not i["copied"])]}
     assert code == (1 if missing else 0)
     total_paragraphs = 0
     for post in posts:
@@ -305,8 +306,9 @@ def test_sample_site_as_a_reader_sees_it(tmp_path: Path) -> None:
         assert (again / "_posts" / post.name).read_bytes() == (out / "_posts" / post.name).read_bytes()
 
 
-def test_fix_assets_gives_mislabelled_images_their_true_extension(tmp_path: Path) -> None:
-    """--fix-assets verifies the written site and relinks a PNG named .jpeg to a .png copy."""
+def test_mislabelled_images_are_copied_under_their_true_extension(tmp_path: Path) -> None:
+    """An exported post's PNG named .jpeg is copied as .png and its link follows (--fix-assets
+    then finds nothing to fix); the source keeps its file as it was."""
     from PIL import Image as PILImage
 
     site = _site_copy(tmp_path)
@@ -314,11 +316,11 @@ def test_fix_assets_gives_mislabelled_images_their_true_extension(tmp_path: Path
     out = tmp_path / "out"
     code, _, stderr = _run("repair", str(site), "--out", str(out), "--fix-assets")
     assert code == 0, stderr
-    assert "fix-assets:" in stderr
+    assert "fix-assets:" not in stderr
     text = (out / "_posts" / DEMO_POSTS[0].name).read_text(encoding="utf-8")
     assert "assets/wx/field04.png)" in text and "field04.jpeg)" not in text
     assert (out / "assets/wx/field04.png").is_file()
-    assert (out / "assets/wx/field04.jpeg").is_file()  # never deleted
+    assert not (out / "assets/wx/field04.jpeg").exists()
     assert (site / "assets/wx/field04.jpeg").is_file() and not (site / "assets/wx/field04.png").exists()
 
 

@@ -94,6 +94,31 @@ def test_svg_named_png_is_mismatched() -> None:
     assert (found.status, found.width, found.height) == ("ok", 40, 30)
 
 
+SCRIPTED_SVGS = {
+    "script": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    "onload": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>',
+    "foreignobject": b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+    "javascript": b'<svg xmlns="http://www.w3.org/2000/svg"><a href="&#106;ava&#x73;cript:alert(1)">x</a></svg>',
+    "entity": b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY e "x">]><svg xmlns="http://www.w3.org/2000/svg">&e;</svg>',
+}
+
+
+@pytest.mark.parametrize("what", sorted(SCRIPTED_SVGS))
+def test_svg_that_can_run_script_is_unsafe(what: str) -> None:
+    """Script, event handlers, foreign HTML, ``javascript:`` spelt with character references,
+    entity declarations: unsafe whatever the name, with what was found."""
+    for declared in ("SVG", "PNG"):
+        found = check_bytes(SCRIPTED_SVGS[what], declared=declared)
+        assert (found.status, found.format) == ("unsafe", "SVG")
+        assert f"({what})" in found.detail
+
+
+def test_plain_svg_is_not_unsafe() -> None:
+    """Shapes, text and a fragment link are fine (``onion`` is not an event handler)."""
+    data = b'<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"><text class="onion">on=</text></a></svg>'
+    assert check_bytes(data, declared="SVG").status == "ok"
+
+
 def test_jpeg_named_png_is_mismatched() -> None:
     """The format comes from the bytes: JPEG bytes under a .png name are mismatched."""
     found = check_bytes(image_bytes("JPEG"), declared="PNG")

@@ -68,13 +68,21 @@ def test_usage_and_fatal_errors_exit_2(tmp_path: Path, good_site: Path) -> None:
     assert call(str(good_site), "--max-pixels", "lots")[0] == 2
 
 
-def test_unreadable_post_exits_2_and_the_rest_is_verified(good_site: Path) -> None:
+def test_unreadable_post_exits_1_and_the_rest_is_verified(good_site: Path) -> None:
     """A post that cannot be read is one line on standard error; the others are still verified."""
     (good_site / "_posts" / "2022-09-03-坏.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
     code, out, err = call(str(good_site))
-    assert code == 2
+    assert code == 1
     assert err.count("\n") == 1 and "2022-09-03-坏.md:" in err
     assert "  ok                1" in out
+
+
+def test_when_no_post_can_be_read_verify_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2022-09-03-坏.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
+    code, _, err = call(str(tmp_path))
+    assert code == 2
+    assert "2022-09-03-坏.md:3: front matter is not valid YAML" in err
 
 
 def test_json_report_to_standard_output(broken_site: Path) -> None:

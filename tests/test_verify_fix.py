@@ -114,6 +114,27 @@ def test_damaged_images_are_left_alone(tmp_path: Path) -> None:
     assert (result.changes, snapshot(site)) == ((), before)
 
 
+def test_non_images_and_bombs_are_left_alone(tmp_path: Path) -> None:
+    """An HTML page named .jpeg, a scripted SVG named .png and a bomb: no copy under a true
+    extension, no relink, nothing written."""
+    from .test_verify_sites import png_claiming
+
+    site = site_with(
+        tmp_path,
+        "![](/postimg/page.jpeg)\n![](/postimg/evil.png)\n![](/postimg/bomb.png)\n",
+        {
+            "postimg/page.jpeg": b"<!DOCTYPE html><html><body>404</body></html>",
+            "postimg/evil.png": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "postimg/bomb.png": png_claiming(50000, 50000),
+        },
+    )
+    before = snapshot(site)
+    report = verify(site)
+    assert [image.status for image in report.images] == ["undecodable", "unsafe", "bomb"]
+    result = fix_assets(report)
+    assert (result.changes, result.failures, snapshot(site)) == ((), (), before)
+
+
 def test_an_existing_file_of_the_same_name_is_never_overwritten(tmp_path: Path) -> None:
     """When the image folder already has other bytes under the name, the copy gets a new name."""
     site = site_with(

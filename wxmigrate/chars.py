@@ -8,6 +8,7 @@ strict engine.  These helpers follow the CommonMark 0.31 definitions.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Punctuation that ends a sentence or clause in Chinese text.
@@ -63,3 +64,20 @@ def right_flanking(before: str, after: str) -> bool:
 def is_word_char(char: str) -> bool:
     """A letter or digit of the article (what conservation counts)."""
     return char.isalnum()
+
+
+#: Characters an HTML5 parser reports as errors (controls, noncharacters) and
+#: that lxml refuses to store (lone surrogates).
+FORBIDDEN_IN_HTML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(
+        chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17)
+    )
+    + "]"
+)
+
+
+def clean_text(text: str) -> str:
+    """Text without the characters HTML forbids (controls, noncharacters, lone
+    surrogates), line ends as an HTML parser reads them (``\\n``)."""
+    return FORBIDDEN_IN_HTML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

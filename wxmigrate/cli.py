@@ -2,7 +2,10 @@
 
 Only this module prints for the user or picks exit codes; library code
 raises.  Exit codes: 0 clean, 1 done with problems left (say, a missing
-image), 2 usage or fatal error.
+image, or a post that could not be read while the others were written),
+2 usage or fatal error (nothing could be done).  Every error is one line,
+``path:line: what was wrong``, on standard error; a bug is reported the same
+way unless ``--traceback`` (or ``WXMIGRATE_DEBUG=1``) asks for the traceback.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ from typing import TextIO
 from . import __version__
 from .commands import inspect, repair, rules
 from .commands import verify as verify_command
+from .errors import WxMigrateError, contain, debugging, set_debugging
 
 #: The subcommands, in the order ``--help`` lists them.
 COMMANDS: tuple[ModuleType, ...] = (inspect, repair, verify_command, rules)
+
+
+TRACEBACK_HELP = "on an internal error, show Python's traceback (also: WXMIGRATE_DEBUG=1)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,9 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rescue WeChat public-account articles exported into static sites.",
     )
     parser.add_argument("--version", action="version", version=f"wxmigrate {__version__}")
+    parser.add_argument("--traceback", action="store_true", help=TRACEBACK_HELP)
+    # Accepted after the command too (`wxmigrate repair … --traceback`), without resetting it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS, help=TRACEBACK_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        sub = subparsers.add_parser(
+            command.NAME, help=command.HELP, description=command.HELP, parents=[common]
+        )
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
@@ -47,6 +60,7 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: Te
     if not getattr(args, "run", None):
         parser.print_help(err)
         return 2
+    set_debugging(args.traceback)
     try:
         return int(args.run(args, out, err))
     except KeyboardInterrupt:
@@ -54,6 +68,21 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: Te
         return 2
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    except Exception as error:  # the commands report what they can; this is the last line
+        if debugging():
+            raise
+        located = error if isinstance(error, WxMigrateError) else contain(_subject(args), error)
+        print(f"wxmigrate {args.command}: {located}", file=err)
+        return 2
+
+
+def _subject(args: argparse.Namespace) -> str:
+    """What the command was working on, for an error that names nothing more precise."""
+    for name in ("source", "site", "posts"):
+        value = getattr(args, name, None)
+        if value:
+            return str(value[0] if isinstance(value, list) else value)
+    return "wxmigrate"
 
 
 def main() -> None:

@@ -88,12 +88,20 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def _as_list(value: Any) -> tuple[str, ...]:
+    """Tags, categories or authors as names, whatever the front matter made them: a list,
+    ``"a, b"``, one value (``5``, ``true``), or a mapping (``{a, b}`` is YAML for one of keys)."""
     if value is None or value == "":
         return ()
     if isinstance(value, str):
         return tuple(part.strip() for part in re.split(r"[,，]", value) if part.strip())
+    if isinstance(value, Mapping):
+        value = list(value)
     if isinstance(value, (list, tuple)):
-        return tuple(str(item).strip() for item in value if item is not None and str(item).strip())
+        # A listed name is one name, commas and all; a nested list or mapping gives its names.
+        names = (name for item in value for name in ((item,) if isinstance(item, str) else _as_list(item)))
+        return tuple(name.strip() for name in names if name.strip())
+    if isinstance(value, bool):
+        return ("true" if value else "false",)
     return (str(value),)
 
 

@@ -6,6 +6,12 @@ and written atomically), one bad post never stops the others, and each post's
 output is parsed again before it is written: if text or images would be lost,
 the post is not written and the reason is reported.
 
+A run holds the lock of the folder it writes (:mod:`wxmigrate.lock`), reads
+nothing through a symlink that leads out of the site, copies only images
+that decode as what they are (:func:`image_verdict`), and names the file a
+failed write was for; with ``dry_run`` it writes nothing and
+:attr:`RunResult.actions` lists what it would write.
+
 Without ``engine``, or with the engine the source already is, the output
 *mirrors* the source: each post keeps its path and its front matter.  With
 another engine the posts are *re-laid out* the way that engine wants them
@@ -16,6 +22,8 @@ when the output has no configuration of that engine (see ``docs/engines.md``).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,20 +36,42 @@ from .emit.frontmatter import PELICAN, TOML, YAML, dump_yaml, split_pelican
 from .emit.html import to_html
 from .emit.metadata import merge_fields, place
 from .emit.verbatim import claimed_lines
-from .errors import ConfigError, WxMigrateError
+from .errors import ConfigError, FrontMatterError, UnsafePathError, WriteError, WxMigrateError, boundary, contain
 from .guard import check_render
 from .layout import PostMeta, post_meta, unique
 from .model import Cruft, Finding, Footer, FrontMatter, Post, images
-from .parse import parse
+from .parse import front_matter_line, parse
 from .parse.dialects import DIALECTS
-from .read import read_text, split_front_matter
+from .read import check_encoding, read_text, split_front_matter
 from .rules import Change, make_options, repair
 from .rules.conservation import article_text
-from .site import FRONT_MATTER_IMAGE_KEYS, Site, discover, inside, local_path
-from .verify.check import check_file
-from .write import atomic_write, backup, copy_file, digest
+from .lock import folder_lock, terminate_raises
+from .site import (
+    FRONT_MATTER_IMAGE_KEYS,
+    IGNORED,
+    Site,
+    discover,
+    file_key,
+    inside,
+    local_path,
+    outside_link,
+)
+from .verify.check import FileCheck, check_file
+from .verify.formats import TRUE_EXTENSIONS, declared_format
+from .write import atomic_write, backup, copy_file, digest, remove_stale_temporaries
 
 FORMATS = ("markdown", "html")
+
+
+@attrs.frozen
+class ImageProblem:
+    """An image file a post uses that is not published as it is: why, and whether it was copied."""
+
+    src: str
+    line: int
+    reason: str
+    #: Copied all the same (under its own name: a mislabelled image whose link stays as written).
+    copied: bool = False
 
 
 @attrs.frozen
@@ -53,6 +83,8 @@ class PostResult:
     changes: tuple[Change, ...] = ()
     #: Local images whose file was not found: (src, line).
     unresolved: tuple[tuple[str, int], ...] = ()
+    #: Local images found but not used as they are, and why.
+    image_problems: tuple[ImageProblem, ...] = ()
     #: Cruft and footer found: (kind, first line, last line).
     boilerplate: tuple[tuple[str, int, int], ...] = ()
     findings: tuple[Finding, ...] = ()
@@ -63,7 +95,19 @@ class PostResult:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.unresolved
+        return self.error is None and not self.unresolved and not self.image_problems
+
+
+@attrs.frozen
+class Action:
+    """One file a run wrote, copied or backed up (with ``dry_run``: would have)."""
+
+    verb: str
+    path: Path
+    source: Path | None = None
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.source} -> {self.path}" if self.source else f"{self.verb} {self.path}"
 
 
 @attrs.frozen
@@ -80,11 +124,23 @@ class RunResult:
     relaid: bool = False
     #: Files of the minimal site generated in the output (it had no configuration).
     generated: tuple[Path, ...] = ()
+    #: Every file written, copied or backed up, in order (with ``dry_run``: that would be).
+    actions: tuple[Action, ...] = ()
+    #: Site files (configuration, the minimal site) that could not be written: one line each.
+    errors: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> tuple[PostResult, ...]:
+        """The posts that could not be repaired (read, parsed, checked or written)."""
+        return tuple(post for post in self.posts if post.error)
 
     @property
     def exit_code(self) -> int:
-        """0 when every post is clean, 1 when problems are left (errors, missing images)."""
-        return 0 if all(post.ok for post in self.posts) else 1
+        """0 when every post is clean, 1 when problems are left (errors, missing images,
+        site files not written), 2 when every post failed (nothing could be done)."""
+        if self.posts and len(self.failed) == len(self.posts):
+            return 2
+        return 0 if all(post.ok for post in self.posts) and not self.errors else 1
 
 
 class ImagePlan:
@@ -96,6 +152,13 @@ class ImagePlan:
         self.folder = folder
         self._targets: dict[tuple[Path, str], str] = {}
         self._taken: dict[str, str] = {}  # target -> content digest
+        self._checks: dict[Path, FileCheck] = {}
+
+    def check(self, file: Path) -> FileCheck:
+        """What the image file is (Pillow, header level), checked once per run."""
+        if file not in self._checks:
+            self._checks[file] = check_file(file, declared=declared_format(file.name))
+        return self._checks[file]
 
     def resolve(self, src: str, post_folder: Path | None = None) -> Path | None:
         """The file an image source points at: the one at its path (from the site root, or
@@ -104,7 +167,7 @@ class ImagePlan:
         if path is None:
             return None
         name = PurePosixPath(path).name
-        candidates = self.site.images.get(name, ())
+        candidates = self.site.images_named(name)
         if not candidates:
             return None
         direct = self.linked(src, post_folder)
@@ -124,15 +187,15 @@ class ImagePlan:
         path = local_path(src)
         if path is None:
             return None
-        candidates = self.site.images.get(PurePosixPath(path).name, ())
-        directs = [(self.site.root / path).resolve()]
+        candidates = self.site.images_named(PurePosixPath(path).name)
+        directs = [os.path.realpath(self.site.root / path)]
         if self.site.engine is not None and self.site.engine.static_root:
-            directs.append((self.site.root / self.site.engine.static_root / path).resolve())
+            directs.append(os.path.realpath(self.site.root / self.site.engine.static_root / path))
         if post_folder is not None:
-            directs.insert(0, (post_folder / path).resolve())
+            directs.insert(0, os.path.realpath(post_folder / path))
         for direct in directs:
             for candidate in candidates:
-                if candidate.resolve() == direct:
+                if os.path.realpath(candidate) == direct:
                     return candidate
         return None
 
@@ -168,6 +231,8 @@ class Plan:
     standalone: bool = False
     #: The exporter dialect to read the posts as (None: detected per post).
     dialect: str | None = None
+    #: The posts' encoding (None: detected per post, see :func:`wxmigrate.read.decode`).
+    encoding: str | None = None
     #: Output paths already given to a post (lower-cased), so two posts never collide.
     taken: set[str] = attrs.field(factory=set)
 
@@ -195,12 +260,15 @@ def _front_matter_images(post: Post, site: Site, plan: ImagePlan) -> list[tuple[
     return files
 
 
-def read_post(path: Path, site: Site, dialect: str | None = None) -> tuple[str, Post]:
+def read_post(
+    path: Path, site: Site, dialect: str | None = None, *, encoding: str | None = None
+) -> tuple[str, Post]:
     """A post's text and model; Pelican's metadata lines are read as front matter.
 
-    ``dialect`` forces the exporter dialect (see :mod:`wxmigrate.parse.dialects`).
+    ``dialect`` forces the exporter dialect (see :mod:`wxmigrate.parse.dialects`);
+    ``encoding`` the file's encoding (see :func:`wxmigrate.read.decode`).
     """
-    text = read_text(path)
+    text = read_text(path, encoding=encoding)
     readable = text
     if site.engine is not None and site.engine.front_matter_format is PELICAN:
         found = split_pelican(text)
@@ -240,11 +308,14 @@ def repair_post_file(
     """Repair one post file; return its result, the image files it needs (file -> target),
     and its path in the output (relative to the output root)."""
     engine = plan.engine
+    refused = outside_link(path, site.root)
+    if refused is not None:
+        return PostResult(source=path, error=f"{path}:0: {refused}"), {}, None
     try:
-        text, post = read_post(path, site, plan.dialect)
+        text, post = read_post(path, site, plan.dialect, encoding=plan.encoding)
         name, meta = output_file(path, post, site, plan)
-    except (WxMigrateError, OSError) as error:
-        return PostResult(source=path, error=str(error)), {}, None
+    except Exception as error:  # this post is reported; the others go on
+        return PostResult(source=path, error=str(contain(str(path), error))), {}, None
     if plan.relayout and not post.front_matter.present:
         # The output will have front matter with the title: rules must see the post as it will be
         # (the H1 that repeats the title is dropped then), or a second run would change it.
@@ -252,6 +323,7 @@ def repair_post_file(
     needed: dict[Path, str] = {}
     assets: dict[str, str] = {}
     unresolved: list[tuple[str, int]] = []
+    problems: list[ImageProblem] = []
     for image, line in images(post):
         if local_path(image.src) is None:
             continue
@@ -259,23 +331,45 @@ def repair_post_file(
             linked = plan.images.linked(image.src, path.parent)
             if linked is not None and inside(linked, site.root):
                 # A hand-written link that works: the file goes along, the link stays as written.
-                needed[linked] = site.relative(linked).as_posix()
+                verdict = image_verdict(plan.images.check(linked), linked)
+                if verdict.copy:
+                    needed[linked] = site.relative(linked).as_posix()
+                if verdict.problem:
+                    kept = "; copied under its name" if verdict.copy else ""
+                    reason = verdict.problem + kept
+                    problems.append(ImageProblem(image.src, line, reason, verdict.copy))
                 continue
         file = plan.images.resolve(image.src, path.parent)
         file_name = PurePosixPath(local_path(image.src) or "").name
         wanted = _image_target(file, file_name, name, site, plan)
-        if file is None:
-            unresolved.append((image.src, line))
+        found = image_verdict(plan.images.check(file), file) if file is not None else None
+        if file is None or found is None or not found.copy:
+            refused = found.problem if found is not None else site.refused.get(file_key(file_name))
+            if refused is None:
+                unresolved.append((image.src, line))
+            else:
+                problems.append(ImageProblem(image.src, line, refused))
             if not post.generic:
                 # An exporter's link into its export folder is wrong anyway: link the
                 # image where its file belongs, so that dropping the file in fixes it.
                 assets.setdefault(file_name, engine.image_path(wanted, name))
             continue  # a hand-written link is kept as written, and reported
+        if found.extension is not None:
+            if post.generic and not plan.relayout:
+                reason = f"{found.problem}; copied under its name"
+                problems.append(ImageProblem(image.src, line, reason, copied=True))
+            else:  # the link is the engine's to write anyway: it follows the true extension
+                wanted = str(PurePosixPath(wanted).with_suffix("." + found.extension))
         target = plan.images.target(file, wanted)
         needed[file] = target
         assets[file_name] = engine.image_path(target, name)
     front_images: dict[str, str] = {}
     for key, file in _front_matter_images(post, site, plan.images):
+        verdict = image_verdict(plan.images.check(file), file)
+        if not verdict.copy or verdict.extension is not None:
+            source = str(post.front_matter.get(key) or key)
+            problems.append(ImageProblem(source, 0, f"{verdict.problem}; {key} left as it is"))
+            continue
         if plan.relayout:
             target = plan.images.target(
                 file, engine.image_target(file.name, name, plan.images.folder)
@@ -289,18 +383,39 @@ def repair_post_file(
         repaired, changes = repair(post, options)
         final = finish(repaired, meta, plan, front_images)
         output = _emit(final, plan, needed, name, changes)
-    except WxMigrateError as error:
-        return PostResult(source=path, original=text, error=str(error)), {}, None
+    except Exception as error:
+        return PostResult(source=path, original=text, error=str(contain(str(path), error))), {}, None
     result = PostResult(
         source=path,
         changes=tuple(changes),
         unresolved=tuple(unresolved),
+        image_problems=tuple(problems),
         boilerplate=_boilerplate(post),
         findings=post.findings,
         original=text,
         repaired=output,
     )
     return result, needed, name
+
+
+@attrs.frozen
+class Verdict:
+    """Whether an image file is copied into the output, under which extension, and why not."""
+
+    copy: bool
+    #: The true extension of a mislabelled image, which it is copied under.
+    extension: str | None = None
+    problem: str | None = None
+
+
+def image_verdict(check: FileCheck, file: Path) -> Verdict:
+    """Only what decodes as the format its name claims (or, mislabelled, as the format it
+    really is: then under its true extension) is published; SVGs only without script."""
+    if check.status == "ok":
+        return Verdict(True)
+    if check.status == "mismatched" and check.format in TRUE_EXTENSIONS:
+        return Verdict(True, TRUE_EXTENSIONS[check.format], f"{file} is mismatched: {check.detail}")
+    return Verdict(False, problem=f"{file} is {check.status}: {check.detail}; not copied")
 
 
 def _image_target(file: Path | None, file_name: str, post_file: str, site: Site, plan: Plan) -> str:
@@ -324,20 +439,26 @@ def finish(post: Post, meta: PostMeta, plan: Plan, front_images: Mapping[str, st
         placed = attrs.evolve(placed, front_matter=engine.front_matter_format.front_matter(data))
     elif fields:
         placed = attrs.evolve(
-            placed, front_matter=_with_fields(placed.front_matter, engine, fields)
+            placed, front_matter=_with_fields(placed, engine, fields)
         )
     return engine.prepare(placed)
 
 
-def _with_fields(front: FrontMatter, engine: Engine, fields: Mapping[str, Any]) -> FrontMatter:
-    """The front matter with the repost and card fields merged in under the engine's key;
-    unchanged (byte for byte) when they are already there."""
+def _with_fields(post: Post, engine: Engine, fields: Mapping[str, Any]) -> FrontMatter:
+    """The post's front matter with the repost and card fields merged in under the engine's key;
+    unchanged (byte for byte) when they are already there.
+
+    Raises :class:`FrontMatterError` when that key holds a value that is not a mapping
+    (Zola's ``extra: text``): the fields have no place, and the value is not replaced.
+    """
+    front = post.front_matter
     data = dict(front.data)
     holder = data
     for key in engine.fields_key[:-1]:
-        holder[key] = dict(holder.get(key) or {})
+        holder[key] = dict(_mapping_at(post, holder, key, engine))
         holder = holder[key]
     last = engine.fields_key[-1]
+    _mapping_at(post, holder, last, engine)
     merged = merge_fields(holder.get(last), fields)
     if holder.get(last) == merged:
         return front
@@ -353,6 +474,19 @@ def _with_fields(front: FrontMatter, engine: Engine, fields: Mapping[str, Any]) 
                 raw=raw + dump_yaml({top: data[top]}), data=data, fence="---", present=True
             )
     return engine.front_matter_format.front_matter(data)
+
+
+def _mapping_at(post: Post, holder: Mapping[str, Any], key: str, engine: Engine) -> Mapping[str, Any]:
+    """The mapping ``holder`` has at ``key`` (empty when none); a value of another type is an error."""
+    inner = holder.get(key) or {}
+    if not isinstance(inner, Mapping):
+        where = ".".join(engine.fields_key)
+        raise FrontMatterError(
+            post.path,
+            front_matter_line(post, engine.fields_key[0]),
+            f"{key!r} is a {type(inner).__name__}, expected a mapping to hold the {where} fields; not replaced",
+        )
+    return inner
 
 
 def _emit(
@@ -415,6 +549,7 @@ def make_plan(
     format: str = "markdown",
     standalone: bool = False,
     dialect: str | None = None,
+    encoding: str | None = None,
 ) -> Plan:
     """How to write ``site``: mirrored for its own engine (or plain Markdown), else re-laid out."""
     if format not in FORMATS:
@@ -431,10 +566,12 @@ def make_plan(
     if dialect is not None and dialect not in DIALECTS:
         raise ConfigError(f"unknown dialect {dialect!r}; expected one of: {', '.join(DIALECTS)}")
     return Plan(
-        target, relayout, metadata or target.metadata, ImagePlan(site, folder), format, standalone, dialect
+        target, relayout, metadata or target.metadata, ImagePlan(site, folder), format, standalone, dialect,
+        encoding=None if encoding is None else check_encoding(encoding),
     )
 
 
+@boundary(lambda source, *_, **__: source)
 def repair_site(
     source: str | Path,
     *,
@@ -448,9 +585,14 @@ def repair_site(
     assets: Iterable[str | Path] = (),
     progress: Callable[[int, int], None] | None = None,
     dialect: str | None = None,
+    encoding: str | None = None,
     **option_values: object,
 ) -> RunResult:
-    """Repair every post of ``source`` into ``out`` (or in place); see the module doc."""
+    """Repair every post of ``source`` into ``out`` (or in place); see the module doc.
+
+    Posts are read as ``encoding`` (default: detected, see :func:`wxmigrate.read.decode`)
+    and always written as UTF-8; in place, a post whose text is unchanged is not rewritten.
+    """
     make_options(
         engine=get_engine(engine or "jekyll"), **option_values
     )  # unknown options fail here, before any work
@@ -458,41 +600,127 @@ def repair_site(
         raise ValueError("give exactly one of out= or in_place=True")
     skip = [Path(out)] if out is not None else []
     site = discover(source, assets=assets, skip=skip)
-    plan = make_plan(site, engine, metadata=metadata, format=format, standalone=standalone, dialect=dialect)
+    plan = make_plan(
+        site, engine, metadata=metadata, format=format, standalone=standalone, dialect=dialect, encoding=encoding
+    )
     if in_place and (plan.relayout or format != "markdown"):
         raise ConfigError(
             "--in-place keeps each post where it is, as Markdown; use --out DST for another engine or format"
         )
     place(Post(), plan.placement)  # an unknown placement fails here too
     target_root = site.root if in_place else Path(out)  # type: ignore[arg-type]
+    if not in_place:
+        check_output_folder(target_root, site)
+    output = Output(target_root, dry_run=dry_run)
+    work = functools.partial(
+        _run, site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values
+    )
+    if dry_run:
+        return work()
+    # One run at a time writes to a folder; a killed run's temporary files are cleared first.
+    with terminate_raises(), folder_lock(target_root):
+        remove_stale_temporaries(target_root)
+        return work()
+
+
+class Output:
+    """Writes the run's files and records each (with ``dry_run``, only records what it would).
+
+    Nothing is written outside ``root`` (symlinks followed), whatever a post's metadata says.
+    """
+
+    def __init__(self, root: Path, *, dry_run: bool) -> None:
+        self.root = root
+        self.dry_run = dry_run
+        self.actions: dict[Path, Action] = {}
+
+    def _check(self, path: Path) -> None:
+        if not inside(path, self.root):
+            raise UnsafePathError(str(path), 0, f"is outside {self.root}; not written")
+
+    def write(self, path: Path, data: bytes) -> bool:
+        """Write ``path`` atomically unless it holds ``data``; whether it (would have) changed."""
+        if path in self.actions:
+            return False  # written once already (a dry run has not written it)
+        self._check(path)
+        changed = atomic_write(path, data, dry_run=self.dry_run)
+        if changed:
+            self.actions[path] = Action("write", path)
+        return changed
+
+    def copy(self, source: Path, target: Path) -> bool:
+        """Copy ``source`` to ``target`` (never over another file); whether it (would have) copied."""
+        if target in self.actions:
+            return False
+        self._check(target)
+        copied = copy_file(source, target, dry_run=self.dry_run)
+        if copied:
+            self.actions[target] = Action("copy", target, source)
+        return copied
+
+    def back_up(self, path: Path, root: Path, folder: Path) -> None:
+        """Copy ``path`` into the backup ``folder``, complete on disk before it returns."""
+        target = folder / path.relative_to(root)
+        if not self.dry_run:
+            backup(path, root, folder)
+        self.actions[target] = Action("back up", target, path)
+
+
+def check_output_folder(out: Path, site: Site) -> None:
+    """Refuse an output folder that cannot be one: a file, or a folder inside the source
+    that a later run would walk (its posts would be read back as posts)."""
+    if out.exists() and not out.is_dir():
+        raise WriteError(str(out), 0, "is a file, not a folder; --out needs a folder (or a new path)")
+    root = Path(os.path.realpath(site.root))
+    if not inside(out, root) or not site.root.is_dir():
+        return
+    parts = Path(os.path.realpath(out)).relative_to(root).parts
+    if not any(part in IGNORED or part.startswith(".") for part in parts):
+        raise UnsafePathError(
+            str(out), 0,
+            f"is inside the source {site.root}: a later run would read its posts again; "
+            "choose a folder outside it (or one wxmigrate never reads, such as _site)",
+        )
+
+
+def _run(
+    site: Site,
+    plan: Plan,
+    output: Output,
+    target_root: Path,
+    *,
+    in_place: bool,
+    progress: Callable[[int, int], None] | None,
+    options: Mapping[str, object],
+) -> RunResult:
     configured = in_place or _configured(target_root, plan.engine)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     backup_folder = site.root / ".wxmigrate-backup" / stamp if in_place else None
     results: list[PostResult] = []
     copies: list[tuple[Path, Path]] = []
     for number, path in enumerate(site.posts, 1):
-        result, needed, name = repair_post_file(path, site, plan, option_values=option_values)
-        if result.repaired is not None and name is not None and not dry_run:
+        result, needed, name = repair_post_file(path, site, plan, option_values=options)
+        if result.repaired is not None and name is not None:
             destination = path if in_place else target_root / name
-            if in_place and result.repaired != result.original:
-                assert backup_folder is not None
-                backup(path, site.root, backup_folder)
-            written = atomic_write(destination, result.repaired.encode("utf-8"))
-            result = attrs.evolve(result, output=destination, written=written)
+            result = _write_post(result, destination, output, site.root, backup_folder)
             for file, target in needed.items():
                 try:
-                    if copy_file(file, target_root / target):
+                    if output.copy(file, target_root / target):
                         copies.append((file, target_root / target))
-                except OSError as error:
-                    result = attrs.evolve(result, error=f"{file}: cannot copy to {target}: {error}")
-        elif result.repaired is not None and name is not None:
-            result = attrs.evolve(result, output=path if in_place else target_root / name)
+                except (OSError, UnsafePathError) as error:
+                    where = target_root / target
+                    problem = f"{path}:0: cannot copy {file} to {where}: {_reason(error)}"
+                    result = attrs.evolve(result, error=result.error or problem)
         results.append(result)
         if progress:
             progress(number, len(site.posts))
     generated: list[Path] = []
-    if not in_place and not dry_run:
-        generated = _site_files(site, plan, Path(out), configured)  # type: ignore[arg-type]
+    errors: list[str] = []
+    if not in_place:
+        try:
+            generated = _site_files(site, plan, target_root, configured, output)
+        except WriteError as error:
+            errors.append(str(error))
     return RunResult(
         site,
         tuple(results),
@@ -501,7 +729,39 @@ def repair_site(
         plan.engine.name,
         plan.relayout,
         tuple(generated),
+        tuple(output.actions.values()),
+        tuple(errors),
     )
+
+
+def _write_post(
+    result: PostResult, destination: Path, output: Output, root: Path, backup_folder: Path | None
+) -> PostResult:
+    """Write one repaired post; in place, only once its original is safe in the backup."""
+    repaired = result.repaired
+    assert repaired is not None
+    result = attrs.evolve(result, output=destination)
+    if backup_folder is not None and result.repaired == result.original:
+        return result  # in place, a post whose text is unchanged keeps its bytes (encoding, BOM)
+    if backup_folder is not None:
+        try:
+            output.back_up(result.source, root, backup_folder)
+        except OSError as error:
+            detail = f"cannot back up to {backup_folder}: {_reason(error)}; left as it was"
+            return attrs.evolve(result, error=f"{result.source}:0: {detail}")
+    try:
+        written = output.write(destination, repaired.encode("utf-8"))
+    except (OSError, UnsafePathError) as error:
+        detail = f"cannot write {destination}: {_reason(error)}"
+        return attrs.evolve(result, error=f"{result.source}:0: {detail}")
+    return attrs.evolve(result, written=written and not output.dry_run)
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, in a few words: the system's message, or our own error's detail."""
+    if isinstance(error, WxMigrateError):
+        return error.detail
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
 
 
 def _configured(root: Path, engine: Engine) -> bool:
@@ -511,24 +771,27 @@ def _configured(root: Path, engine: Engine) -> bool:
     )
 
 
-def _site_files(site: Site, plan: Plan, out: Path, configured: bool) -> list[Path]:
+def _site_files(site: Site, plan: Plan, out: Path, configured: bool, output: Output) -> list[Path]:
     """Mirrored: copy the site's configuration.  Re-laid out into a folder that has none:
     write the engine's minimal site (never over an existing file)."""
     engine = plan.engine
-    if not plan.relayout:
-        config = site.root / engine.config_file if engine.config_file else None
-        if config is not None and config.is_file():
-            copy_config(config, out / engine.config_file)
-        return []
-    if configured or plan.format != "markdown":
-        return []
-    written = []
-    for name, text in engine.scaffold(site_title(site)).items():
-        target = out / name
-        if not target.exists():
-            atomic_write(target, text.encode("utf-8"))
-            written.append(target)
-    return written
+    try:
+        if not plan.relayout:
+            config = site.root / engine.config_file if engine.config_file else None
+            if config is not None and config.is_file() and outside_link(config, site.root) is None:
+                output.write(out / engine.config_file, config.read_bytes())
+            return []
+        if configured or plan.format != "markdown":
+            return []
+        written = []
+        for name, text in engine.scaffold(site_title(site)).items():
+            target = out / name
+            if not target.exists():
+                output.write(target, text.encode("utf-8"))
+                written.append(target)
+        return written
+    except (OSError, UnsafePathError) as error:
+        raise WriteError(str(out), 0, f"cannot write the site's files: {_reason(error)}") from error
 
 
 def site_title(site: Site) -> str:
@@ -544,9 +807,14 @@ def site_title(site: Site) -> str:
     return site.root.resolve().name or "site"
 
 
-def copy_config(source: Path, target: Path) -> None:
-    """Copy the site's configuration so the output builds as a site."""
-    atomic_write(target, source.read_bytes())
-
-
-__all__ = ["FORMATS", "ImagePlan", "Plan", "PostResult", "RunResult", "make_plan", "repair_site"]
+__all__ = [
+    "FORMATS",
+    "Action",
+    "ImagePlan",
+    "ImageProblem",
+    "Plan",
+    "PostResult",
+    "RunResult",
+    "make_plan",
+    "repair_site",
+]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -56,6 +57,8 @@ class Site:
     images: Mapping[str, tuple[Path, ...]]
     #: The engine whose site ``root`` is; None for a plain folder of Markdown.
     engine: Engine | None = None
+    #: Image files not used, by file name: why (a link out of the site, a link loop).
+    refused: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def jekyll(self) -> bool:
@@ -64,6 +67,26 @@ class Site:
 
     def relative(self, path: Path) -> Path:
         return path.relative_to(self.root)
+
+    def images_named(self, name: str) -> tuple[Path, ...]:
+        """The image files called ``name`` (compared in NFC, as macOS writes names in NFD)."""
+        return self.images.get(file_key(name), ())
+
+
+def file_key(name: str) -> str:
+    """A file name as the image index keys it: NFC, so ``café`` in NFD and NFC are one name."""
+    return unicodedata.normalize("NFC", name)
+
+
+def outside_link(path: Path, root: Path) -> str | None:
+    """Why the file at ``path`` must not be read: a symlink that leads out of ``root`` or
+    nowhere (a loop, a dangling link); None for a file that stays inside."""
+    real = os.path.realpath(path)
+    if not os.path.isfile(real):
+        return "is a symlink that leads to no file (a loop or a dangling link); not read"
+    if not inside(Path(real), root):
+        return f"is a link to {real}, outside the site; not read"
+    return None
 
 
 def walk_files(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[Path]:
@@ -131,14 +154,22 @@ def discover(source: str | Path, *, assets: Iterable[str | Path] = (), skip: Ite
         root = source
         posts = tuple(post_files(root, skip=skip))
     index: dict[str, list[Path]] = {}
-    for image in [*_files(root, IMAGE_SUFFIXES, skip), *(f for a in assets for f in _files(Path(a), IMAGE_SUFFIXES))]:
-        index.setdefault(image.name, []).append(image)
+    refused: dict[str, str] = {}
+    found = [(image, root) for image in _files(root, IMAGE_SUFFIXES, skip)]
+    found += [(image, Path(a)) for a in assets for image in _files(Path(a), IMAGE_SUFFIXES)]
+    for image, folder in found:
+        problem = outside_link(image, folder)
+        if problem is None:
+            index.setdefault(file_key(image.name), []).append(image)
+        else:
+            refused.setdefault(file_key(image.name), f"{image} {problem}")
     return Site(
         root=root,
         posts=posts,
         image_folder=_image_folder(root, posts),
         images={name: tuple(paths) for name, paths in index.items()},
         engine=detect_engine(root),
+        refused=refused,
     )
 
 
@@ -156,6 +187,8 @@ def _image_folder(root: Path, posts: Iterable[Path]) -> str:
     counts: Counter[str] = Counter()
     link = re.compile(r"!\[[^\]]*\]\(((?:\{\{.*?\}\}|[^)\s])*)")
     for post in posts:
+        if outside_link(post, root) is not None:
+            continue
         try:
             text = post.read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -170,7 +203,7 @@ def _image_folder(root: Path, posts: Iterable[Path]) -> str:
 def inside(path: Path, root: Path) -> bool:
     """Whether ``path`` (symlinks resolved) stays inside ``root``."""
     try:
-        path.resolve().relative_to(root.resolve())
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
     except ValueError:
         return False
     return True

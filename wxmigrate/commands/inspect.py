@@ -10,8 +10,9 @@ from typing import TextIO
 from ..errors import WxMigrateError
 from ..parse import parse
 from ..parse.dialects import DIALECTS
-from ..read import decode, read_text
+from ..read import read_stream, read_text
 from ..summary import to_data, to_summary
+from .encoding import add_encoding_argument
 
 NAME = "inspect"
 HELP = "show the model of one or more posts (title, account, credits, blocks, findings)"
@@ -23,18 +24,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dialect", choices=DIALECTS, help="the exporter that wrote the posts (default: detected per post)"
     )
+    add_encoding_argument(parser)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    status = 0
+    failed = 0
     results = []
     for path in args.posts:
         try:
-            text = decode(sys.stdin.buffer.read(), "<stdin>") if path == "-" else read_text(path)
+            if path == "-":
+                text = read_stream(sys.stdin.buffer, "<stdin>", encoding=args.encoding)
+            else:
+                text = read_text(path, encoding=args.encoding)
             post = parse(text, path="<stdin>" if path == "-" else path, dialect=args.dialect)
         except WxMigrateError as error:
             print(error, file=err)
-            status = 2
+            failed += 1
             continue
         if args.json:
             results.append(to_data(post))
@@ -44,4 +49,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         payload = results[0] if len(args.posts) == 1 else results
         json.dump(payload, out, ensure_ascii=False, indent=2)
         out.write("\n")
-    return status
+    if failed:
+        return 2 if failed == len(args.posts) else 1  # 2: not one post could be read
+    return 0

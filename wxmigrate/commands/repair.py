@@ -15,6 +15,7 @@ from ..migrate import FORMATS, RunResult, repair_site
 from ..parse.dialects import DIALECTS
 from ..rules import ORDER, RULES
 from ..verify import fix_assets, verify
+from .encoding import add_encoding_argument
 from .progress import ProgressBar, is_terminal
 
 NAME = "repair"
@@ -23,7 +24,7 @@ HELP = "repair exported posts (a site root, a folder of posts, or one post) into
 EXIT_CODES = """exit codes:
   0  every post repaired, nothing left to fix
   1  repaired, with problems left (an image not found, a post that could not be read)
-  2  usage error or fatal error (nothing was written)"""
+  2  usage error or fatal error, or every post failed (nothing was written)"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="markdown", help="write Markdown (default) or HTML")
     parser.add_argument("--standalone", action="store_true", help="with --format html: whole pages, not fragments")
     parser.add_argument("--assets", action="append", default=[], metavar="DIR", help="another folder to find images in")
-    parser.add_argument("--dry-run", action="store_true", help="write nothing; say what would change")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="write nothing; list every file that would be written or copied"
+    )
     parser.add_argument("--diff", action="store_true", help="print a unified diff of every post")
     parser.add_argument("--explain", action="store_true", help="print every change: file:line: rule: before -> after")
     parser.add_argument("--report", metavar="FILE", help="write a JSON report to FILE ('-' for standard output)")
@@ -65,6 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="then verify the written images and fix what can be fixed (true extensions, relinks)",
     )
     parser.add_argument("--quiet", action="store_true", help="no summary on standard error")
+    add_encoding_argument(parser)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -90,6 +94,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             strip_boilerplate=args.strip_boilerplate,
             disabled=args.disable,
             dialect=args.dialect,
+            encoding=args.encoding,
         )
     except WxMigrateError as error:
         print(f"wxmigrate repair: {error}", file=err)
@@ -105,6 +110,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(post.error, file=err)
         for src, line in post.unresolved:
             print(f"{post.source}:{line}: image not found: {src}", file=err)
+        for problem in post.image_problems:
+            print(f"{post.source}:{problem.line}: image {problem.src}: {problem.reason}", file=err)
+    for message in result.errors:
+        print(message, file=err)
+    if args.dry_run:
+        for action in result.actions:
+            print(f"would {action}", file=out)
     if args.explain:
         for post in result.posts:
             for change in sorted(post.changes, key=lambda c: c.line):
@@ -133,7 +145,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _fix_assets(site: Path, result: RunResult, err: TextIO, *, quiet: bool) -> bool:
     """Verify the images of the written site and fix what can be fixed; True when all is well."""
     folder = result.site.image_folder or None
-    fixed = fix_assets(verify(site), image_folder=folder)
+    try:
+        fixed = fix_assets(verify(site), image_folder=folder)
+    except WxMigrateError as error:
+        print(f"wxmigrate repair: --fix-assets: {error}", file=err)
+        return False
     for change in fixed.changes:
         if not quiet:
             print(f"fix-assets: {change}", file=err)
@@ -156,6 +172,10 @@ def report_data(result: RunResult) -> dict[str, Any]:
                     {"rule": c.rule, "line": c.line, "before": c.before, "after": c.after} for c in post.changes
                 ],
                 "unresolved_images": [{"src": src, "line": line} for src, line in post.unresolved],
+                "image_problems": [
+                    {"src": p.src, "line": p.line, "reason": p.reason, "copied": p.copied}
+                    for p in post.image_problems
+                ],
                 "warnings": [
                     {"code": f.code, "line": f.line, "message": f.message} for f in post.findings
                 ],
@@ -188,8 +208,8 @@ def _summary(result: RunResult, args: argparse.Namespace) -> str:
     posts = result.posts
     changed = sum(1 for p in posts if p.repaired is not None and p.repaired != p.original)
     changes = sum(len(p.changes) for p in posts)
-    failed = sum(1 for p in posts if p.error)
     missing = sum(len(p.unresolved) for p in posts)
+    refused = sum(len(p.image_problems) for p in posts)
     verb = "would change" if args.dry_run else "changed"
     parts = [f"{len(posts)} post(s): {changed} {verb} ({changes} changes)"]
     if not args.dry_run:
@@ -200,8 +220,11 @@ def _summary(result: RunResult, args: argparse.Namespace) -> str:
         parts.append(f"minimal {result.engine} site generated ({len(result.generated)} files)")
     if missing:
         parts.append(f"{missing} image(s) not found")
-    if failed:
-        parts.append(f"{failed} post(s) failed")
+    if refused:
+        parts.append(f"{refused} image(s) not used as they are")
+    if result.failed:
+        parts.append(f"{len(result.failed)} post(s) failed")
     if result.backup_folder and any(p.written for p in posts):
         parts.append(f"backup in {result.backup_folder}")
-    return "wxmigrate repair: " + ", ".join(parts)
+    failures = "".join(f"\n  failed: {post.source}" for post in result.failed)
+    return "wxmigrate repair: " + ", ".join(parts) + failures

@@ -18,6 +18,7 @@ from ..verify import (
     to_table,
     verify,
 )
+from .encoding import add_encoding_argument
 from .progress import ProgressBar, is_terminal
 
 NAME = "verify"
@@ -82,6 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_LIMITS.max_frames,
         help="frames above which an image is a bomb",
     )
+    add_encoding_argument(parser)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -106,7 +108,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{args.report}:0: cannot write the report: {error.strerror or error}", file=err)
             return 2
     if report.errors:
-        return 2
+        return 1 if report.posts_read else 2  # 2: not one post could be read
     return 0 if report.clean else 1
 
 
@@ -121,6 +123,7 @@ def _verify(args: argparse.Namespace, err: TextIO) -> Report:
             limits=limits,
             placeholders=args.placeholder,
             progress=bar,
+            encoding=args.encoding,
         )
     finally:
         if bar is not None:

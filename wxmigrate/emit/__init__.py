@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ConfigError
+from ..errors import ConfigError, boundary
 from ..layout import PostMeta
 from ..model import Block, FrontMatter, Paragraph, Post
 from .frontmatter import YAML, FrontMatterFormat
@@ -156,6 +156,7 @@ def detect_engine(root: Path) -> Engine | None:
     return None
 
 
+@boundary(lambda post, *_, **__: post.path)
 def to_markdown(post: Post, engine: str | Engine = "jekyll") -> str:
     """The post as Markdown for ``engine``, front matter included, after the engine's
     :attr:`~Engine.prepare` (what it cannot show, such as raw HTML for Hugo, rewritten).

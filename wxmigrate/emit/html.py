@@ -64,6 +64,8 @@ from ..model import (
     Strong,
     Text,
 )
+from ..chars import clean_text
+from ..errors import boundary
 from ..parse import title_heading
 from ..parse.inline import unescape_markdown
 
@@ -72,16 +74,6 @@ Element = Any
 
 # --------------------------------------------------------------------------
 # Characters and URLs
-
-#: Characters an HTML5 parser reports as errors (controls, noncharacters) and
-#: that lxml refuses to store (lone surrogates).
-_FORBIDDEN_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(
-        chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17)
-    )
-    + "]"
-)
 
 #: Schemes a link or image may use; any other scheme (javascript:, vbscript:,
 #: data:, file:, …) is refused.  URLs without a scheme are relative and safe.
@@ -105,12 +97,6 @@ _SAFE_LIQUID = re.compile(
     r"|\{%\s*(?:link|post_url)\s[^'\"{}%]*%\}"
 )
 _SPACE_OUTSIDE_QUOTES = re.compile(r"(\"[^\"]*\"|'[^']*')|\s+")
-
-
-def clean_text(text: str) -> str:
-    """Text without the characters HTML forbids (controls, noncharacters, lone
-    surrogates), line ends as an HTML parser reads them (``\\n``)."""
-    return _FORBIDDEN_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def is_safe_url(url: str) -> bool:
@@ -916,6 +902,7 @@ def append_blocks(parent: Element, blocks: Iterable[Block], ctx: Context) -> Non
 # Whole posts
 
 
+@boundary(lambda post, *_, **__: post.path)
 def to_html(
     post: Post,
     *,

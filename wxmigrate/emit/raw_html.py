@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 from lxml import html as lxml_html
 
+from ..chars import clean_text
 from ..model import (
     CONTAINERS,
     Block,
@@ -84,7 +85,7 @@ _BOLD_TAGS = frozenset({"strong", "b"})
 
 
 def _fragment(markup: str) -> Any:
-    return lxml_html.fragment_fromstring(markup, create_parent="div")
+    return lxml_html.fragment_fromstring(clean_text(markup), create_parent="div")
 
 
 def _runs(element: Any, bold: bool = False, *, tables: bool = False) -> Iterator[Inline | RawBlock | None]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import ConfigError, ReadError
+from ..errors import ConfigError, ReadError, boundary
 from ..model import (
     Block,
     Finding,
@@ -48,7 +48,8 @@ from .structure import recognise
 __all__ = ["load", "parse", "parse_inline", "plain_text"]
 
 
-def load(path_or_text: str | Path) -> Post:
+@boundary(lambda path_or_text, *_, **__: path_or_text if "\n" not in str(path_or_text) else "<string>")
+def load(path_or_text: str | Path, *, encoding: str | None = None) -> Post:
     """Load a post from a file path, or parse it from text.
 
     A :class:`~pathlib.Path`, or a one-line string that names an existing file
@@ -56,7 +57,8 @@ def load(path_or_text: str | Path) -> Post:
     :class:`ReadError`); any other string is parsed as the post's text.  A file
     in a site (a Jekyll ``_posts`` folder, a Hugo site…) is taken as written for
     that site's engine: :func:`~wxmigrate.emit.to_markdown` for it keeps every
-    unchanged block as written.
+    unchanged block as written.  ``encoding`` names the file's encoding when it is
+    not UTF-8 (see :func:`~wxmigrate.read.decode` for what is detected without it).
     """
     if isinstance(path_or_text, Path) or (
         "\n" not in path_or_text
@@ -64,7 +66,7 @@ def load(path_or_text: str | Path) -> Post:
         and (path_or_text.lower().endswith((".md", ".markdown")) or Path(path_or_text).is_file())
     ):
         path = str(path_or_text)
-        return _for_its_engine(parse(read_text(path), path=path))
+        return _for_its_engine(parse(read_text(path, encoding=encoding), path=path))
     if isinstance(path_or_text, str):
         return parse(path_or_text)
     raise ReadError(str(path_or_text), 0, "expected a path or the text of a post")
@@ -82,6 +84,7 @@ def _for_its_engine(post: Post) -> Post:
     return attrs.evolve(post, origin=attrs.evolve(post.origin, engine=engine.name))
 
 
+@boundary(lambda *_, path="<string>", **__: path)
 def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> Post:
     """Parse a post's text into the model; never drops a character of the body.
 
@@ -98,7 +101,7 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
     if not forced and dialect == "generic" and shows_wechat_parts(blocks):
         dialect = "wechat"  # read again as an exporter's post, its damage where it stands
         blocks = _blocks(lines, dialect, references)
-    findings: list[Finding] = []
+    findings = list(source.findings)
     post = Post(
         front_matter=source.front_matter,
         blocks=tuple(blocks),

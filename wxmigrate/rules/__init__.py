@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ConfigError, RepairError
+from ..errors import ConfigError, RepairError, boundary
 from ..model import Post, images
 from . import (
     boilerplate,
@@ -95,6 +95,7 @@ def make_options(**options: Any) -> Options:
     return Options(disabled=disabled, **options)
 
 
+@boundary(lambda post, *_, **__: post.path)
 def repair(post: Post, options: Options | None = None, **keywords: Any) -> tuple[Post, list[Change]]:
     """Repair a post; return it with every change made.  Pure: the input is not touched."""
     if options is None:

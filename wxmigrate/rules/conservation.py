@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
+from ..chars import clean_text
 from ..model import (
     CONTAINERS,
     Block,
@@ -34,7 +35,7 @@ def html_text(markup: str) -> str:
     if not markup.strip():
         return ""
     try:
-        root = lxml_html.fragment_fromstring(markup, create_parent="div")
+        root = lxml_html.fragment_fromstring(clean_text(markup), create_parent="div")
     except (ParserError, ValueError):
         return markup
     # A script's or a style's code is not text a browser shows.

@@ -14,6 +14,7 @@ import attrs
 from lxml import etree
 from lxml import html as lxml_html
 
+from ..chars import clean_text
 from ..emit.html import runs_script
 from ..model import Block, HtmlBlock, Inline, Link, Post, RawHtml
 from ..parse.blocks import parse_blocks, split_lines
@@ -123,7 +124,7 @@ def unwrap_styling_tags(post: Post, options: Options) -> tuple[Post, list[Change
 
 def clean_html(markup: str) -> str:
     """The HTML with styling wrappers unwrapped and styling attributes removed."""
-    root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    root = lxml_html.fragment_fromstring(clean_text(markup), create_parent="div")
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
             continue

@@ -13,7 +13,7 @@ import attrs
 
 from ..emit.frontmatter import inert_front_matter
 from ..emit.inert import alt_text, inert_html, inert_text, script_url, tagged_strings
-from ..emit.html import clean_text
+from ..chars import clean_text
 from ..emit.markdown import Context, render_blocks
 from ..emit.raw_html import html_blocks
 from ..model import Block, Figure, HtmlBlock, Image, Inline, OriginalCard, Post, RawHtml, Repost

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import WxMigrateError
+from ..errors import WxMigrateError, boundary
 from ..parse import load
+from ..read import check_encoding
+from ..site import outside_link
 from ..write import digest
 from .check import (
     DEFAULT_LIMITS,
@@ -55,6 +57,7 @@ from .site import Site, find_site
 Progress = Callable[[int, int], None]
 
 
+@boundary(lambda site, *_, **__: site)
 def verify(
     site: str | Path,
     *,
@@ -63,17 +66,22 @@ def verify(
     limits: Limits = DEFAULT_LIMITS,
     placeholders: Iterable[str | Path] = (),
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> Report:
     """Verify every image reference of every post of ``site`` (a site folder or one post).
 
     ``deep`` decodes every frame of every image; ``assets`` are more folders to
     find images in by name; ``placeholders`` adds stand-in images (hashes,
-    files or folders) to :data:`KNOWN_PLACEHOLDERS`.  Raises
+    files or folders) to :data:`KNOWN_PLACEHOLDERS`; ``encoding`` is the posts'
+    encoding (default: detected, see :func:`wxmigrate.read.decode`).  Raises
     :class:`~wxmigrate.errors.ReadError` when ``site`` or an assets folder does
     not exist; a post that cannot be read is listed in ``Report.errors``.
     """
+    if encoding is not None:
+        check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
-    refs, errors = _references(layout)
+    refs, errors = _references(layout, encoding)
+    read = len(layout.posts) - len(errors)
     resolutions, folders = resolve_all(layout, refs)
     known = placeholder_hashes(placeholders)
     checks: dict[Path, FileCheck] = {}
@@ -91,15 +99,20 @@ def verify(
         duplicates=_duplicates(layout, checks, orphans),
         image_folders=tuple(layout.relative(folder) for folder in folders),
         errors=tuple(errors),
+        posts_read=read,
     )
 
 
-def _references(site: Site) -> tuple[list[Reference], list[str]]:
+def _references(site: Site, encoding: str | None) -> tuple[list[Reference], list[str]]:
     refs: list[Reference] = []
     errors: list[str] = []
     for path in site.posts:
+        refused = outside_link(path, site.root)
+        if refused is not None:
+            errors.append(f"{path}:0: {refused}")
+            continue
         try:
-            post = load(path)
+            post = load(path, encoding=encoding)
         except WxMigrateError as error:
             errors.append(str(error))
             continue
@@ -171,13 +184,21 @@ def _orphans(folders: Sequence[Path], *, used: set[Path]) -> list[Path]:
     for folder in folders:
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda entry: entry.name):
-                visible = entry.is_file() and not entry.name.startswith(".")
+                visible = _is_file(entry) and not entry.name.startswith(".")
                 if not visible or not declared_format(entry.name) or entry.path in used_names:
                     continue
                 # Used files are stored resolved: only a path not found as it is needs resolving.
                 if os.path.realpath(entry.path) not in used_names:
                     orphans.append(Path(entry.path))
     return orphans
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a file (through symlinks); False for a symlink loop."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _duplicates(

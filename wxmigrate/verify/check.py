@@ -12,6 +12,9 @@ truncation; a JPEG or GIF without its end marker is decoded, and the decoder
 decides between ``truncated`` and ``ok`` (data after the marker is legal).
 With ``deep=True`` every frame is decoded.
 
+An SVG is not decoded but scanned for script (:func:`~.formats.svg_hazard`):
+one that could run script when opened is ``unsafe``.
+
 Bombs are never decoded: Pillow's pixel limit is set to
 :attr:`Limits.max_pixels` while checking (its warning is turned into an
 error), and frame counts and total pixels are checked before any decoding.
@@ -30,7 +33,16 @@ from typing import IO, Any
 import attrs
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from .formats import Ending, browser_format, check_end, describe_non_image, sniff, svg_size
+from .formats import (
+    SVG_SCAN_LIMIT,
+    Ending,
+    browser_format,
+    check_end,
+    describe_non_image,
+    sniff,
+    svg_hazard,
+    svg_size,
+)
 from .report import Status
 
 _HEAD = 4096
@@ -154,6 +166,10 @@ def _inspect(
     magic = sniff(head)
     if magic == "SVG":
         width, height = svg_size(head)
+        stream.seek(0)
+        hazard = svg_hazard(stream.read(SVG_SCAN_LIMIT + 1))
+        if hazard is not None:
+            return FileCheck("unsafe", "SVG", width, height, 1, detail=f"{hazard}; not safe to publish")
         return FileCheck(
             "ok", "SVG", width, height, 1, detail="SVG (not decoded: Pillow has no SVG support)"
         )

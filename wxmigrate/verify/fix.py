@@ -20,6 +20,7 @@ import attrs
 
 from ..emit import get_engine
 from ..errors import WxMigrateError
+from ..lock import folder_lock, terminate_raises
 from ..write import atomic_write, copy_file, digest
 from .check import check_bytes
 from .fetch import Fetcher, FetchError, file_name, remote_url
@@ -79,6 +80,13 @@ def fix_assets(
     used image folder.  Failures are collected, not raised.
     """
     fixer = _Fixer(report, image_folder, fetcher, dry_run)
+    if dry_run:
+        return _fix_all(fixer, report)
+    with terminate_raises(), folder_lock(Path(report.root)):  # it rewrites posts: one run at a time
+        return _fix_all(fixer, report)
+
+
+def _fix_all(fixer: _Fixer, report: Report) -> FixResult:
     for result in report.images:
         try:
             fixer.fix(result)

@@ -207,3 +207,39 @@ def _int(value: bytes | None) -> int | None:
         return round(float(value))
     except ValueError:
         return None
+
+
+#: Bytes of an SVG read to look for script; a larger SVG is not published unread.
+SVG_SCAN_LIMIT = 8 << 20
+_SVG_HAZARDS = re.compile(
+    rb"<\s*(script|foreignobject|iframe|embed|object|handler|listener)\b"  # elements that run or embed
+    rb"|[\s\"'/](on[a-z]+)\s*="  # event handler attributes (onload=, onclick=…)
+    rb"|(j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t|data\s*:\s*text/html)\s*:?"
+    rb"|<!(entity)",  # entities can spell any of the above
+    re.IGNORECASE,
+)
+_CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9a-f]+|[0-9]+);?", re.IGNORECASE)
+
+
+def svg_hazard(data: bytes) -> str | None:
+    """What in an SVG's bytes could run script when a browser opens it, or None when nothing.
+
+    Scripts, event handlers, ``javascript:`` URLs (also spelt with character
+    references), embedded HTML (``foreignObject``) and entity declarations
+    count; browsers run an SVG's script when it is opened as a page.
+    """
+    if len(data) > SVG_SCAN_LIMIT:
+        return f"an SVG over {SVG_SCAN_LIMIT >> 20} MB, not scanned for script"
+    text = _CHARACTER_REFERENCE.sub(_character, data)
+    found = _SVG_HAZARDS.search(text)
+    if found is None:
+        return None
+    what = next(group for group in found.groups() if group is not None)
+    return f"an SVG that can run script ({what.decode('latin-1').lower()})"
+
+
+def _character(match: re.Match[bytes]) -> bytes:
+    """The ASCII character a numeric character reference stands for (others unchanged)."""
+    value = match.group(1)
+    number = int(value[1:], 16) if value[:1] in (b"x", b"X") else int(value)
+    return bytes([number]) if number < 128 else match.group(0)

@@ -78,6 +78,8 @@ class Report:
     image_folders: tuple[str, ...] = ()
     #: Posts that could not be read, one ``path:line: …`` message each.
     errors: tuple[str, ...] = ()
+    #: How many posts were read (those in :attr:`errors` left out).
+    posts_read: int = 0
 
     def counts(self) -> dict[Status, int]:
         """How many references have each status (statuses with none left out)."""

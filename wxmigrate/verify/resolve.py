@@ -6,8 +6,10 @@ lines of a split path joined, backslashes made slashes, Liquid tags such as
 its path), query and fragment dropped, percent escapes decoded.  A cleaned
 path is tried as written (root-relative, or relative to the post, then to
 the root); what is not there is looked up by file name in the site's image
-folders and its export folders.  A path that leads outside the site, as
-written or through a symlink, is ``unsafe`` and never read.
+folders and its export folders (names compared in Unicode NFC, so a file
+named in NFD, as macOS writes names, is found by its NFC spelling).  A path
+that leads outside the site, as written or through a symlink, is ``unsafe``
+and never read.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from urllib.parse import unquote, unquote_to_bytes
 
 import attrs
 
+from ..site import file_key
 from .formats import declared_format, media_type_format
 from .references import Reference
 from .site import COMMON_IMAGE_FOLDERS, Site, walk_files
@@ -240,8 +243,11 @@ class NameIndex:
             matches,
             key=lambda match: (match[1] in self._exports, match[0].parent.name != wanted_folder),
         )
-        real = path.resolve()
-        if not (self._site.contains(real) or folder.resolve() in real.parents):
+        real = Path(os.path.realpath(path))
+        if not os.path.isfile(real):
+            detail = f"{self._site.relative(path)} is a symlink to no file (a loop?)"
+            return Resolution("missing", detail=detail)
+        if not (self._site.contains(real) or Path(os.path.realpath(folder)) in real.parents):
             return Resolution(
                 "unsafe",
                 detail=f"{self._site.relative(path)} is a link to {real}, outside its folder",
@@ -251,7 +257,7 @@ class NameIndex:
     def _lookup(self, name: str) -> list[tuple[Path, Path]]:
         if self._names is None:
             self._names = self._build()
-        return self._names.get(name, [])
+        return self._names.get(file_key(name), [])
 
     def _folders(self) -> list[Path]:
         seen: dict[Path, None] = {}
@@ -269,5 +275,5 @@ class NameIndex:
                 if path in seen:
                     continue
                 seen.add(path)
-                names.setdefault(path.name, []).append((path, folder))
+                names.setdefault(file_key(path.name), []).append((path, folder))
         return names
