@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import attrs
 
+from ..chars import clean_text
 from ..emit.frontmatter import inert_front_matter
 from ..emit.inert import alt_text, inert_html, inert_text, script_url, tagged_strings
-from ..chars import clean_text
 from ..emit.markdown import Context, render_blocks
 from ..emit.raw_html import html_blocks
 from ..model import Block, Figure, HtmlBlock, Image, Inline, OriginalCard, Post, RawHtml, Repost
