@@ -80,6 +80,7 @@ RAW_HTML: dict[str, str] = {
     "embed": '<embed src="javascript:alert(1)">',
     "split-script": "<scr<script>ipt>alert(1)</scr</script>ipt>",
     "unclosed-script": "<script>alert(1)",
+    "script-in-comment": "<!-- <script>alert(1) -->",
     "details-ontoggle": "<details open ontoggle=alert(1)><summary>详情</summary></details>",
     "noscript-mxss": '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
     "video-poster": '<video poster="javascript:alert(1)" src="/v.mp4"></video>',

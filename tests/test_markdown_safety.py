@@ -375,6 +375,14 @@ def test_inert_html_is_idempotent_and_safe(name: str) -> None:
     assert html_problems(once) == []
 
 
+def test_a_script_in_a_comment_ends_with_the_comment() -> None:
+    """An unclosed ``<script>`` inside a comment is cut up to the comment's end, which stays:
+    cutting to the end of the markup would leave a comment open that hides what follows."""
+    assert inert_html("<!-- <script>alert(1) -->") == "<!-- -->"
+    post, _ = wxmigrate.repair(wxmigrate.parse("<!-- <script>alert(1) -->\n\n正文一句。\n"))
+    assert "正文一句。" in visible_text(to_markdown(post))
+
+
 @pytest.mark.parametrize("piece", ["<a ", '<a title="', "<script", "<scr<script>ipt>", "<p onclick=x "])
 def test_tangled_markup_is_cut_in_bounded_time(piece: str) -> None:
     """Tags inside tags, unclosed, repeated 200,000 times (a megabyte or more): done well

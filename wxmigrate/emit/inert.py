@@ -29,6 +29,7 @@ nothing is left to cut.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterator, Mapping
@@ -131,14 +132,28 @@ def script_url(url: str, *, picture: bool = False) -> bool:
 _END_TAGS = {name: re.compile(rf"</{name}[{_SPACE}/>]", re.IGNORECASE) for name in CODE_ELEMENTS}
 
 
-def _element_end(markup: str, name: str, start: int) -> int:
-    """Where a code element opened before ``start`` ends: after its end tag, or at the end of
-    the markup when it is never closed (a browser runs it all as code, and shows none of it)."""
-    close = _END_TAGS[name].search(markup, start)
+_COMMENT = re.compile(r"<!--.*?(?:--!?>|$)", re.DOTALL)
+
+
+def _element_end(markup: str, name: str, start: int, limit: int) -> int:
+    """Where a code element opened before ``start`` ends: after its end tag, or at ``limit``
+    when it is not closed before (a browser runs it all as code, and shows none of it)."""
+    close = _END_TAGS[name].search(markup, start, limit)
     if close is None:
-        return len(markup)
-    end = markup.find(">", close.end() - 1)
-    return len(markup) if end < 0 else end + 1
+        return limit
+    end = markup.find(">", close.end() - 1, limit)
+    return limit if end < 0 else end + 1
+
+
+def _comment_ends(markup: str) -> list[tuple[int, int]]:
+    """Each comment's start and where its closing ``-->`` starts (the end of the markup
+    when it has none)."""
+    spans = []
+    for match in _COMMENT.finditer(markup):
+        text = match.group()
+        closing = len(text) - (4 if text.endswith("--!>") else 3 if text.endswith("-->") else 0)
+        spans.append((match.start(), match.start() + max(closing, 4)))
+    return spans
 
 
 class _Tangled(Exception):
@@ -152,6 +167,7 @@ def _cuts(markup: str) -> Iterator[Cut]:
     costs more than a few times its length raises :class:`_Tangled`.
     """
     budget = 4 * len(markup) + 4096
+    comments = _comment_ends(markup) if "<!--" in markup else []
     for match in _TAG.finditer(markup):
         closing, name = match.group(1), match.group(2)
         rest = _TAG_REST.match(markup, match.end())
@@ -159,7 +175,10 @@ def _cuts(markup: str) -> Iterator[Cut]:
         names = _names(name)
         code = names & CODE_ELEMENTS
         if code and not closing:
-            end = max(end, _element_end(markup, min(code), end))
+            # A code element inside a comment ends with it: the comment stays closed.
+            within = bisect.bisect_right(comments, (match.start(), len(markup))) - 1
+            limit = comments[within][1] if within >= 0 and comments[within][1] > match.start() else len(markup)
+            end = max(min(end, limit), _element_end(markup, min(code), end, limit))
         budget -= end - match.start()
         if budget < 0:
             raise _Tangled
