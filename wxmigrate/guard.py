@@ -13,6 +13,7 @@ rules that ran.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -82,8 +83,25 @@ def _with_neighbours(claimed: Sequence[Lines], lines: Sequence[str], first_line:
     return widened
 
 
-def _overlaps(lines: Lines, claimed: Iterable[Lines]) -> bool:
-    return any(lines[0] <= last and first <= lines[1] for first, last in claimed)
+class _Spans:
+    """Line ranges merged into disjoint spans in order, so that whether a range touches
+    any of them is found in logarithmic time (a post with a change in each of its
+    thousands of blocks is checked in linear time, not quadratic)."""
+
+    def __init__(self, ranges: Iterable[Lines]) -> None:
+        merged: list[list[int]] = []
+        for first, last in sorted(ranges):
+            if merged and first <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], last)
+            else:
+                merged.append([first, last])
+        self._firsts = [first for first, _ in merged]
+        self._lasts = [last for _, last in merged]
+
+    def touch(self, lines: Lines) -> bool:
+        """Whether ``lines`` (first and last line, both included) overlaps a span."""
+        index = bisect_left(self._lasts, lines[0])  # the first span not ending before the range
+        return index < len(self._lasts) and self._firsts[index] <= lines[1]
 
 
 def unclaimed_differences(
@@ -101,15 +119,16 @@ def unclaimed_differences(
     rendered = rendered_blocks(output)
     shown = Counter(html for _, html in rendered)
     whole = "".join(html for _, html in rendered)
-    neighbours = _with_neighbours(claimed, source.split("\n"), first_line)
+    neighbours = _Spans(_with_neighbours(claimed, source.split("\n"), first_line))
+    changed = _Spans(claimed)
     lines: list[int] = []
     for (first, last), html in rendered_blocks(source):
         span = (first + first_line - 1, last + first_line - 1)
-        if _overlaps(span, claimed) or html in _SHOWS_NOTHING:
+        if changed.touch(span) or html in _SHOWS_NOTHING:
             continue
         if shown[html] > 0:
             shown[html] -= 1
-        elif not (_overlaps(span, neighbours) and _inner(html) in whole):
+        elif not (neighbours.touch(span) and _inner(html) in whole):
             lines.append(span[0])
     return lines
 

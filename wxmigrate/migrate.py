@@ -188,6 +188,8 @@ class ImagePlan:
         if path is None:
             return None
         candidates = self.site.images_named(PurePosixPath(path).name)
+        if not candidates:
+            return None  # no file of that name: resolving the link's path would find none
         directs = [os.path.realpath(self.site.root / path)]
         if self.site.engine is not None and self.site.engine.static_root:
             directs.append(os.path.realpath(self.site.root / self.site.engine.static_root / path))

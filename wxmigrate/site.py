@@ -185,7 +185,9 @@ def local_path(src: str) -> str | None:
 def _image_folder(root: Path, posts: Iterable[Path]) -> str:
     """The folder most image links of the posts point into, when it exists."""
     counts: Counter[str] = Counter()
-    link = re.compile(r"!\[[^\]]*\]\(((?:\{\{.*?\}\}|[^)\s])*)")
+    # Alt text stops at the next ``![``, so that no link is looked for from every ``![``
+    # to the end of the text (quadratic time on ``![![![…``).
+    link = re.compile(r"!\[(?:(?!!\[)[^\]])*\]\(((?:\{\{.*?\}\}|[^)\s])*)")
     for post in posts:
         if outside_link(post, root) is not None:
             continue

@@ -112,6 +112,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{post.source}:{line}: image not found: {src}", file=err)
         for problem in post.image_problems:
             print(f"{post.source}:{problem.line}: image {problem.src}: {problem.reason}", file=err)
+        for finding in post.findings:
+            if finding.code == "limit":  # a block past a parser limit, written as it stood
+                print(f"{post.source}:{finding.line}: {finding.message}", file=err)
     for message in result.errors:
         print(message, file=err)
     if args.dry_run:

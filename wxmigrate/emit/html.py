@@ -544,8 +544,9 @@ def append_text(parent: Element, text: str) -> None:
     text = clean_text(text)
     if not text:
         return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
+    last = _last_child(parent)
+    if last is not None:
+        last.tail = (last.tail or "") + text
     else:
         parent.text = (parent.text or "") + text
 
@@ -891,11 +892,38 @@ def append_blocks(parent: Element, blocks: Iterable[Block], ctx: Context) -> Non
             _sub(previous, "br")
             ctx.inlines(previous, block.children)
             continue
-        count = len(parent)
+        last = _last_child(parent)
         BLOCK_RENDERERS[type(block)](block, parent, ctx)
-        for element in parent[count:]:
+        added = _children_after(parent, last)
+        for element in added:
             element.tail = element.tail or "\n"
-        previous = parent[-1] if isinstance(block, Paragraph) and len(parent) > count else None
+        previous = added[-1] if isinstance(block, Paragraph) and added else None
+
+
+def _last_child(parent: Element) -> Element | None:
+    """The last child of ``parent``, or None; found from the end (lxml counts children one by
+    one: ``len(parent)`` for each block would make a long post quadratic)."""
+    try:
+        return parent[-1]
+    except IndexError:
+        return None
+
+
+def _children_after(parent: Element, last: Element | None) -> list[Element]:
+    """The children of ``parent`` after ``last`` (all of them when ``last`` is None)."""
+    added: list[Element] = []
+    child = _first_child(parent) if last is None else last.getnext()
+    while child is not None:
+        added.append(child)
+        child = child.getnext()
+    return added
+
+
+def _first_child(parent: Element) -> Element | None:
+    try:
+        return parent[0]
+    except IndexError:
+        return None
 
 
 # --------------------------------------------------------------------------

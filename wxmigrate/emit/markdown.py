@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -58,6 +59,7 @@ _DELIMITER_ROW = re.compile(r"[ \t]*(?=[^\n]*\|)(?=[^\n]*-)[-|: \t]+$")
 
 
 _URL = re.compile(r"https?://[^\s<>()\[\]]+")
+_SPECIAL = re.compile(r"[\\*`\[\]_<&]")
 
 
 def escape_text(text: str) -> str:
@@ -66,10 +68,20 @@ def escape_text(text: str) -> str:
     ``_`` inside a bare URL is left alone: it cannot open emphasis there, and an
     escaped ``\_\_biz`` would be copied wrongly by readers.
     """
-    in_url = {index for match in _URL.finditer(text) for index in range(match.start(), match.end())}
+    urls = [match.span() for match in _URL.finditer(text)]
+    starts = [start for start, _ in urls]
+
+    def in_url(index: int) -> bool:
+        found = bisect_right(starts, index) - 1
+        return found >= 0 and index < urls[found][1]
+
     out: list[str] = []
-    for index, char in enumerate(text):
-        if char == "_" and index in in_url:
+    done = 0
+    for special in _SPECIAL.finditer(text):  # only these characters may need escaping: linear, in chunks
+        index, char = special.start(), special.group()
+        out.append(text[done:index])
+        done = index + 1
+        if char == "_" and in_url(index):
             out.append(char)
             continue
         if char in "\\*`[]":
@@ -84,6 +96,7 @@ def escape_text(text: str) -> str:
             out.append("\\&")
         else:
             out.append(char)
+    out.append(text[done:])
     return "".join(out)
 
 

@@ -97,11 +97,11 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
     dialect = dialect or detect(source.front_matter, source.body)
     lines = split_lines(source.body, source.body_line)
     references = definitions(source.body) if "]:" in source.body else {}
-    blocks = _blocks(lines, dialect, references)
+    blocks, limits = _blocks(lines, dialect, references)
     if not forced and dialect == "generic" and shows_wechat_parts(blocks):
         dialect = "wechat"  # read again as an exporter's post, its damage where it stands
-        blocks = _blocks(lines, dialect, references)
-    findings = list(source.findings)
+        blocks, limits = _blocks(lines, dialect, references)
+    findings = [*source.findings, *(Finding("limit", line, what) for line, what in limits)]
     post = Post(
         front_matter=source.front_matter,
         blocks=tuple(blocks),
@@ -119,11 +119,15 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
     return attrs.evolve(post, findings=tuple(findings), origin=origin)
 
 
-def _blocks(lines: list[Line], dialect: str, references: Mapping[str, Reference]) -> list[Block]:
-    """The body's blocks, parts recognised, read as the dialect wants (see :mod:`.reading`)."""
-    with reading(Reading(commonmark=dialect == "generic", references=references)):
+def _blocks(
+    lines: list[Line], dialect: str, references: Mapping[str, Reference]
+) -> tuple[list[Block], list[tuple[int, str]]]:
+    """The body's blocks, parts recognised, read as the dialect wants (see :mod:`.reading`),
+    and the blocks kept as written because they were past a limit (line, what)."""
+    context = Reading(commonmark=dialect == "generic", references=references)
+    with reading(context):
         blocks = parse_blocks(lines, nested_bold=dialect not in UNNESTED_BOLD)
-    return recognise_original_link(recognise_byline(recognise(blocks)))
+    return recognise_original_link(recognise_byline(recognise(blocks))), context.limits
 
 
 def _text(value: object) -> str:

@@ -33,8 +33,13 @@ from ..model import (
     Text,
     newline_count,
 )
+from ..errors import LimitError
 from .inline import MAX_IMAGE_LINES, merge_texts, parse_inline
 from .reading import current
+
+#: How deep quotes and lists may nest (markdown-it's CommonMark preset renders 20 levels);
+#: what stands deeper is kept as written, one raw block, so that recursion stays short.
+MAX_NESTING = 20
 
 
 class Line(NamedTuple):
@@ -90,8 +95,11 @@ def is_blank(text: str) -> bool:
     return not text.strip(" \t\u00a0\u3000")
 
 
-def parse_blocks(lines: list[Line], *, nested_bold: bool = True) -> list[Block]:
-    """Parse source lines into blocks (``nested_bold``: see :func:`.inline.parse_inline`)."""
+def parse_blocks(lines: list[Line], *, nested_bold: bool = True, depth: int = 0) -> list[Block]:
+    """Parse source lines into blocks (``nested_bold``: see :func:`.inline.parse_inline`),
+    ``depth`` containers deep: past :data:`MAX_NESTING`, the lines are kept as written."""
+    if depth > MAX_NESTING:
+        return _kept_as_written(lines, f"quotes or lists nested more than {MAX_NESTING} deep")
     blocks: list[Block] = []
     index = 0
     while index < len(lines):
@@ -99,7 +107,7 @@ def parse_blocks(lines: list[Line], *, nested_bold: bool = True) -> list[Block]:
         if is_blank(line.text):
             index += 1
             continue
-        block, index = _block_at(lines, index, nested_bold)
+        block, index = _block_at(lines, index, nested_bold, depth)
         if isinstance(block, list):
             blocks.extend(block)
         else:
@@ -107,7 +115,21 @@ def parse_blocks(lines: list[Line], *, nested_bold: bool = True) -> list[Block]:
     return blocks
 
 
-def _block_at(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Block | list[Block], int]:
+def _kept_as_written(lines: list[Line], why: str) -> list[Block]:
+    """The lines as one raw block no rule changes (blank lines at its edges left out), noted
+    for the post's findings: input past a limit of the parser."""
+    shown = [index for index, line in enumerate(lines) if not is_blank(line.text)]
+    if not shown:
+        return []
+    first, last = shown[0], shown[-1]
+    current().note(lines[first].number, f"{why}; kept as written, not repaired")
+    text = "\n".join(line.text for line in lines[first : last + 1])
+    return [RawBlock(text, (lines[first].number, lines[last].number))]
+
+
+def _block_at(
+    lines: list[Line], index: int, nested_bold: bool = True, depth: int = 0
+) -> tuple[Block | list[Block], int]:
     text = lines[index].text
     number = lines[index].number
     if current().commonmark:
@@ -122,14 +144,17 @@ def _block_at(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[
         return _html_block(lines, index)
     atx = _ATX.match(text)
     if atx:
-        content = atx.group(2) or ""
-        return Heading(len(atx.group(1)), parse_inline(content, nested_bold=nested_bold), (number, number)), index + 1
+        try:
+            children = parse_inline(atx.group(2) or "", nested_bold=nested_bold)
+        except LimitError as error:
+            return _kept_as_written(lines[index : index + 1], error.detail), index + 1
+        return Heading(len(atx.group(1)), children, (number, number)), index + 1
     if _RULE.match(text):
         return Rule(text.strip(), (number, number)), index + 1
     if _QUOTE.match(text):
-        return _quote(lines, index, nested_bold)
+        return _quote(lines, index, nested_bold, depth)
     if _LIST.match(text) and not _STRAY_BOLD.match(text.strip()):
-        return _list(lines, index, nested_bold)
+        return _list(lines, index, nested_bold, depth)
     if _REFERENCE.match(text) or (
         index + 1 < len(lines) and "|" in text and _TABLE_DELIMITER.match(lines[index + 1].text)
         and "-" in lines[index + 1].text
@@ -201,7 +226,7 @@ def _raw_until_blank(lines: list[Line], index: int) -> tuple[Block, int]:
     return RawBlock(text, (lines[index].number, lines[end].number)), end + 1
 
 
-def _quote(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Block, int]:
+def _quote(lines: list[Line], index: int, nested_bold: bool, depth: int) -> tuple[Block, int]:
     inner: list[Line] = []
     end = index
     while end < len(lines):
@@ -214,11 +239,11 @@ def _quote(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Blo
         else:
             break
         end += 1
-    children = tuple(parse_blocks(inner, nested_bold=nested_bold))
+    children = tuple(parse_blocks(inner, nested_bold=nested_bold, depth=depth + 1))
     return Quote(children, (lines[index].number, lines[end - 1].number)), end
 
 
-def _list(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Block, int]:
+def _list(lines: list[Line], index: int, nested_bold: bool, depth: int) -> tuple[Block, int]:
     items: list[ListItem] = []
     loose = False
     end = index
@@ -250,7 +275,7 @@ def _list(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[Bloc
             else:
                 break
             end += 1
-        children = tuple(parse_blocks(content, nested_bold=nested_bold))
+        children = tuple(parse_blocks(content, nested_bold=nested_bold, depth=depth + 1))
         items.append(ListItem(match.group(2), children, (lines[start].number, lines[end - 1].number)))
         following = end
         while following < len(lines) and is_blank(lines[following].text):
@@ -339,12 +364,18 @@ class _Segment(NamedTuple):
 def _paragraphs(lines: list[Line], index: int, nested_bold: bool = True) -> tuple[list[Block], int]:
     end = _paragraph_extent(lines, index)
     if current().commonmark:
-        setext = _setext(lines, index, end)
+        try:
+            setext = _setext(lines, index, end)
+        except LimitError as error:
+            return _kept_as_written(lines[index:end], error.detail), end
         if setext is not None:
             return [setext[0]], setext[1]
     group = lines[index:end]
     text = "\n".join(line.text for line in group).strip(" \t")
-    inlines = parse_inline(text, nested_bold=nested_bold)
+    try:
+        inlines = parse_inline(text, nested_bold=nested_bold)
+    except LimitError as error:
+        return _kept_as_written(group, error.detail), end
     # ``#Title`` is decided on the raw line: an escaped ``\#`` is text.
     headings = {
         line.number for line in group

@@ -99,7 +99,7 @@ def detect(front: FrontMatter, body: str) -> str:
     hard = sum(line.endswith("  ") for line in lines)
     if lines and hard >= 0.6 * len(lines) and any(re.match(r"^#\s+\S", line) for line in lines[:4]):
         return "markdownify-feed"
-    if any(_FEED_BYLINE.match(line.strip()) for line in lines[:6]):
+    if any(len(line) <= BYLINE_WIDTH and _FEED_BYLINE.match(line.strip()) for line in lines[:6]):
         return "markdownify-feed"
     return "generic"
 
@@ -111,6 +111,8 @@ def detect(front: FrontMatter, body: str) -> str:
 _FEED_BYLINE = re.compile(
     r"^(?:(原创|Original)\s+)?(?:(\S(?:.*?\S)?)\s{2,})?(\S(?:.*?\S)?)\s{2,}(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?)$"
 )
+#: The longest byline: a longer line is not tried (the byline pattern is slow on long lines).
+BYLINE_WIDTH = 120
 _CLIP_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2}):(\d{2}))?")
 _ORIGINAL_LABEL = re.compile(r"^(?:原文链接|原文地址|原文|文章链接|来源链接|Source|Original link)\s*[:：]\s*(\S*)$", re.IGNORECASE)
 #: Front-matter values that are a kind of post, not a person.
@@ -131,12 +133,14 @@ def read_byline(block: Block) -> tuple[str | None, str | None, str | None, bool]
     if not isinstance(block, Paragraph):
         return None
     text = plain_text(block.children, breaks=" ").strip()
+    if len(text) > BYLINE_WIDTH:
+        return None
     feed = _FEED_BYLINE.match(text)
-    if feed and len(text) <= 120:
+    if feed:
         original, author, account, date = feed.groups()
         return author, account, iso_date(date), bool(original)
     date = _clip_date(text)
-    if date and len(text) <= 120 and re.match(r"^(?:Original|原创)\b", text):
+    if date and re.match(r"^(?:Original|原创)\b", text):
         words = re.sub(r"\*?\s*\d{4}\s*年.*$", "", text)
         words = re.sub(r"^(?:Original|原创)\s*", "", words).strip()
         link = next((i for i in block.children if isinstance(i, Link)), None)

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Union
 
 import attrs
 
 from ..chars import is_punctuation, is_whitespace, left_flanking, right_flanking
+from ..errors import LimitError
 from ..model import (
     Code,
     Emphasis,
@@ -44,6 +46,15 @@ _HTML_TAG = re.compile(
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
 #: How many source lines one image link may span before we stop looking for ")".
 MAX_IMAGE_LINES = 6
+#: Characters that may open inline markup; past this many in one paragraph, its inline text
+#: is not taken apart (time and memory grow with them).
+DELIMITERS = "*_`[(<"
+MAX_DELIMITERS = 200_000
+#: How deep emphasis, links and images may nest inside one another (markdown-it's
+#: ``maxNesting`` is 20 for CommonMark; the bound keeps Python's recursion short).
+MAX_INLINE_NESTING = 40
+#: Where plain text stops: the characters the tokenizer looks at one by one.
+_PLAIN = re.compile(r"[^\\\n&`!\[<*_]+")
 
 
 @attrs.define
@@ -52,6 +63,8 @@ class _Star:
 
     size: int
     line: int
+    #: Which run of ``*`` (as written) the star belongs to: a number per run, in order.
+    run: int = 0
     can_open: bool = True
     can_close: bool = True
     partner: int | None = None
@@ -94,13 +107,88 @@ def parse_inline(text: str, *, nested_bold: bool = True) -> tuple[Inline, ...]:
     open bold before a space is read by its spacing (see :func:`_pair_bold`).
     Converters that leave spaces inside runs instead (``**甲 **乙``, the
     Obsidian clipper) want it off.
+
+    Time and memory are linear in the text's length.  Text with more than
+    :data:`MAX_DELIMITERS` delimiters, or markup nested deeper than
+    :data:`MAX_INLINE_NESTING`, raises :class:`~wxmigrate.errors.LimitError`
+    (line 0): the block parser then keeps that block as written.
     """
-    tokens = _expand_runs(list(_tokenize(text)))
+    return _parse(text, nested_bold, 0)
+
+
+def _parse(text: str, nested_bold: bool, depth: int) -> tuple[Inline, ...]:
+    """:func:`parse_inline` of text ``depth`` links deep."""
+    if depth > MAX_INLINE_NESTING:
+        raise LimitError("<text>", 0, f"links nested more than {MAX_INLINE_NESTING} deep; kept as written")
+    delimiters = sum(map(text.count, DELIMITERS))
+    if delimiters > MAX_DELIMITERS:
+        raise LimitError(
+            "<text>", 0, f"{delimiters} inline delimiters in one paragraph (limit {MAX_DELIMITERS}); kept as written"
+        )
+    tokens = _expand_runs(list(_tokenize(text, _Scan(text), depth)))
     _pair_triples(tokens)
     _pair_bold(tokens, nested=nested_bold)
     _pair_emphasis(tokens)
     _pair_underscores(tokens)
-    return merge_texts(_build(tokens, 0, len(tokens)))
+    return merge_texts(_build(tokens, 0, len(tokens), 0))
+
+
+_BRACKET_MARKS = re.compile(r"\\[\s\S]|[\[\]()\n]")
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+class _Scan:
+    """What the tokenizer looks up in one text, each found in one pass the first time it is
+    needed, so that no lookup rescans the text (a run of ``[`` or of unclosed ``![a](``
+    takes linear time, not quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._closing: dict[int, int] | None = None
+        self._newlines: list[int] = []
+        self._backticks: dict[int, list[int]] | None = None
+        self._comment_end = -2
+
+    def matching(self, pos: int, max_lines: int) -> int | None:
+        """Index of the bracket closing the ``[`` or ``(`` at ``pos`` (backslash escapes
+        skipped, brackets of the other kind ignored); None when there is none or it is
+        more than ``max_lines`` unescaped line ends away."""
+        if self._closing is None:
+            self._closing = self._pair_brackets()
+        close = self._closing.get(pos)
+        if close is None:
+            return None
+        lines = bisect_right(self._newlines, close) - bisect_right(self._newlines, pos)
+        return close if lines <= max_lines else None
+
+    def _pair_brackets(self) -> dict[int, int]:
+        closing: dict[int, int] = {}
+        openers: dict[str, list[int]] = {"]": [], ")": []}
+        for mark in _BRACKET_MARKS.finditer(self.text):
+            char = mark.group()
+            if char == "\n":
+                self._newlines.append(mark.start())
+            elif char in "[(":
+                openers["]" if char == "[" else ")"].append(mark.start())
+            elif char in openers and openers[char]:
+                closing[openers[char].pop()] = mark.start()
+        return closing
+
+    def backtick_run(self, size: int, start: int) -> int | None:
+        """Where the first run of exactly ``size`` backticks at or after ``start`` begins."""
+        if self._backticks is None:
+            self._backticks = {}
+            for run in _BACKTICK_RUN.finditer(self.text):
+                self._backticks.setdefault(run.end() - run.start(), []).append(run.start())
+        starts = self._backticks.get(size, [])
+        found = bisect_left(starts, start)
+        return starts[found] if found < len(starts) else None
+
+    def may_close_comment(self, pos: int) -> bool:
+        """Whether a ``-->`` stands far enough after ``pos`` to close a comment opened there."""
+        if self._comment_end == -2:
+            self._comment_end = self.text.rfind("-->")
+        return self._comment_end >= pos + 4
 
 
 # --------------------------------------------------------------------------
@@ -122,7 +210,7 @@ def _underscores(text: str, pos: int) -> tuple[_Under | None, int]:
     return _Under(end - pos, can_open, can_close), end
 
 
-def _tokenize(text: str) -> Iterator[_Token | _Run]:
+def _tokenize(text: str, scan: _Scan, depth: int) -> Iterator[_Token | _Run]:
     pos = 0
     line = 0
     buffer: list[str] = []
@@ -130,10 +218,16 @@ def _tokenize(text: str) -> Iterator[_Token | _Run]:
 
     def flush() -> Iterator[_Token]:
         if buffer:
-            yield Text(html.unescape("".join(buffer)) if "&" in "".join(buffer) else "".join(buffer))
+            joined = "".join(buffer)
+            yield Text(html.unescape(joined) if "&" in joined else joined)
             buffer.clear()
 
     while pos < length:
+        plain = _PLAIN.match(text, pos)
+        if plain:
+            buffer.append(plain.group())
+            pos = plain.end()
+            continue
         char = text[pos]
         if char == "\\" and pos + 1 < length:
             nxt = text[pos + 1]
@@ -169,14 +263,16 @@ def _tokenize(text: str) -> Iterator[_Token | _Run]:
                 pos = match.end()
                 continue
         if char == "`":
-            found = _code_span(text, pos)
-            if found:
-                code, pos = found
+            code, end = _code_span(text, pos, scan)
+            if code is None:
+                buffer.append(text[pos:end])  # a run of backticks that opens no span is text, whole
+            else:
                 yield from flush()
                 yield code
-                continue
+            pos = end
+            continue
         if char == "!" and text.startswith("![", pos):
-            found_image = _image(text, pos)
+            found_image = _image(text, pos, scan)
             if found_image:
                 image, end = found_image
                 yield from flush()
@@ -185,7 +281,7 @@ def _tokenize(text: str) -> Iterator[_Token | _Run]:
                 pos = end
                 continue
         if char == "[":
-            found_link = _link(text, pos)
+            found_link = _link(text, pos, scan, depth)
             if found_link:
                 link, end = found_link
                 yield from flush()
@@ -200,7 +296,7 @@ def _tokenize(text: str) -> Iterator[_Token | _Run]:
                 yield Link((Text(auto.group(1)),), auto.group(1))
                 pos = auto.end()
                 continue
-            tag = _HTML_TAG.match(text, pos)
+            tag = None if text.startswith("<!--", pos) and not scan.may_close_comment(pos) else _HTML_TAG.match(text, pos)
             if tag:
                 yield from flush()
                 yield RawHtml(tag.group())
@@ -231,63 +327,36 @@ def _tokenize(text: str) -> Iterator[_Token | _Run]:
     yield from flush()
 
 
-def _star_run(size: int, before: str, after: str, line: int) -> Iterator[_Star]:
-    """Split a run of ``*`` into bold toggles and, for odd runs, one emphasis star."""
+def _star_run(run: _Run, number: int) -> Iterator[_Star]:
+    """Split a run of ``*`` (the ``number``-th) into bold toggles and, for odd runs, one
+    emphasis star."""
+    size, before, after, line = run.size, run.before, run.after, run.line
     opening = left_flanking(before, after)
     closing = right_flanking(before, after)
     single = size % 2
     if single and closing and not opening:
-        yield _Star(1, line, can_open=False, can_close=True)
+        yield _Star(1, line, number, can_open=False, can_close=True)
     for _ in range(size // 2):
-        yield _Star(2, line, space_before=is_whitespace(before), space_after=is_whitespace(after))
+        yield _Star(2, line, number, space_before=is_whitespace(before), space_after=is_whitespace(after))
     if single and not (closing and not opening):
-        yield _Star(1, line, can_open=opening, can_close=closing)
+        yield _Star(1, line, number, can_open=opening, can_close=closing)
 
 
-def _code_span(text: str, pos: int) -> tuple[Code, int] | None:
-    end = pos
-    while end < len(text) and text[end] == "`":
-        end += 1
-    fence = text[pos:end]
-    search = end
-    while True:
-        found = text.find(fence, search)
-        if found < 0:
-            return None
-        after = found + len(fence)
-        if after < len(text) and text[after] == "`":
-            search = after
-            while search < len(text) and text[search] == "`":
-                search += 1
-            continue
-        return Code(text[end:found], fence), after
+def _code_span(text: str, pos: int, scan: _Scan) -> tuple[Code | None, int]:
+    """The code span the backticks at ``pos`` open, and where it ends; or None and the end of
+    the run, when no run as long closes it (CommonMark: the whole run is then text)."""
+    run = _BACKTICK_RUN.match(text, pos)
+    assert run is not None  # the tokenizer calls it on a backtick
+    end = run.end()
+    closing = scan.backtick_run(end - pos, end)
+    if closing is None:
+        return None, end
+    return Code(text[end:closing], text[pos:end]), closing + end - pos
 
 
-def _matching(text: str, pos: int, opening: str, closing: str, max_lines: int) -> int | None:
-    """Index of the bracket closing the one at ``pos``; None past ``max_lines`` line ends."""
-    depth = 0
-    newlines = 0
-    index = pos
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "\n":
-            newlines += 1
-            if newlines > max_lines:
-                return None
-        elif char == opening:
-            depth += 1
-        elif char == closing:
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return None
-
-
-_TITLE = re.compile(r"""\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\Z""", re.DOTALL)
+#: A title at the end of a destination; it starts where white space starts (``(?<!\s)``), so
+#: that a long run of spaces is not tried from each of its positions.
+_TITLE = re.compile(r"""(?<!\s)\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\Z""", re.DOTALL)
 
 
 def _destination(inside: str) -> tuple[str, str | None]:
@@ -345,8 +414,8 @@ def _reference(text: str, close: int, label: str) -> tuple[tuple[str, str | None
     return (found, close + 1) if found is not None else None
 
 
-def _image(text: str, pos: int) -> tuple[Image, int] | None:
-    close = _matching(text, pos + 1, "[", "]", 1)
+def _image(text: str, pos: int, scan: _Scan) -> tuple[Image, int] | None:
+    close = scan.matching(pos + 1, 1)
     if close is not None and not text.startswith("(", close + 1):
         reference = _reference(text, close, text[pos + 2 : close])
         if reference is not None:
@@ -354,7 +423,7 @@ def _image(text: str, pos: int) -> tuple[Image, int] | None:
             return Image(src=src, alt=unescape_markdown(text[pos + 2 : close]), title=title), after
     if close is None or not text.startswith("(", close + 1):
         return None
-    end = _matching(text, close + 1, "(", ")", MAX_IMAGE_LINES)
+    end = scan.matching(close + 1, MAX_IMAGE_LINES)
     if end is None:
         return None
     inside = text[close + 2 : end]
@@ -365,22 +434,22 @@ def _image(text: str, pos: int) -> tuple[Image, int] | None:
     return Image(src=src, alt=alt, title=title), end + 1
 
 
-def _link(text: str, pos: int) -> tuple[Link, int] | None:
-    close = _matching(text, pos, "[", "]", 2)
+def _link(text: str, pos: int, scan: _Scan, depth: int) -> tuple[Link, int] | None:
+    close = scan.matching(pos, 2)
     if close is not None and not text.startswith("(", close + 1):
         reference = _reference(text, close, text[pos + 1 : close])
         if reference is not None:
             (href, title), after = reference
-            return Link(parse_inline(text[pos + 1 : close]), href, title), after
+            return Link(_parse(text[pos + 1 : close], True, depth + 1), href, title), after
     if close is None or not text.startswith("(", close + 1):
         return None
-    end = _matching(text, close + 1, "(", ")", 0)
+    end = scan.matching(close + 1, 0)
     if end is None:
         return None
     href, title = _destination(text[close + 2 : end])
     if "\n" in href or " " in href.strip():
         return None
-    children = parse_inline(text[pos + 1 : close])
+    children = _parse(text[pos + 1 : close], True, depth + 1)
     return Link(children, href, title), end + 1
 
 
@@ -391,10 +460,6 @@ def unescape_markdown(markup: str) -> str:
 
 # --------------------------------------------------------------------------
 # Pairing delimiters
-
-
-def _soft_breaks(tokens: list[_Token], start: int, stop: int) -> int:
-    return sum(isinstance(token, (SoftBreak, HardBreak)) for token in tokens[start:stop])
 
 
 def _toggles_by_line(tokens: list[_Token], size: int) -> dict[int, list[int]]:
@@ -475,7 +540,7 @@ def _blank_between(tokens: list[_Token], start: int, stop: int, *, stars: bool =
     """Whether nothing but spaces (and, with ``stars``, ``*``) stands between two tokens."""
     return all(
         (stars and isinstance(token, _Star)) or (isinstance(token, Text) and not token.text.strip())
-        for token in tokens[start + 1 : stop]
+        for token in map(tokens.__getitem__, range(start + 1, stop))
     )
 
 
@@ -519,12 +584,14 @@ def _pairs_by_spacing(tokens: list[_Token], toggles: list[int]) -> tuple[list[tu
 
 def _same_run(tokens: list[_Token], first: int, second: int) -> bool:
     """Whether two stars are of one run of ``*`` (a run never closes itself)."""
-    return all(isinstance(token, _Star) for token in tokens[first + 1 : second])
+    one, other = tokens[first], tokens[second]
+    assert isinstance(one, _Star) and isinstance(other, _Star)
+    return one.run == other.run
 
 
 def _starts_line(tokens: list[_Token], index: int) -> bool:
     """Whether only spaces come before ``index`` on its line, after a line break."""
-    for token in reversed(tokens[:index]):
+    for token in map(tokens.__getitem__, range(index - 1, -1, -1)):
         if isinstance(token, (SoftBreak, HardBreak)):
             return True
         if not (isinstance(token, Text) and not token.text.strip()):
@@ -534,7 +601,7 @@ def _starts_line(tokens: list[_Token], index: int) -> bool:
 
 def _ends_line(tokens: list[_Token], index: int) -> bool:
     """Whether only spaces follow ``index`` up to the end of its line."""
-    for token in tokens[index + 1 :]:
+    for token in map(tokens.__getitem__, range(index + 1, len(tokens))):
         if isinstance(token, (SoftBreak, HardBreak)):
             return True
         if not (isinstance(token, Text) and not token.text.strip()):
@@ -567,13 +634,13 @@ def _expand_runs(tokens: list[_Token | _Run]) -> list[_Token]:
     """Replace each run of ``*`` by the delimiters it stands for."""
     triples = _triple_lines([t for t in tokens if isinstance(t, _Run)])
     out: list[_Token] = []
-    for token in tokens:
+    for number, token in enumerate(tokens):
         if not isinstance(token, _Run):
             out.append(token)
         elif token.line in triples:
-            out.extend(_Star(3, token.line) for _ in range(token.size // 3))
+            out.extend(_Star(3, token.line, number) for _ in range(token.size // 3))
         else:
-            out.extend(_star_run(token.size, token.before, token.after, token.line))
+            out.extend(_star_run(token, number))
     return out
 
 
@@ -622,36 +689,34 @@ def _pair_underscores(tokens: list[_Token]) -> None:
     unders = [token for token in tokens if isinstance(token, _Under)]
     if any(token.size > 2 for token in unders):
         return
-    openers: list[int] = []
+    openers: dict[int, list[int]] = {1: [], 2: []}  # by size, each in source order
     for index, token in enumerate(tokens):
         if isinstance(token, (SoftBreak, HardBreak)):
-            openers.clear()
+            openers = {1: [], 2: []}
             continue
         if not isinstance(token, _Under):
             continue
-        if token.can_close:
-            match = next(
-                (k for k in range(len(openers) - 1, -1, -1) if _size(tokens[openers[k]]) == token.size), None
-            )
-            if match is not None and openers[match] + 1 < index:
-                opener = tokens[openers[match]]
-                assert isinstance(opener, _Under)
-                opener.partner, opener.opens = index, True
-                token.partner = openers[match]
-                del openers[match:]
-                continue
+        same = openers[token.size]
+        if token.can_close and same and same[-1] + 1 < index:
+            start = same[-1]
+            opener = tokens[start]
+            assert isinstance(opener, _Under)
+            opener.partner, opener.opens = index, True
+            token.partner = start
+            for stack in openers.values():  # the pair closes every opener inside it
+                while stack and stack[-1] >= start:
+                    stack.pop()
+            continue
         if token.can_open:
-            openers.append(index)
+            openers[token.size].append(index)
     if any(token.partner is None for token in unders):
         for token in unders:
             token.partner, token.opens = None, False
 
 
-def _size(token: _Token) -> int:
-    return token.size if isinstance(token, _Under) else 0
-
-
-def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
+def _build(tokens: list[_Token], start: int, stop: int, depth: int) -> list[Inline]:
+    if depth > MAX_INLINE_NESTING:
+        raise LimitError("<text>", 0, f"emphasis nested more than {MAX_INLINE_NESTING} deep; kept as written")
     out: list[Inline] = []
     index = start
     while index < stop:
@@ -659,7 +724,7 @@ def _build(tokens: list[_Token], start: int, stop: int) -> list[Inline]:
         if not isinstance(token, (_Star, _Under)):
             out.append(token)
         elif token.opens and token.partner is not None and token.partner < stop:
-            out.append(_run(token, tuple(merge_texts(_build(tokens, index + 1, token.partner)))))
+            out.append(_run(token, merge_texts(_build(tokens, index + 1, token.partner, depth + 1))))
             index = token.partner + 1
             continue
         else:
@@ -678,16 +743,27 @@ def _run(delimiter: _Star | _Under, children: tuple[Inline, ...]) -> Inline:
 
 
 def merge_texts(inlines: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Join neighbouring Text runs and drop empty ones."""
+    """Join neighbouring Text runs and drop empty ones (in linear time: each run of
+    texts is joined once)."""
     merged: list[Inline] = []
+    texts: list[Text] = []
     for inline in inlines:
-        if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + inline.text)
-        elif isinstance(inline, Text) and not inline.text:
+        if isinstance(inline, Text):
+            if inline.text:
+                texts.append(inline)
             continue
-        else:
-            merged.append(inline)
+        _add_texts(merged, texts)
+        merged.append(inline)
+    _add_texts(merged, texts)
     return tuple(merged)
+
+
+def _add_texts(merged: list[Inline], texts: list[Text]) -> None:
+    """Add neighbouring texts to ``merged`` as one (the same object when there is one), and
+    empty ``texts``."""
+    if texts:
+        merged.append(texts[0] if len(texts) == 1 else Text("".join(text.text for text in texts)))
+        texts.clear()
 
 
 # --------------------------------------------------------------------------

@@ -26,6 +26,13 @@ class Reading:
     commonmark: bool = False
     #: The post's link reference definitions, by :func:`~.inline.label_key`.
     references: Mapping[str, tuple[str, str | None]] = attrs.field(factory=dict)
+    #: ``(line, what)`` for each block kept as written because it was past a limit
+    #: (:func:`note` adds them; the parse makes findings of them).
+    limits: list[tuple[int, str]] = attrs.field(factory=list, eq=False)
+
+    def note(self, line: int, what: str) -> None:
+        """Record a block kept as written at ``line``: the input was past a limit."""
+        self.limits.append((line, what))
 
 
 _CURRENT: ContextVar[Reading] = ContextVar("reading", default=Reading())

@@ -352,7 +352,8 @@ def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, lis
             if not isinstance(inline, Strong) or _nests(inline):
                 out.append(inline)
                 continue
-            fitted = fit_strong(last_char(out), inline, first_char(inlines[index + 1 :]))
+            following = map(inlines.__getitem__, range(index + 1, len(inlines)))  # no copy per run
+            fitted = fit_strong(last_char(out), inline, first_char(following))
             if post.generic and fitted != [inline] and not _moves_only_wide_punctuation(fitted):
                 fitted = [inline]
             if fitted != [inline]:

@@ -27,6 +27,7 @@ from ..model import (
 from ..parse.structure import read_repost_quote
 
 _INVENTED_CLOSING = re.compile(r"(?:</body>\s*)?</html>\s*$")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 
 
@@ -69,4 +70,5 @@ def _article_parts(blocks: tuple[Block, ...]) -> Iterator[str]:
 
 def article_text(post: Post) -> str:
     """Every letter and digit of the post's blocks, in order (markup and the repost note left out)."""
-    return "".join(filter(str.isalnum, "".join(_article_parts(post.blocks))))
+    # ``[\W_]`` is exactly what ``str.isalnum`` rejects; one substitution instead of a call per character.
+    return _NOT_ALNUM.sub("", "".join(_article_parts(post.blocks)))

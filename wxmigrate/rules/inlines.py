@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..model import (
     Code,
     Emphasis,
@@ -18,7 +20,7 @@ from ..model import (
 from ..parse.inline import plain_text
 
 
-def first_char(inlines: tuple[Inline, ...] | list[Inline]) -> str:
+def first_char(inlines: Iterable[Inline]) -> str:
     """The first character these runs put in the Markdown source ("" when none)."""
     for inline in inlines:
         if isinstance(inline, Text):
