@@ -27,7 +27,7 @@ def rules_markdown() -> str:
         if rule.removes_text:
             notes.append("removes text on purpose")
         if rule.removes_images:
-            notes.append("removes placeholder images")
+            notes.append("removes or rewrites images on purpose")
         if rule.reveals_images:
             notes.append("reveals images shown as text")
         suffix = f" ({', '.join(notes)})" if notes else ""

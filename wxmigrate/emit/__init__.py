@@ -162,11 +162,15 @@ def to_markdown(post: Post, engine: str | Engine = "jekyll") -> str:
     :attr:`~Engine.prepare` (what it cannot show, such as raw HTML for Hugo, rewritten).
 
     What no rule changed is written as it stands in the source (see :mod:`.verbatim`):
-    an unchanged post comes out byte for byte.
+    an unchanged post comes out byte for byte.  A post not parsed from a source (built in
+    code) is written with its script cut out (see :mod:`.inert`), as the repair rule
+    ``neutralize_script`` would have done; so are its front matter and any written anew.
     """
     engine = get_engine(engine)
     post = engine.prepare(post)
-    body = render_body(post, engine.context(), reads_otherwise=_reads_otherwise(post, engine))
+    # A post built in code has had no repair: script is cut out as it is written.
+    context = attrs.evolve(engine.context(), inert=post.origin is None)
+    body = render_body(post, context, reads_otherwise=_reads_otherwise(post, engine))
     text = body.text if body.ends_as_source or not body.text else body.text + "\n"
     source_head = head_as_source(post) if engine.front_matter_format.fence else None
     front = source_head if source_head is not None else engine.front_matter_text(post.front_matter)

@@ -19,6 +19,7 @@ import tomli_w
 import yaml
 
 from ..model import FrontMatter
+from .inert import holds_tag, inert_raw, inert_value
 
 
 @attrs.frozen
@@ -36,9 +37,11 @@ class FrontMatterFormat:
         return FrontMatter(raw=self.dump(clean), data=dict(clean), fence=self.fence, present=True)
 
     def text(self, front: FrontMatter) -> str:
-        """The front matter as it opens the file, within its own fences, or ``""`` when absent."""
+        """The front matter as it opens the file, within its own fences, or ``""`` when absent;
+        made inert first (see :func:`inert_front_matter`)."""
         if not front.present:
             return ""
+        front = inert_front_matter(front)
         raw = front.raw if not front.raw or front.raw.endswith("\n") else front.raw + "\n"
         if not front.fence:
             return raw
@@ -166,6 +169,19 @@ def split_pelican(text: str) -> tuple[dict[str, str], str] | None:
     return None
 
 
+def inert_front_matter(front: FrontMatter) -> FrontMatter:
+    """The front matter with each ``<`` that opens a tag in a string value written ``&lt;``
+    (themes print ``{{ page.title }}`` unescaped); the text kept as written where it still
+    reads the same, else written anew in its format.  Front matter holding no tag is given back."""
+    if not holds_tag(front.data):
+        return front
+    data = inert_value(front.data)
+    raw = inert_raw(front.raw, front.fence, data)
+    if raw is None:
+        raw = {"---": dump_yaml, "+++": dump_toml}.get(front.fence, dump_pelican)(data)
+    return attrs.evolve(front, raw=raw, data=data)
+
+
 YAML = FrontMatterFormat("yaml", "---", dump_yaml)
 TOML = FrontMatterFormat("toml", "+++", dump_toml)
 PELICAN = FrontMatterFormat("pelican", "", dump_pelican)
@@ -179,6 +195,7 @@ __all__ = [
     "dump_toml",
     "dump_yaml",
     "flatten",
+    "inert_front_matter",
     "split_pelican",
     "without_empty",
 ]

@@ -138,16 +138,34 @@ def _scheme_text(decoded: str) -> str:
 SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "data"})
 
 
+def read_url(url: str) -> str:
+    """``url`` as a browser reads its scheme, however disguised: character references
+    decoded, Liquid (which may expand to anything), white space and controls removed,
+    lower case."""
+    return _scheme_text(_decoded(url))
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser reads from ``url`` (see :func:`read_url`), or "" when it has none."""
+    match = _SCHEME.match(read_url(url))
+    return match.group(1) if match else ""
+
+
+_PICTURE = re.compile(r"data:image/(?:png|jpe?g|gif|webp|avif|bmp)[;,]")
+
+
+def is_picture(url: str) -> bool:
+    """Whether ``url`` is a ``data:`` address of a raster picture (which runs nothing)."""
+    return bool(_PICTURE.match(read_url(url)))
+
+
 def runs_script(url: str) -> bool:
     """Whether following ``url`` would run script: a ``javascript:``, ``vbscript:`` or
-    non-image ``data:`` address, however disguised (entities, case, controls, Liquid
-    that may expand to anything).  Narrower than :func:`is_safe_url`: ``irc:`` or
-    ``localhost:5001/x`` are links a post may hold, not script."""
-    text = _scheme_text(_decoded(url))
-    match = _SCHEME.match(text)
-    if match is None or match.group(1) not in SCRIPT_SCHEMES:
-        return False
-    return match.group(1) != "data" or not re.match(r"data:image/(?:png|jpe?g|gif|webp|avif|bmp)[;,]", text)
+    non-image ``data:`` address, however disguised (see :func:`url_scheme`).  Narrower
+    than :func:`is_safe_url`: ``irc:`` or ``localhost:5001/x`` are links a post may hold,
+    not script."""
+    scheme = url_scheme(url)
+    return scheme in SCRIPT_SCHEMES and not (scheme == "data" and is_picture(url))
 
 
 def safe_url(url: str) -> str | None:

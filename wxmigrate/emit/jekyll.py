@@ -9,7 +9,6 @@ note stays as the exporter wrote it unless ``--metadata`` says otherwise.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from ..layout import PostMeta
 from ..model import Image
 from . import Engine
 from .frontmatter import dump_yaml
-from .markdown import Context, render_image
+from .markdown import Context, escape_alt, render_image
 from .parsers import KRAMDOWN_RENDERERS, escape_kramdown, escape_kramdown_line
 from .profiles import common_fields, hide_liquid_braces
 
@@ -35,8 +34,7 @@ def escape(text: str) -> str:
 
 def render_kramdown_image(node: Image, ctx: Context) -> str:
     """An image whose alt text has no bare ``|``: kramdown would read its line as a table row."""
-    alt = re.sub(r"([\\\[\]|])", r"\\\1", node.alt)
-    return "![" + alt + render_image(attrs.evolve(node, alt=""), ctx)[2:]
+    return "![" + escape_alt(node.alt, "|") + render_image(attrs.evolve(node, alt=""), ctx)[2:]
 
 
 def post_file(meta: PostMeta) -> str:

@@ -47,6 +47,8 @@ from ..model import (
     Strong,
     Text,
 )
+from .html import runs_script
+from .inert import TAG_START, inert_html, script_url
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINE_START = re.compile(
@@ -128,6 +130,10 @@ class Context:
     renderers: Mapping[type, Callable[[Any, Context], str]] = attrs.field(factory=dict)
     #: Escapes the start of each line of paragraph text (after :attr:`escape`).
     escape_line: Callable[[str], str] = escape_line_start
+    #: Whether script is cut out of what is rendered (see :mod:`.inert`): the last line of
+    #: defence :func:`~wxmigrate.emit.to_markdown` sets for a post built in code.  A parsed
+    #: post is written faithfully; the repair rule ``neutralize_script`` does it there.
+    inert: bool = False
 
     def inlines(self, inlines: tuple[Inline, ...]) -> str:
         return "".join(self.renderers[type(inline)](inline, self) for inline in inlines)
@@ -157,7 +163,8 @@ def render_code(node: Code, ctx: Context) -> str:
 
 
 def render_raw_html(node: RawHtml, ctx: Context) -> str:
-    return node.html
+    """The markup; made inert (see :mod:`.inert`) when the context says so."""
+    return inert_html(node.html) if ctx.inert else node.html
 
 
 def destination(url: str) -> str:
@@ -178,9 +185,17 @@ def _title(title: str | None) -> str:
     return ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def escape_alt(alt: str, special: str = "") -> str:
+    """Alt text as written between ``![`` and ``]``: backslashes, brackets, the ``special``
+    characters and a ``<`` that would open a tag escaped (an engine showing alt text as a
+    caption would pass a tag through)."""
+    return TAG_START.sub("\\\\<", re.sub(f"([\\\\\\[\\]{re.escape(special)}])", r"\\\1", alt))
+
+
 def render_image(node: Image, ctx: Context) -> str:
-    alt = node.alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return f"![{alt}]({destination(node.src)}{_title(node.title)})"
+    """The image; in an inert context, an address that runs script is left out (the alt text stays)."""
+    src = "" if ctx.inert and script_url(node.src, picture=True) else node.src
+    return f"![{escape_alt(node.alt)}]({destination(src)}{_title(node.title)})"
 
 
 def render_strong(node: Strong, ctx: Context) -> str:
@@ -192,6 +207,9 @@ def render_emphasis(node: Emphasis, ctx: Context) -> str:
 
 
 def render_link(node: Link, ctx: Context) -> str:
+    """The link; in an inert context, one to script is written as its text."""
+    if ctx.inert and runs_script(node.href):
+        return ctx.inlines(node.children)
     if (
         node.title is None
         and len(node.children) == 1
@@ -267,7 +285,7 @@ def render_code_block(node: CodeBlock, ctx: Context) -> str:
 
 
 def render_html_block(node: HtmlBlock, ctx: Context) -> str:
-    return node.html
+    return inert_html(node.html) if ctx.inert else node.html
 
 
 def render_raw_block(node: RawBlock, ctx: Context) -> str:
@@ -277,7 +295,7 @@ def render_raw_block(node: RawBlock, ctx: Context) -> str:
 def render_repost(node: Repost, ctx: Context) -> str:
     """The note as it was written, or (read from another engine's quote) as exporters write it."""
     if node.html:
-        return node.html
+        return inert_html(node.html) if ctx.inert else node.html
     channel = f"<br>\n来源：{html.escape(node.channel)}" if node.channel else ""
     return f"<blockquote><p>转载：{html.escape(node.via)}{channel}</p></blockquote>"
 

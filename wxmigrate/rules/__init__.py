@@ -30,6 +30,7 @@ from . import (
     image_links,
     metadata,
     paragraphs,
+    script,
     text,
 )
 from .base import REGISTRY, Change, Options, Rule
@@ -43,6 +44,7 @@ ORDER: tuple[str, ...] = (
     "unwrap_styling_tags",
     "strip_html_styling",
     "unlink_javascript_links",
+    "neutralize_script",
     "join_split_image_path",
     "unescape_image_queries",
     "drop_empty_image_titles",
@@ -81,7 +83,7 @@ RULES: Mapping[str, Rule] = MappingProxyType({name: REGISTRY[name] for name in O
 MAX_PASSES = 8
 
 assert set(ORDER) == set(REGISTRY), "every registered rule must be in ORDER"
-_ = (boilerplate, bold, escaped_bold, headings, html, image_links, metadata, paragraphs, text)
+_ = (boilerplate, bold, escaped_bold, headings, html, image_links, metadata, paragraphs, script, text)
 
 
 def make_options(**options: Any) -> Options:

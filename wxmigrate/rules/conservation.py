@@ -36,11 +36,13 @@ def html_text(markup: str) -> str:
     if not markup.strip():
         return ""
     try:
-        text = str(lxml_html.fragment_fromstring(clean_text(markup), create_parent="div").text_content())
+        root = lxml_html.fragment_fromstring(clean_text(markup), create_parent="div")
     except (ParserError, ValueError):
         return markup
-    # lxml runs an unclosed <script>/<style>/<textarea>/<title> to the end of the
-    # document and hands back the closing tags it wrote as text: they are not the post's.
+    # A script's or a style's code is not text a browser shows.
+    text = "".join(root.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))
+    # lxml runs an unclosed <textarea>/<title> to the end of the document and hands
+    # back the closing tags it wrote as text: they are not the post's.
     return _INVENTED_CLOSING.sub("", text)
 
 
