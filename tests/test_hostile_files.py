@@ -236,17 +236,20 @@ def test_damaged_images_in_verify_deep_are_statuses_in_bounded_time(tmp_path: Pa
 
 
 def test_damaged_images_are_not_copied_by_repair_fix_assets(tmp_path: Path) -> None:
-    """repair --fix-assets copies none of the bomb, the truncated or the empty image; each is
-    reported with its status; the mislabelled one gets a copy under its true extension."""
+    """repair --fix-assets copies neither the bomb nor the empty image; the truncated one is
+    the real picture cut short, copied as it is; each is reported with its status; the
+    mislabelled one gets a copy under its true extension."""
     body = "\n\n".join(f"![](/{name})" for name in BAD_IMAGES)
     site = make(tmp_path / "site", {"2020-01-01-a.md": post(body)}, BAD_IMAGES)
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "wxmigrate", "repair", str(site), "--out", str(out), "--fix-assets"],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert sorted(p.name for p in (out / "img").iterdir()) == ["label.jpeg", "label.png"]
+    assert sorted(p.name for p in (out / "img").iterdir()) == ["cut.png", "label.jpeg", "label.png"]
+    assert (out / "img" / "cut.png").read_bytes() == (site / "img" / "cut.png").read_bytes()
     for status, name in (("bomb", "bomb.png"), ("truncated", "cut.png"), ("empty", "zero.png")):
         assert f"image /img/{name}: {site}/img/{name} is {status}:" in done.stderr
+    assert "cut.png is truncated: " in done.stderr and "; copied as it is" in done.stderr
 
 
 # Faults: the lock

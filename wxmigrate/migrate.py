@@ -337,7 +337,7 @@ def repair_post_file(
                 if verdict.copy:
                     needed[linked] = site.relative(linked).as_posix()
                 if verdict.problem:
-                    kept = "; copied under its name" if verdict.copy else ""
+                    kept = "; copied under its name" if verdict.extension else ""
                     reason = verdict.problem + kept
                     problems.append(ImageProblem(image.src, line, reason, verdict.copy))
                 continue
@@ -362,16 +362,20 @@ def repair_post_file(
                 problems.append(ImageProblem(image.src, line, reason, copied=True))
             else:  # the link is the engine's to write anyway: it follows the true extension
                 wanted = str(PurePosixPath(wanted).with_suffix("." + found.extension))
+        elif found.problem:
+            problems.append(ImageProblem(image.src, line, found.problem, copied=True))
         target = plan.images.target(file, wanted)
         needed[file] = target
         assets[file_name] = engine.image_path(target, name)
     front_images: dict[str, str] = {}
     for key, file in _front_matter_images(post, site, plan.images):
         verdict = image_verdict(plan.images.check(file), file)
-        if not verdict.copy or verdict.extension is not None:
-            source = str(post.front_matter.get(key) or key)
-            problems.append(ImageProblem(source, 0, f"{verdict.problem}; {key} left as it is"))
-            continue
+        if verdict.problem:
+            left = not verdict.copy or verdict.extension is not None
+            reason = f"{verdict.problem}; {key} left as it is" if left else verdict.problem
+            problems.append(ImageProblem(str(post.front_matter.get(key) or key), 0, reason, not left))
+            if left:
+                continue
         if plan.relayout:
             target = plan.images.target(
                 file, engine.image_target(file.name, name, plan.images.folder)
@@ -412,11 +416,16 @@ class Verdict:
 
 def image_verdict(check: FileCheck, file: Path) -> Verdict:
     """Only what decodes as the format its name claims (or, mislabelled, as the format it
-    really is: then under its true extension) is published; SVGs only without script."""
+    really is: then under its true extension) is published; SVGs only without script.
+    A truncated image of a known format is the real picture, cut short: it is published
+    as it is (a browser shows the part that is there), and reported."""
     if check.status == "ok":
         return Verdict(True)
     if check.status == "mismatched" and check.format in TRUE_EXTENSIONS:
         return Verdict(True, TRUE_EXTENSIONS[check.format], f"{file} is mismatched: {check.detail}")
+    if check.status == "truncated" and check.format in TRUE_EXTENSIONS:
+        shown = "copied as it is: a browser shows the part that is there"
+        return Verdict(True, problem=f"{file} is truncated: {check.detail}; {shown}")
     return Verdict(False, problem=f"{file} is {check.status}: {check.detail}; not copied")
 
 
