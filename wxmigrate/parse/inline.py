@@ -119,11 +119,11 @@ def parse_inline(text: str, *, nested_bold: bool = True) -> tuple[Inline, ...]:
 def _parse(text: str, nested_bold: bool, depth: int) -> tuple[Inline, ...]:
     """:func:`parse_inline` of text ``depth`` links deep."""
     if depth > MAX_INLINE_NESTING:
-        raise LimitError("<text>", 0, f"links nested more than {MAX_INLINE_NESTING} deep; kept as written")
+        raise LimitError("<text>", 0, f"links nested more than {MAX_INLINE_NESTING} deep")
     delimiters = sum(map(text.count, DELIMITERS))
     if delimiters > MAX_DELIMITERS:
         raise LimitError(
-            "<text>", 0, f"{delimiters} inline delimiters in one paragraph (limit {MAX_DELIMITERS}); kept as written"
+            "<text>", 0, f"{delimiters} inline delimiters in one paragraph (limit {MAX_DELIMITERS})"
         )
     tokens = _expand_runs(list(_tokenize(text, _Scan(text), depth)))
     _pair_triples(tokens)
@@ -716,7 +716,7 @@ def _pair_underscores(tokens: list[_Token]) -> None:
 
 def _build(tokens: list[_Token], start: int, stop: int, depth: int) -> list[Inline]:
     if depth > MAX_INLINE_NESTING:
-        raise LimitError("<text>", 0, f"emphasis nested more than {MAX_INLINE_NESTING} deep; kept as written")
+        raise LimitError("<text>", 0, f"emphasis nested more than {MAX_INLINE_NESTING} deep")
     out: list[Inline] = []
     index = start
     while index < stop:
