@@ -18,8 +18,6 @@ from ..verify import fix_assets, verify
 from .encoding import add_encoding_argument
 from .progress import ProgressBar, is_terminal
 
-NAME = "repair"
-HELP = "repair exported posts (a site root, a folder of posts, or one post) into --out or in place"
 
 EXIT_CODES = """exit codes:
   0  every post repaired, nothing left to fix

@@ -21,8 +21,6 @@ from ..verify import (
 from .encoding import add_encoding_argument
 from .progress import ProgressBar, is_terminal
 
-NAME = "verify"
-HELP = "find, decode and check every image the posts of a site use (and fix what can be fixed)"
 
 #: Below this many references no progress bar is drawn.
 PROGRESS_MINIMUM = 200
