@@ -134,3 +134,16 @@ def test_the_names_mypy_sees_are_the_names_exported() -> None:
     assert isinstance(written, ast.List)
     literal = {element.value for element in written.elts if isinstance(element, ast.Constant)}
     assert literal and literal | set(model.__all__) == set(wxmigrate.__all__)
+
+
+def test_tqdm_is_imported_only_when_a_bar_is_drawn() -> None:
+    code = (
+        "import io, sys\n"
+        "from wxmigrate.commands.progress import ProgressBar\n"
+        "bar = ProgressBar(io.StringIO(), label='verifying', unit='images')\n"
+        "bar(1, 199)\n"
+        "print('tqdm' in sys.modules)\n"
+        "bar(1, 200)\n"
+        "print('tqdm' in sys.modules)\n"
+    )
+    assert python(code).split() == ["False", "True"]

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("wxmigrate repair: --out is SRC itself; use --in-place to rewrite SRC", file=err)
         return 2
     progress = (
-        ProgressBar(err, label="repairing", unit="posts", minimum=20) if is_terminal(err) and not args.quiet else None
+        ProgressBar(err, label="repairing", unit="posts") if is_terminal(err) and not args.quiet else None
     )
     try:
         result = repair_site(

@@ -19,11 +19,7 @@ from ..verify import (
     verify,
 )
 from .encoding import add_encoding_argument
-from .progress import ProgressBar, is_terminal
-
-
-#: Below this many references no progress bar is drawn.
-PROGRESS_MINIMUM = 200
+from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
