@@ -24,12 +24,14 @@ def is_terminal(stream: TextIO) -> bool:
 
 
 class ProgressBar:
-    """A ``progress(done, total)`` callback that draws a tqdm bar on ``stream``, erased by :meth:`close`.
+    """A ``progress(done, total)`` callback drawing a tqdm bar on ``stream``, erased by :meth:`close`.
 
     Nothing is drawn (and tqdm is not imported) for runs of fewer than ``minimum`` items.
     """
 
-    def __init__(self, stream: TextIO, *, label: str, unit: str, minimum: int = PROGRESS_MINIMUM) -> None:
+    def __init__(
+        self, stream: TextIO, *, label: str, unit: str, minimum: int = PROGRESS_MINIMUM
+    ) -> None:
         self.stream = stream
         self.label = label
         self.unit = unit
@@ -57,4 +59,6 @@ def _new_bar(stream: TextIO, *, label: str, unit: str, total: int) -> tqdm[None]
     class Bar(tqdm):  # type: ignore[type-arg]
         monitor_interval = 0  # no monitor thread: the commands update the bar themselves
 
-    return Bar(total=total, desc=label, unit=f" {unit}", file=stream, leave=False, disable=False, dynamic_ncols=True)
+    return Bar(
+        total=total, desc=label, unit=f" {unit}", file=stream, leave=False, disable=False, dynamic_ncols=True
+    )
