@@ -19,3 +19,11 @@ def corpus_posts(folder: Path) -> list[Path]:
     if not folder.is_dir():
         pytest.skip(f"shared corpus not found at {folder} (it sits beside the repo in CI)")
     return sorted(p for p in folder.rglob("*.md") if p.is_file())
+
+
+def terminal_line(written: str) -> str:
+    """What a terminal shows of one line written with carriage returns (each starts over, overwriting)."""
+    shown = ""
+    for part in written.split("\r"):
+        shown = part + shown[len(part):]
+    return shown.rstrip()

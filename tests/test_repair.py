@@ -30,7 +30,7 @@ from wxmigrate.rules import repair
 from wxmigrate.rules.conservation import article_text
 from wxmigrate.visible import defects, render
 
-from .helpers import DEMO_SITE, SAMPLE_SITE, corpus_posts
+from .helpers import DEMO_SITE, SAMPLE_SITE, corpus_posts, terminal_line
 
 DEMO_POSTS = sorted((DEMO_SITE / "_posts").glob("*.md"))
 
@@ -334,17 +334,19 @@ def test_dialect_option_is_passed_on(tmp_path: Path) -> None:
 
 
 def test_progress_bar_draws_and_erases() -> None:
-    """The commands' progress bar draws only for long runs and erases itself."""
+    """The commands' progress bar draws only for long runs, shows the end, and erases itself."""
     from wxmigrate.commands.progress import ProgressBar
 
     stream = io.StringIO()
     bar = ProgressBar(stream, label="repairing", unit="posts", minimum=20)
     bar(1, 5)
     assert stream.getvalue() == ""
+    bar(1, 40)
     bar(40, 40)
-    assert "repairing [" in stream.getvalue() and "40/40 posts" in stream.getvalue()
+    shown = terminal_line(stream.getvalue())
+    assert shown.startswith("repairing: 100%|") and "| 40/40 [" in shown and " posts/s]" in shown
     bar.close()
-    assert stream.getvalue().endswith("\r\033[K")
+    assert terminal_line(stream.getvalue()) == ""
 
 
 def test_a_generic_post_gets_only_the_rules_safe_for_valid_markdown() -> None:

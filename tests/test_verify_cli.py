@@ -11,6 +11,7 @@ import pytest
 from wxmigrate.cli import run
 from wxmigrate.commands import verify as command
 
+from .helpers import terminal_line
 from .test_verify_fix import FakeFetcher
 from .test_verify_sites import DEMO_EXPORT, image_bytes, make_site, post_text
 
@@ -144,7 +145,8 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
 
     terminal, out = Terminal(), io.StringIO()
     assert run(["verify", str(site)], out=out, err=terminal) == 0
-    assert f"] {command.PROGRESS_MINIMUM}/{command.PROGRESS_MINIMUM} images" in terminal.getvalue()
-    assert terminal.getvalue().endswith("\r\033[K")
+    assert f"| {command.PROGRESS_MINIMUM}/{command.PROGRESS_MINIMUM} [" in terminal.getvalue()
+    assert " images/s]" in terminal.getvalue()
+    assert terminal_line(terminal.getvalue()) == ""  # erased at the end
     code, _, err = call(str(site))
     assert (code, err) == (0, "")

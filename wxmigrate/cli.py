@@ -11,24 +11,22 @@ way unless ``--traceback`` (or ``WXMIGRATE_DEBUG=1``) asks for the traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
-from types import ModuleType
 from typing import TextIO
 
 from . import __version__
-from .commands import inspect, repair, rules
-from .commands import verify as verify_command
+from .commands import COMMANDS
 from .errors import WxMigrateError, contain, debugging, set_debugging
-
-#: The subcommands, in the order ``--help`` lists them.
-COMMANDS: tuple[ModuleType, ...] = (inspect, repair, verify_command, rules)
-
 
 TRACEBACK_HELP = "on an internal error, show Python's traceback (also: WXMIGRATE_DEBUG=1)"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for ``argv``: every command is listed, but only those named in ``argv`` get
+    their arguments (argparse runs only the one named), so that ``wxmigrate --help`` or one
+    command does not import the other commands' modules."""
     parser = argparse.ArgumentParser(
         prog="wxmigrate",
         description="Rescue WeChat public-account articles exported into static sites.",
@@ -39,12 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS, help=TRACEBACK_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        sub = subparsers.add_parser(
-            command.NAME, help=command.HELP, description=command.HELP, parents=[common]
-        )
-        command.add_arguments(sub)
-        sub.set_defaults(run=command.run)
+    for name, summary in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=summary, description=summary, parents=[common])
+        if name in argv:
+            command = importlib.import_module(f".commands.{name}", __package__)
+            command.add_arguments(sub)
+            sub.set_defaults(run=command.run)
     return parser
 
 
@@ -52,7 +50,8 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: Te
     """Run the command line with ``argv``; return the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

@@ -14,9 +14,6 @@ from ..read import read_stream, read_text
 from ..summary import to_data, to_summary
 from .encoding import add_encoding_argument
 
-NAME = "inspect"
-HELP = "show the model of one or more posts (title, account, credits, blocks, findings)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("posts", nargs="+", metavar="POST", help="Markdown post file(s); '-' reads standard input")

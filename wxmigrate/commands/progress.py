@@ -1,9 +1,18 @@
-"""The progress bar the commands draw on a terminal for long runs."""
+"""The progress bar the commands draw on a terminal for long runs: tqdm's, imported only then.
+
+tqdm costs tens of milliseconds to import, so it is imported when a run
+first proves long enough to draw a bar, never at start-up.
+"""
 
 from __future__ import annotations
 
-import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+#: Runs of fewer items than this draw no bar.
+PROGRESS_MINIMUM = 200
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -15,33 +24,41 @@ def is_terminal(stream: TextIO) -> bool:
 
 
 class ProgressBar:
-    """A one-line progress bar redrawn at most ten times a second, erased by :meth:`close`.
+    """A ``progress(done, total)`` callback drawing a tqdm bar on ``stream``, erased by :meth:`close`.
 
-    Nothing is drawn for runs of fewer than ``minimum`` items.
+    Nothing is drawn (and tqdm is not imported) for runs of fewer than ``minimum`` items.
     """
 
-    def __init__(self, stream: TextIO, *, label: str, unit: str, minimum: int, width: int = 30) -> None:
+    def __init__(
+        self, stream: TextIO, *, label: str, unit: str, minimum: int = PROGRESS_MINIMUM
+    ) -> None:
         self.stream = stream
         self.label = label
         self.unit = unit
         self.minimum = minimum
-        self.width = width
-        self.drawn = 0.0
-        self.visible = False
+        self.bar: tqdm[None] | None = None
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if total < self.minimum or (now - self.drawn < 0.1 and done < total):
+        if total < self.minimum:
             return
-        self.drawn = now
-        filled = self.width * done // total
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {self.unit}")
-        self.stream.flush()
-        self.visible = True
+        if self.bar is None:
+            self.bar = _new_bar(self.stream, label=self.label, unit=self.unit, total=total)
+        self.bar.update(done - self.bar.n)
+        if done >= total:  # tqdm redraws at most ten times a second: show the end
+            self.bar.refresh()
 
     def close(self) -> None:
-        if self.visible:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-            self.visible = False
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _new_bar(stream: TextIO, *, label: str, unit: str, total: int) -> tqdm[None]:
+    from tqdm import tqdm
+
+    class Bar(tqdm):  # type: ignore[type-arg]
+        monitor_interval = 0  # no monitor thread: the commands update the bar themselves
+
+    return Bar(
+        total=total, desc=label, unit=f" {unit}", file=stream, leave=False, disable=False, dynamic_ncols=True
+    )

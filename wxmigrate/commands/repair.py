@@ -18,8 +18,6 @@ from ..verify import fix_assets, verify
 from .encoding import add_encoding_argument
 from .progress import ProgressBar, is_terminal
 
-NAME = "repair"
-HELP = "repair exported posts (a site root, a folder of posts, or one post) into --out or in place"
 
 EXIT_CODES = """exit codes:
   0  every post repaired, nothing left to fix
@@ -76,7 +74,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("wxmigrate repair: --out is SRC itself; use --in-place to rewrite SRC", file=err)
         return 2
     progress = (
-        ProgressBar(err, label="repairing", unit="posts", minimum=20) if is_terminal(err) and not args.quiet else None
+        ProgressBar(err, label="repairing", unit="posts") if is_terminal(err) and not args.quiet else None
     )
     try:
         result = repair_site(

@@ -8,9 +8,6 @@ from typing import TextIO
 
 from ..rules import ORDER, RULES
 
-NAME = "rules"
-HELP = "list the repair rules in the order they run, with their before/after examples"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", action="store_true", help="print the full documentation as Markdown")

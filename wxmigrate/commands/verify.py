@@ -19,13 +19,7 @@ from ..verify import (
     verify,
 )
 from .encoding import add_encoding_argument
-from .progress import ProgressBar, is_terminal
-
-NAME = "verify"
-HELP = "find, decode and check every image the posts of a site use (and fix what can be fixed)"
-
-#: Below this many references no progress bar is drawn.
-PROGRESS_MINIMUM = 200
+from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
