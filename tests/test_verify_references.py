@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wxmigrate.errors import WxMigrateError
+from wxmigrate.model import Image, images, inline_lines, walk_blocks, walk_inlines
 from wxmigrate.parse import load, load_blocks
 from wxmigrate.testing import DamagedPost, GeneratedPost, damaged_posts, posts
 from wxmigrate.verify.references import Reference, references
@@ -90,3 +91,20 @@ def test_broken_front_matter_is_the_same_error(tmp_path: Path) -> None:
     path.write_text("---\ntitle: [unclosed\n---\n![](a.png)\n", encoding="utf-8")
     full, quick = both_readings(path)
     assert isinstance(full, str) and quick == full
+
+
+def test_images_are_at_the_lines_inline_lines_gives() -> None:
+    """``model.images`` counts lines only up to each image: the same lines as counting every run."""
+    for path in fixture_posts():
+        try:
+            post = load(path)
+        except WxMigrateError:
+            continue
+        every_run = [
+            (inner, line)
+            for block in walk_blocks(post.blocks)
+            for inline, line in inline_lines(block)
+            for inner in walk_inlines((inline,))
+            if isinstance(inner, Image)
+        ]
+        assert list(images(post)) == every_run, path
