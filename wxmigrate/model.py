@@ -546,11 +546,19 @@ def newline_count(inline: Inline) -> int:
 
 
 def images(post: Post) -> Iterator[tuple[Image, int]]:
-    """Every image of the post with the source line it starts on, in source order."""
+    """Every image of the post with the source line it starts on, in source order.
+
+    An image's line is that of the top-level run holding it; the lines of a
+    block's runs are counted only up to its last image, as most blocks hold none.
+    """
     for block in walk_blocks(post.blocks):
-        for inline, line in inline_lines(block):
+        line, counted = block.lines[0], 0
+        inlines = block_inlines(block)
+        for index, inline in enumerate(inlines):
             for inner in walk_inlines((inline,)):
                 if isinstance(inner, Image):
+                    line += sum(newline_count(before) for before in inlines[counted:index])
+                    counted = index
                     yield inner, line
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import WxMigrateError, boundary
-from ..parse import load
+from ..parse import load_blocks
 from ..read import check_encoding
 from ..site import outside_link
 from ..write import digest
@@ -112,7 +112,7 @@ def _references(site: Site, encoding: str | None) -> tuple[list[Reference], list
             errors.append(f"{path}:0: {refused}")
             continue
         try:
-            post = load(path, encoding=encoding)
+            post = load_blocks(path, encoding=encoding)
         except WxMigrateError as error:
             errors.append(str(error))
             continue

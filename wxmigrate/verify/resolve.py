@@ -228,16 +228,25 @@ class NameIndex:
         self._searched = [*folders, *(site.root / name for name in COMMON_IMAGE_FOLDERS)]
         self._exports = site.export_folders()
         self._names: dict[str, list[tuple[Path, Path]]] | None = None
+        # Many references name the same file; each (name, folder) is looked up once.
+        self._found: dict[tuple[str, str | None], Resolution] = {}
 
     def resolve(self, ref: Reference) -> Resolution:
         """Find ``ref``'s file by its name; ``missing`` when no folder holds one."""
         parts = [part for part in _path_part(clean(ref.src)).split("/") if part]
         name = parts[-1] if parts else ""
+        wanted_folder = parts[-2] if len(parts) >= 2 else None
+        key = (name, wanted_folder)
+        if key not in self._found:
+            self._found[key] = self._by_name(name, wanted_folder)
+        return self._found[key]
+
+    def _by_name(self, name: str, wanted_folder: str | None) -> Resolution:
+        """The file named ``name``, preferring the site's own copies, then ``wanted_folder``."""
         matches = self._lookup(name)
         if not matches:
             places = ", ".join(self._site.relative(folder) for folder in self._folders()) or "none"
             return Resolution("missing", detail=f"no file named {name!r} (searched: {places})")
-        wanted_folder = parts[-2] if len(parts) >= 2 else None
         # The site's own copy first, then the folder the reference names.
         path, folder = min(
             matches,
