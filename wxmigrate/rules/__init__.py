@@ -35,6 +35,7 @@ from . import (
 )
 from .base import REGISTRY, Change, Options, Rule
 from .conservation import article_text
+from .features import Features
 from .image_links import file_name, is_local
 
 #: The order rules run in.  Each pass runs them all; passes repeat until none changes anything.
@@ -78,6 +79,7 @@ ORDER: tuple[str, ...] = (
 
 #: Every rule by name, in :data:`ORDER`.
 RULES: Mapping[str, Rule] = MappingProxyType({name: REGISTRY[name] for name in ORDER})
+_RUN_ORDER: tuple[Rule, ...] = tuple(RULES.values())
 
 #: A pass cap: more passes than this means two rules undo each other.
 MAX_PASSES = 8
@@ -102,25 +104,55 @@ def repair(post: Post, options: Options | None = None, **keywords: Any) -> tuple
         options = make_options(**keywords)
     elif keywords:
         options = attrs.evolve(options, **keywords)
+    return settle(post, options)
+
+
+def settle(post: Post, options: Options, *, skip: bool = True) -> tuple[Post, list[Change]]:
+    """Run the rules in :data:`ORDER`, pass after pass, until a pass changes nothing.
+
+    With ``skip`` (what :func:`repair` does), a rule is not called where it surely finds
+    nothing: where its pre-test (:attr:`Rule.applies`) says no, or on the very post it last
+    found nothing in (rules are pure).  ``skip=False`` calls every rule on every pass: the
+    reference the tests hold the skipping to.
+    """
     changes: list[Change] = []
-    kept = _Kept.of(post)
+    survey = _Survey()
+    kept = _Kept.of(post, survey.of(post))
     # Hand-written Markdown gets only the rules that cannot mistake it for damage.
-    generic = post.generic
+    rules = [rule for rule in _RUN_ORDER if rule.name not in options.disabled and (rule.generic or not post.generic)]
+    #: The post each rule last found nothing in: a pure rule finds nothing there again.
+    idle: dict[str, Post] = {}
     for _pass in range(MAX_PASSES):
         changed = False
-        for name in ORDER:
-            rule = RULES[name]
-            if name in options.disabled or (generic and not rule.generic):
+        for rule in rules:
+            if skip and idle.get(rule.name) is post:
+                continue
+            if skip and rule.applies is not None and not rule.applies(survey.of(post), post):
+                idle[rule.name] = post
                 continue
             repaired, found = rule(post, options)
             if not found:
+                idle[rule.name] = post
                 continue
-            kept = kept.check(post, repaired, rule)
+            kept = kept.check(post, repaired, survey.of(repaired), rule)
             post, changed = repaired, True
             changes.extend(found)
         if not changed:
             return post, changes
     raise RepairError(post.path, 0, f"rules did not settle after {MAX_PASSES} passes; two rules undo each other")
+
+
+class _Survey:
+    """The :class:`~.features.Features` of the post the rules now see, gathered once per version of it."""
+
+    def __init__(self) -> None:
+        self._post: Post | None = None
+        self._features: Features | None = None
+
+    def of(self, post: Post) -> Features:
+        if self._features is None or self._post is not post:
+            self._post, self._features = post, Features.of(post)
+        return self._features
 
 
 @attrs.frozen
@@ -132,12 +164,13 @@ class _Kept:
     images: tuple[str, ...]
 
     @classmethod
-    def of(cls, post: Post) -> _Kept:
-        return cls(article_text(post), tuple(image.alt for image, _ in images(post)))
+    def of(cls, post: Post, features: Features) -> _Kept:
+        return cls(article_text(post), tuple(image.alt for image in features.images))
 
-    def check(self, before: Post, after: Post, rule: Rule) -> _Kept:
-        """Refuse a rule's result when it lost (or invented) article text or images."""
-        new = _Kept.of(after)
+    def check(self, before: Post, after: Post, features: Features, rule: Rule) -> _Kept:
+        """Refuse a rule's result when it lost (or invented) article text or images
+        (``features``: the result's)."""
+        new = _Kept.of(after, features)
         if not rule.removes_text and new.text != self.text:
             raise RepairError(
                 before.path, 0, f"rule {rule.name} changed the article's letters or digits; refusing its result"
@@ -177,5 +210,6 @@ __all__ = [
     "explain",
     "make_options",
     "repair",
+    "settle",
     "unresolved_images",
 ]

@@ -17,6 +17,7 @@ import attrs
 
 from ..emit import Engine, get_engine
 from ..model import Post
+from .features import PreTest
 
 
 @attrs.frozen
@@ -70,6 +71,9 @@ class Rule:
     #: Rules safe in a ``generic`` post (one no known exporter wrote): their pattern
     #: cannot occur in valid Markdown.  Every other rule runs only on exported posts.
     generic: bool = False
+    #: A cheap test the runner asks first: when it says no, the rule could not change the post
+    #: and is not called (see :mod:`.features`).  None: the rule is always called.
+    applies: PreTest | None = None
 
     @property
     def summary(self) -> str:
@@ -91,8 +95,9 @@ def rule(
     opt_in: bool = False,
     reveals_images: bool = False,
     generic: bool = False,
+    applies: PreTest | None = None,
 ) -> Callable[[_F], _F]:
-    """Register a rule under its function's name (``generic``: see :attr:`Rule.generic`)."""
+    """Register a rule under its function's name (``generic``, ``applies``: see :class:`Rule`)."""
 
     def register(function: _F) -> _F:
         REGISTRY[function.__name__] = Rule(
@@ -103,6 +108,7 @@ def rule(
             reveals_images=reveals_images,
             opt_in=opt_in,
             generic=generic,
+            applies=applies,
         )
         return function
 

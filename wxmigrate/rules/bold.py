@@ -28,6 +28,7 @@ from ..model import (
 )
 from ..parse.inline import merge_texts, plain_text
 from .base import Change, Options, rule, short
+from .features import all_of, any_of, has_blocks, has_inlines, has_split_text, text_has
 from .inlines import first_char, last_char, text_of
 from .toggles import Mark, from_toggles, marks, to_toggles
 from .walk import edit_inlines, map_leaves, map_sequences
@@ -74,7 +75,7 @@ def _close_across_empty_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return inlines
 
 
-@rule()
+@rule(applies=all_of(has_inlines(Strong), text_has("**")))
 def close_bold_across_empty_runs(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Close a bold run over the words that empty runs cut it from, at the lone ``**`` after them.
 
@@ -85,7 +86,7 @@ def close_bold_across_empty_runs(post: Post, options: Options) -> tuple[Post, li
     return edit_inlines(post, options, "close_bold_across_empty_runs", _close_across_empty_runs, nested=False)
 
 
-@rule()
+@rule(applies=has_inlines(Strong))
 def drop_stray_bold_markers(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove bold markers around nothing (``****``, ``**⏎**``) or around images only.
 
@@ -126,7 +127,7 @@ def _trim_markers(children: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return merge_texts(out)
 
 
-@rule()
+@rule(applies=any_of(text_has("**"), has_split_text))
 def drop_dangling_bold_markers(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove a lone ``**`` left at the start or end of a paragraph or heading,
     where the exporter cut a bold run across paragraphs.
@@ -151,7 +152,7 @@ def drop_dangling_bold_markers(post: Post, options: Options) -> tuple[Post, list
     return map_leaves(post, edit)
 
 
-@rule()
+@rule(applies=all_of(has_blocks(Heading), has_blocks(Paragraph), text_has("**")))
 def close_bold_cut_by_heading(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Close a bold run that a heading opened and the next paragraph's first ``**`` closed.
 
@@ -203,7 +204,7 @@ def _unnest(inlines: tuple[Inline, ...], inside: bool) -> list[Inline]:
     return out
 
 
-@rule()
+@rule(applies=any_of(has_inlines(Strong), has_split_text))
 def flatten_nested_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make bold inside bold part of the outer run (exporters nest ``<strong>``).
 
@@ -231,7 +232,7 @@ def merge_touching_runs(inlines: tuple[Inline, ...] | list[Inline]) -> tuple[Inl
     return merge_texts(out)
 
 
-@rule()
+@rule(applies=any_of(has_inlines(Strong, Emphasis), has_split_text))
 def merge_adjacent_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Merge bold runs that touch into one run (and italic runs that touch).
 
@@ -256,7 +257,7 @@ def _open_quote(text: str) -> str | None:
     return waiting[-1] if waiting else None
 
 
-@rule()
+@rule(applies=has_inlines(Strong))
 def balance_quotes_in_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Take the closing quote that a garbled bold run left outside back into it.
 
@@ -336,7 +337,7 @@ def _moves_only_wide_punctuation(fitted: list[Inline]) -> bool:
     return bool(moved) and all(ord(char) > 0x7F and is_punctuation(char) for char in moved)
 
 
-@rule(generic=True)
+@rule(generic=True, applies=has_inlines(Strong))
 def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Move punctuation and spaces at a bold run's edges outside it, so strict engines render it.
 

@@ -18,6 +18,7 @@ from ..model import Block, Emphasis, Inline, Post, RawBlock, Strong, Text
 from ..parse.blocks import is_table
 from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
+from .features import has_blocks, text_has
 from .toggles import Mark, from_toggles, literal_marks_flank, marks, to_toggles
 from .walk import edit_inlines, map_inlines, map_leaves
 
@@ -66,7 +67,7 @@ def retoggle(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return from_toggles(tokens)
 
 
-@rule()
+@rule(applies=text_has("*"))
 def restore_escaped_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make bold (and CJK italic) out of asterisks a converter escaped but the author meant as markup.
 
@@ -98,7 +99,7 @@ def _restore_row(row: str) -> str:
     return _ESCAPED_PAIR.sub(bold, row)
 
 
-@rule()
+@rule(applies=has_blocks(RawBlock))
 def restore_escaped_bold_in_tables(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make bold out of escaped ``\\*\\*x\\*\\*`` pairs inside a GFM table's rows.
 

@@ -8,6 +8,7 @@ from ..model import Block, Heading, Post, Text
 from ..parse import title_heading
 from ..parse.inline import plain_text
 from .base import Change, Options, rule, short
+from .features import has_blocks
 from .walk import map_leaves
 
 
@@ -23,7 +24,7 @@ def _is_title_line(post: Post, block: Block) -> bool:
     )
 
 
-@rule(generic=True)
+@rule(generic=True, applies=has_blocks(Heading))
 def space_after_heading_marks(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Put a space after the ``#`` of a heading, so it renders as one.
 
@@ -68,7 +69,7 @@ def drop_repeated_title_heading(post: Post, options: Options) -> tuple[Post, lis
     return attrs.evolve(post, blocks=blocks), [change]
 
 
-@rule()
+@rule(applies=has_blocks(Heading))
 def drop_empty_headings(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove headings with no text, which show as empty space in large type.
 

@@ -22,6 +22,7 @@ from ..parse.dialects import UNNESTED_BOLD
 from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
 from .conservation import article_text
+from .features import has_blocks, has_inlines
 from .walk import edit_inlines, map_leaves
 
 #: Tags that only style text: unwrapped, their text kept.
@@ -74,7 +75,7 @@ def _markdown_start(markup: str) -> int | None:
     return None
 
 
-@rule(reveals_images=True)
+@rule(reveals_images=True, applies=has_blocks(HtmlBlock))
 def split_markdown_from_html_blocks(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Give Markdown written right under a closed HTML block its own block.
 
@@ -108,7 +109,7 @@ def _tag_name(markup: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-@rule()
+@rule(applies=has_inlines(RawHtml))
 def unwrap_styling_tags(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove leftover styling tags around text (``<span style=…>``, ``<section>``, ``<font>``).
 
@@ -144,7 +145,7 @@ def clean_html(markup: str) -> str:
     return "".join(parts).strip()
 
 
-@rule()
+@rule(applies=has_blocks(HtmlBlock))
 def strip_html_styling(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove styling from HTML blocks (tables kept as tables): ``style``, ``class``,
     ``data-*`` attributes, ``<span>``/``<section>`` wrappers and doubled ``<strong>``.
@@ -167,7 +168,7 @@ def strip_html_styling(post: Post, options: Options) -> tuple[Post, list[Change]
     return map_leaves(post, edit)
 
 
-@rule(generic=True)
+@rule(generic=True, applies=has_inlines(Link))
 def unlink_javascript_links(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Turn links that would run script into their plain text (``javascript:``, ``vbscript:``,
     ``data:``, also disguised as ``jav&#x61;script:``).

@@ -24,6 +24,7 @@ from ..model import (
 )
 from ..verify.placeholders import is_placeholder
 from .base import Change, Options, rule, short
+from .features import has_image, has_inlines
 from .walk import map_leaves
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
@@ -85,7 +86,7 @@ def map_images(post: Post, name: str, fix: Callable[[Image], Image]) -> tuple[Po
 _PICTURE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|avif|bmp|svg|tiff?)(?:[?#][^\s]*)?$", re.IGNORECASE)
 
 
-@rule(generic=True)
+@rule(generic=True, applies=has_image(lambda image: "\n" in image.src))
 def join_split_image_path(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Join an image path the exporter split over several lines.
 
@@ -111,7 +112,7 @@ def join_split_image_path(post: Post, options: Options) -> tuple[Post, list[Chan
 _MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\[!-/:-@\[\]^_`{-~]")
 
 
-@rule(generic=True)
+@rule(generic=True, applies=has_image(lambda image: "\\" in image.src))
 def replace_backslashes_in_image_path(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Turn Windows backslashes in a local image path into slashes.
 
@@ -130,7 +131,7 @@ def replace_backslashes_in_image_path(post: Post, options: Options) -> tuple[Pos
     return map_images(post, "replace_backslashes_in_image_path", fix)
 
 
-@rule(generic=True)
+@rule(generic=True, applies=has_inlines(Image))
 def relink_local_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Point a local image at its file in the site's image folder, in the engine's URL form.
 
@@ -161,7 +162,7 @@ def unescape_query(url: str) -> str:
     return _ESCAPED_QUERY.sub(r"&\1", url)
 
 
-@rule()
+@rule(applies=has_image(lambda image: _ESCAPED_QUERY.search(image.src) is not None))
 def unescape_image_queries(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Repair image URLs whose query an HTML converter mangled into entities.
 
@@ -175,7 +176,7 @@ def unescape_image_queries(post: Post, options: Options) -> tuple[Post, list[Cha
     return map_images(post, "unescape_image_queries", fix)
 
 
-@rule()
+@rule(applies=has_image(lambda image: image.title == ""))
 def drop_empty_image_titles(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove an image's empty title, which some engines print as an empty tooltip.
 
@@ -207,7 +208,7 @@ def _placeholders(inline: Inline) -> list[Image]:
     return [i for i in walk_inlines((inline,)) if isinstance(i, Image) and is_placeholder(i.src)]
 
 
-@rule(removes_images=True)
+@rule(removes_images=True, applies=has_image(lambda image: is_placeholder(image.src)))
 def drop_placeholder_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove lazy-load placeholders exported as images (they never show a picture).
 

@@ -14,6 +14,7 @@ from ..emit.metadata import tidy_card
 from ..model import AccountCard, Block, FrontMatter, OriginalCard, Post
 from ..parse import front_matter_line
 from .base import Change, Options, rule, short
+from .features import has_blocks
 from .walk import map_sequences
 
 
@@ -99,7 +100,7 @@ def write_back_repost_account(post: Post, options: Options) -> tuple[Post, list[
     return attrs.evolve(post, blocks=blocks), [change]
 
 
-@rule(removes_text=True)
+@rule(removes_text=True, applies=has_blocks(AccountCard, OriginalCard))
 def tidy_cards(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Lay the account and source cards out as WeChat shows them.
 

@@ -31,6 +31,7 @@ from ..model import (
 )
 from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
+from .features import all_of, any_of, has_blocks, has_inlines, has_joint
 from .inlines import first_char, last_char, text_of
 from .walk import map_sequences
 
@@ -54,7 +55,7 @@ def _strip(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return merge_texts(out)
 
 
-@rule()
+@rule(applies=all_of(has_blocks(Paragraph), has_inlines(Image)))
 def separate_glued_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Give an image glued to text (or to other images) its own block.
 
@@ -116,7 +117,7 @@ def _split_at_images(block: Paragraph) -> list[Block]:
     return merged
 
 
-@rule()
+@rule(applies=has_blocks(Figure))
 def attach_captions(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Keep a ``▲`` caption with the image above it, on a line of its own under it.
 
@@ -255,7 +256,7 @@ def _lone_bold(block: Block | None) -> str | None:
     return None
 
 
-@rule()
+@rule(applies=all_of(has_inlines(Strong), has_joint(lambda joint: joint == "")))
 def join_bold_title_cut_at_comma(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Join a bold title the exporter broke over two lines at a comma into one bold line.
 
@@ -291,7 +292,7 @@ def join_bold_title_cut_at_comma(post: Post, options: Options) -> tuple[Post, li
     return map_sequences(post, edit, skip=_CARDS)
 
 
-@rule()
+@rule(applies=has_joint(lambda joint: True))
 def join_cut_sentences(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Join the pieces of a sentence the exporter cut across lines, without a space.
 
@@ -345,7 +346,7 @@ def _split_at_breaks(block: Paragraph, kind: type) -> list[Paragraph]:
     return [piece for piece in pieces if piece.children]
 
 
-@rule()
+@rule(applies=any_of(has_inlines(SoftBreak), has_joint(lambda joint: joint == "")))
 def split_line_paragraphs(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make each exported line its own paragraph (a blank line between), so the
     article no longer renders as one paragraph.
@@ -422,7 +423,7 @@ def _glue(left: str, right: str) -> str:
     return " " if left.isascii() and right.isascii() and left.isalnum() and right.isalnum() else ""
 
 
-@rule()
+@rule(applies=has_joint(lambda joint: joint != ""))
 def join_hard_wrapped_lines(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Undo a two-space hard break on every line: join a sentence cut mid-line, and give
     each line that ends its sentence a paragraph of its own.

@@ -9,6 +9,7 @@ import attrs
 from ..model import Block, Inline, Paragraph, Post, Text, is_blank_run
 from ..parse.inline import merge_texts
 from .base import Change, Options, rule
+from .features import any_of, has_blank_paragraph, text_matches
 from .walk import edit_inlines, map_leaves
 
 #: No-break and fixed-width spaces: shown as plain spaces.
@@ -17,7 +18,7 @@ _SPACES = re.compile("[\u00a0\u2002-\u200a\u202f\u205f]")
 _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff]")
 
 
-@rule()
+@rule(applies=any_of(text_matches(_SPACES), text_matches(_INVISIBLE), has_blank_paragraph))
 def normalize_invisible_spaces(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make no-break spaces plain, remove zero-width characters, and drop lines that show nothing.
 
