@@ -182,3 +182,10 @@ def test_check_file(tmp_path: Path) -> None:
     path = write(tmp_path / "a.png", image_bytes("PNG"))
     assert check_file(path, declared="PNG").status == "ok"
     assert check_file(tmp_path / "nothing.png").status == "missing"
+
+
+def test_details_hold_no_memory_address() -> None:
+    """Pillow names an in-memory stream by its address; a report must read the same every run."""
+    checked = check_bytes(b"GIF89a" + b"\x00" * 5, declared="GIF", deep=True)
+    assert checked.status == "truncated"
+    assert "cannot identify image file" in checked.detail and "0x" not in checked.detail

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -266,9 +267,14 @@ def _decode(stream: IO[bytes], header: FileCheck) -> None:
             image.load()
 
 
+#: The repr of an in-memory stream Pillow puts in some messages (``<_io.BytesIO object at 0x…>``):
+#: an address that differs from run to run, so it is left out of reports.
+_STREAM_REPR = re.compile(r" ?<_io\.\w+ object at 0x[0-9a-f]+>")
+
+
 def _classify(error: Exception, cut: str | None) -> tuple[Status, str]:
     """The status a Pillow failure means; ``cut`` says why the file looked cut short."""
-    message = str(error) or type(error).__name__
+    message = _STREAM_REPR.sub("", str(error)) or type(error).__name__
     if isinstance(error, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
         return "bomb", message
     if isinstance(error, ValueError) and "too large" in message.lower():
