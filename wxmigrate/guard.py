@@ -8,6 +8,10 @@ added something (:func:`claimed_lines`); any other block that renders
 differently means the emitter or a rule touched what it did not claim, and
 the post is refused with a :class:`~wxmigrate.errors.RepairError` naming the
 rules that ran.
+
+Only what is compared is rendered: a claimed block of the source never is,
+and a block that stands alike in the source and the output (same tokens,
+same link references) is rendered once.
 """
 
 from __future__ import annotations

@@ -76,9 +76,9 @@ class Memo:
         for known, table in self._tables:
             if known == references:
                 return table
-        table: InlineTable = {}
-        self._tables.append((references, table))
-        return table
+        new: InlineTable = {}
+        self._tables.append((references, new))
+        return new
 
 
 _MEMO: ContextVar[Memo | None] = ContextVar("memo", default=None)
