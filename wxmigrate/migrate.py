@@ -526,7 +526,7 @@ def _emit(
     (``read``: a text and its model, see :func:`_check_output`)."""
     if plan.format == "html":
         return to_html(
-            post, standalone=plan.standalone, assets=_dimensions(needed, plan.engine, name)
+            post, standalone=plan.standalone, assets=_dimensions(needed, plan, name)
         )
     output = to_markdown(post, plan.engine)
     _check_output(output, post, Path(post.path), plan.engine, read)
@@ -545,13 +545,13 @@ def _body_of(output: str, engine: Engine) -> str:
     return split_front_matter(output).body
 
 
-def _dimensions(
-    needed: Mapping[Path, str], engine: Engine, name: str
-) -> dict[str, tuple[int, int]]:
-    """Each image URL of the post with its file's width and height, when Pillow can read them."""
+def _dimensions(needed: Mapping[Path, str], plan: Plan, name: str) -> dict[str, tuple[int, int]]:
+    """Each image URL of the post with its file's width and height, when Pillow can read them
+    (every file needed was checked already, once per run: its size is whatever its name says)."""
+    engine = plan.engine
     sizes: dict[str, tuple[int, int]] = {}
     for file, target in needed.items():
-        check = check_file(file)
+        check = plan.images.check(file)
         if check.width and check.height:
             sizes[engine.image_url(engine.image_path(target, name))] = (check.width, check.height)
     return sizes
