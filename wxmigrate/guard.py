@@ -8,6 +8,10 @@ added something (:func:`claimed_lines`); any other block that renders
 differently means the emitter or a rule touched what it did not claim, and
 the post is refused with a :class:`~wxmigrate.errors.RepairError` naming the
 rules that ran.
+
+Only what is compared is rendered: a claimed block of the source never is,
+and a block that stands alike in the source and the output (same tokens,
+same link references) is rendered once.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .model import Lines, Post
 
 if TYPE_CHECKING:  # imported when the guard first runs: most posts never need it
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @lru_cache(maxsize=1)
@@ -33,24 +38,74 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
+#: What a block's HTML is made of: its tokens as the block parser left them, lines left out.
+_Key = tuple[tuple[object, ...], ...]
+
+
+def _key(group: Sequence[Token]) -> _Key:
+    """What a top-level block renders from, besides the document's references: each token's
+    every field but its lines (``map``), which no renderer reads."""
+    return tuple(
+        (t.type, t.tag, t.nesting, tuple(t.attrs.items()), t.level, t.content, t.markup, t.info,
+         repr(t.meta) if t.meta else "", t.block, t.hidden)
+        for t in group
+    )
+
+
+class _Document:
+    """A Markdown text's top-level blocks as markdown-it's block parser finds them, each
+    rendered only when asked for, and the same block (same tokens, same references) once
+    per guard, whichever text it stands in (:class:`_Renderings`)."""
+
+    def __init__(self, markdown: str) -> None:
+        from markdown_it.rules_core import StateCore
+
+        parser = _parser()
+        rules = parser.core.ruler.getRules("")
+        split = parser.core.ruler.get_active_rules().index("block") + 1
+        #: The core rules run on each block once its HTML is wanted (inline parsing…).
+        self._later = rules[split:]
+        self._env: dict[str, Any] = {}
+        state = StateCore(markdown, parser, self._env)
+        for rule in rules[:split]:
+            rule(state)
+        #: Each top-level block: 1-based first and last line, and its tokens.
+        self.blocks: list[tuple[Lines, list[Token]]] = []
+        start = 0
+        depth = 0
+        for index, token in enumerate(state.tokens):
+            depth += token.nesting
+            if depth == 0:
+                group = state.tokens[start : index + 1]
+                first = group[0].map or [0, 0]
+                self.blocks.append(((first[0] + 1, max(first[1], first[0] + 1)), group))
+                start = index + 1
+
+    def render(self, group: list[Token], cache: dict[_Key, str]) -> str:
+        """One block's HTML, as the whole document's rendering shows it."""
+        from markdown_it.rules_core import StateCore
+
+        key = _key(group)
+        html = cache.get(key)
+        if html is None:
+            parser = _parser()
+            state = StateCore("", parser, self._env, group)
+            for rule in self._later:
+                rule(state)
+            html = cache[key] = parser.renderer.render(group, parser.options, self._env)
+        return html
+
+    def shares_renderings(self, other: _Document) -> bool:
+        """Whether a block renders alike in both documents (their references are the same)."""
+        return self._env == other._env
+
+
 def rendered_blocks(markdown: str) -> list[tuple[Lines, str]]:
     """Each top-level block of ``markdown`` as CommonMark renders it, with its 1-based lines
     (reference definitions count for the links that use them, wherever they stand)."""
-    parser = _parser()
-    env: dict[str, Any] = {}
-    tokens = parser.parse(markdown, env)
-    blocks: list[tuple[Lines, str]] = []
-    start = 0
-    depth = 0
-    for index, token in enumerate(tokens):
-        depth += token.nesting
-        if depth == 0:
-            group = tokens[start : index + 1]
-            first = group[0].map or [0, 0]
-            html = parser.renderer.render(group, parser.options, env)
-            blocks.append(((first[0] + 1, max(first[1], first[0] + 1)), html))
-            start = index + 1
-    return blocks
+    document = _Document(markdown)
+    cache: dict[_Key, str] = {}
+    return [(lines, document.render(group, cache)) for lines, group in document.blocks]
 
 
 #: Blocks a reader cannot see: a line of only no-break spaces is an empty paragraph.
@@ -116,15 +171,23 @@ def unclaimed_differences(
     next to a claimed one (blank lines between) may be joined by what a rule split off
     that neighbour (a list item joins its list): its content must still be shown whole.
     """
-    rendered = rendered_blocks(output)
-    shown = Counter(html for _, html in rendered)
-    whole = "".join(html for _, html in rendered)
+    written = _Document(output)
+    read = _Document(source)
+    cache: dict[_Key, str] = {}
+    rendered = [written.render(group, cache) for _, group in written.blocks]
+    if not read.shares_renderings(written):
+        cache = {}
+    shown = Counter(rendered)
+    whole = "".join(rendered)
     neighbours = _Spans(_with_neighbours(claimed, source.split("\n"), first_line))
     changed = _Spans(claimed)
     lines: list[int] = []
-    for (first, last), html in rendered_blocks(source):
+    for (first, last), group in read.blocks:
         span = (first + first_line - 1, last + first_line - 1)
-        if changed.touch(span) or html in _SHOWS_NOTHING:
+        if changed.touch(span):
+            continue  # a claimed block is never rendered
+        html = read.render(group, cache)
+        if html in _SHOWS_NOTHING:
             continue
         if shown[html] > 0:
             shown[html] -= 1

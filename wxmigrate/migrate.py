@@ -42,6 +42,7 @@ from .layout import PostMeta, post_meta, unique
 from .model import Cruft, Finding, Footer, FrontMatter, Post, images
 from .parse import front_matter_line, parse
 from .parse.dialects import DIALECTS
+from .parse.reading import shared_inlines
 from .read import check_encoding, read_text, split_front_matter
 from .rules import Change, make_options, repair
 from .rules.conservation import article_text
@@ -308,7 +309,17 @@ def repair_post_file(
     option_values: Mapping[str, object],
 ) -> tuple[PostResult, dict[Path, str], str | None]:
     """Repair one post file; return its result, the image files it needs (file -> target),
-    and its path in the output (relative to the output root)."""
+    and its path in the output (relative to the output root).
+
+    Parsing the output back to check it reuses the inline parses of the source's
+    paragraphs it wrote as they were (:func:`~wxmigrate.parse.reading.shared_inlines`)."""
+    with shared_inlines():
+        return _repair_post_file(path, site, plan, option_values)
+
+
+def _repair_post_file(
+    path: Path, site: Site, plan: Plan, option_values: Mapping[str, object]
+) -> tuple[PostResult, dict[Path, str], str | None]:
     engine = plan.engine
     refused = outside_link(path, site.root)
     if refused is not None:
@@ -318,6 +329,9 @@ def repair_post_file(
         name, meta = output_file(path, post, site, plan)
     except Exception as error:  # this post is reported; the others go on
         return PostResult(source=path, error=str(contain(str(path), error))), {}, None
+    # The model of ``text`` itself: an output that is that text need not be parsed again.
+    pelican = site.engine is not None and site.engine.front_matter_format is PELICAN
+    read = (text, post) if plan.dialect is None and not pelican else None
     if plan.relayout and not post.front_matter.present:
         # The output will have front matter with the title: rules must see the post as it will be
         # (the H1 that repeats the title is dropped then), or a second run would change it.
@@ -388,7 +402,7 @@ def repair_post_file(
         options = make_options(engine=engine, assets=assets, **option_values)
         repaired, changes = repair(post, options)
         final = finish(repaired, meta, plan, front_images)
-        output = _emit(final, plan, needed, name, changes)
+        output = _emit(final, plan, needed, name, changes, read)
     except Exception as error:
         return PostResult(source=path, original=text, error=str(contain(str(path), error))), {}, None
     result = PostResult(
@@ -501,14 +515,21 @@ def _mapping_at(post: Post, holder: Mapping[str, Any], key: str, engine: Engine)
 
 
 def _emit(
-    post: Post, plan: Plan, needed: Mapping[Path, str], name: str, changes: Sequence[Change] = ()
+    post: Post,
+    plan: Plan,
+    needed: Mapping[Path, str],
+    name: str,
+    changes: Sequence[Change] = (),
+    read: tuple[str, Post] | None = None,
 ) -> str:
+    """The post written in the plan's format; Markdown is checked before it is returned
+    (``read``: a text and its model, see :func:`_check_output`)."""
     if plan.format == "html":
         return to_html(
-            post, standalone=plan.standalone, assets=_dimensions(needed, plan.engine, name)
+            post, standalone=plan.standalone, assets=_dimensions(needed, plan, name)
         )
     output = to_markdown(post, plan.engine)
-    _check_output(output, post, Path(post.path), plan.engine)
+    _check_output(output, post, Path(post.path), plan.engine, read)
     body = _body_of(output, plan.engine)
     if post.origin is not None and body != post.origin.body:  # an unchanged body needs no guard
         prepared = plan.engine.prepare(post)  # what to_markdown wrote: claimed as it claims
@@ -524,24 +545,30 @@ def _body_of(output: str, engine: Engine) -> str:
     return split_front_matter(output).body
 
 
-def _dimensions(
-    needed: Mapping[Path, str], engine: Engine, name: str
-) -> dict[str, tuple[int, int]]:
-    """Each image URL of the post with its file's width and height, when Pillow can read them."""
+def _dimensions(needed: Mapping[Path, str], plan: Plan, name: str) -> dict[str, tuple[int, int]]:
+    """Each image URL of the post with its file's width and height, when Pillow can read them
+    (every file needed was checked already, once per run: its size is whatever its name says)."""
+    engine = plan.engine
     sizes: dict[str, tuple[int, int]] = {}
     for file, target in needed.items():
-        check = check_file(file)
+        check = plan.images.check(file)
         if check.width and check.height:
             sizes[engine.image_url(engine.image_path(target, name))] = (check.width, check.height)
     return sizes
 
 
-def _check_output(output: str, repaired: Post, path: Path, engine: Engine | None = None) -> None:
-    """Parse the output again: it must hold the same article text and images."""
+def _check_output(
+    output: str, repaired: Post, path: Path, engine: Engine | None = None, read: tuple[str, Post] | None = None
+) -> None:
+    """Parse the output again: it must hold the same article text and images.
+
+    ``read``: a text and the model :func:`parse` made of it (with no dialect forced); an
+    output that is that text (a post left as it was) has that model, and is not parsed again.
+    """
     if engine is not None and engine.front_matter_format is PELICAN:
         found = split_pelican(output)
         output = found[1] if found is not None else output
-    again = parse(output, path=str(path))
+    again = read[1] if read is not None and output == read[0] else parse(output, path=str(path))
     if article_text(again) != article_text(repaired):
         raise WxMigrateError(
             str(path), 0, "the emitted Markdown would change the article's text; not written"

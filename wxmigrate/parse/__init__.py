@@ -42,7 +42,7 @@ from .dialects import (
     shows_wechat_parts,
 )
 from .inline import definitions, parse_inline, plain_text
-from .reading import Reading, Reference, reading
+from .reading import Reading, Reference, inline_table, reading, shared_inlines
 from .structure import recognise
 
 __all__ = ["load", "load_blocks", "parse", "parse_inline", "plain_text"]
@@ -143,10 +143,11 @@ def _body(source: Source, dialect: str | None) -> tuple[str, list[Block], list[t
     dialect = dialect or detect(source.front_matter, source.body)
     lines = split_lines(source.body, source.body_line)
     references = definitions(source.body) if "]:" in source.body else {}
-    blocks, limits = _blocks(lines, dialect, references)
-    if not forced and dialect == "generic" and shows_wechat_parts(blocks):
-        dialect = "wechat"
+    with shared_inlines():  # read again, the paragraphs' inline text is not parsed again
         blocks, limits = _blocks(lines, dialect, references)
+        if not forced and dialect == "generic" and shows_wechat_parts(blocks):
+            dialect = "wechat"
+            blocks, limits = _blocks(lines, dialect, references)
     return dialect, blocks, limits
 
 
@@ -155,7 +156,7 @@ def _blocks(
 ) -> tuple[list[Block], list[tuple[int, str]]]:
     """The body's blocks, parts recognised, read as the dialect wants (see :mod:`.reading`),
     and the blocks kept as written because they were past a limit (line, what)."""
-    context = Reading(commonmark=dialect == "generic", references=references)
+    context = Reading(commonmark=dialect == "generic", references=references, inlines=inline_table(references))
     with reading(context):
         blocks = parse_blocks(lines, nested_bold=dialect not in UNNESTED_BOLD)
     return recognise_original_link(recognise_byline(recognise(blocks))), context.limits

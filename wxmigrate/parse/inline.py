@@ -112,8 +112,18 @@ def parse_inline(text: str, *, nested_bold: bool = True) -> tuple[Inline, ...]:
     :data:`MAX_DELIMITERS` delimiters, or markup nested deeper than
     :data:`MAX_INLINE_NESTING`, raises :class:`~wxmigrate.errors.LimitError`
     (line 0): the block parser then keeps that block as written.
+
+    Within a parse that keeps inline parses (:func:`.reading.shared_inlines`), a text
+    parsed before is not parsed again: the runs are frozen, and shared.
     """
-    return _parse(text, nested_bold, 0)
+    table = current().inlines
+    if table is None:
+        return _parse(text, nested_bold, 0)
+    key = (text, nested_bold)
+    found = table.get(key)
+    if found is None:
+        found = table[key] = _parse(text, nested_bold, 0)
+    return found
 
 
 def _parse(text: str, nested_bold: bool, depth: int) -> tuple[Inline, ...]:
