@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -26,6 +27,7 @@ from PIL import Image
 
 from wxmigrate import migrate, pool
 from wxmigrate.cli import run
+from wxmigrate.errors import ConfigError, LockError, ReadError
 from wxmigrate.lock import LOCK_NAME
 from wxmigrate.migrate import repair_site
 from wxmigrate.write import TEMP_PREFIX
@@ -176,10 +178,12 @@ def test_results_keep_no_texts_unless_asked(tmp_path: Path, site_template: Path)
 
 
 @pytest.mark.parametrize("jobs", ["-1", "two"])
-def test_bad_jobs_is_a_usage_error(tmp_path: Path, site_template: Path, jobs: str) -> None:
-    with pytest.raises(SystemExit) as exited:
-        _run("repair", str(site_template), "--out", str(tmp_path / "o"), "--jobs", jobs)
-    assert exited.value.code == 2
+def test_bad_jobs_is_a_usage_error(
+    tmp_path: Path, site_template: Path, jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = _run("repair", str(site_template), "--out", str(tmp_path / "o"), "--jobs", jobs)
+    assert code == 2 and "argument --jobs: expected 0 (one per core)" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
 
 
 def test_jobs_0_is_one_per_core(tmp_path: Path, site_template: Path) -> None:
@@ -208,3 +212,11 @@ def test_terminated_run_with_workers_leaves_no_temporary_file_or_lock(
     assert process.returncode == 143, stderr
     assert not (out / LOCK_NAME).exists()
     assert not [path for path in out.rglob("*") if path.name.startswith(TEMP_PREFIX)]
+
+
+def test_errors_cross_from_a_worker_whole() -> None:
+    """An error raised in a worker reaches the main process as it was (type, path, line, detail)."""
+    for error in (ReadError("a.md", 3, "cannot read"), ConfigError("unknown rule"), LockError("x", 0, "held")):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error)
+        assert (again.path, again.line, again.detail) == (error.path, error.line, error.detail)
