@@ -23,6 +23,16 @@ class WxMigrateError(Exception):
         self.detail = detail
         super().__init__(f"{path}:{line}: {detail}")
 
+    def __reduce__(self) -> tuple[Callable[..., WxMigrateError], tuple[object, ...]]:
+        """Rebuilt from its parts (a worker process's error crosses into the main process)."""
+        return _rebuild, (type(self), self.path, self.line, self.detail)
+
+
+def _rebuild(kind: type[WxMigrateError], path: str, line: int, detail: str) -> WxMigrateError:
+    error = kind.__new__(kind)
+    WxMigrateError.__init__(error, path, line, detail)
+    return error
+
 
 class ReadError(WxMigrateError, OSError):
     """The file could not be read (missing, unreadable, or not text)."""

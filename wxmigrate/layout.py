@@ -223,9 +223,26 @@ def unique(path: str, taken: set[str]) -> str:
     return candidate
 
 
+_DIGEST_TAIL = re.compile(r"-[0-9a-f]{8}$")
+
+
+def name_key(name: str) -> str:
+    """What image file names that could be given one output path have in common: the
+    name without its extension or a ``-<sha8>`` tail, in NFC, case folded."""
+    stem, dot, _suffix = unicodedata.normalize("NFC", name).casefold().rpartition(".")
+    return _DIGEST_TAIL.sub("", stem if dot else _suffix)
+
+
+class Contested(Exception):
+    """Raised, in a worker of a parallel run, for an image whose output path depends on
+    which post claims it first: the post is repaired again in order, in the main process."""
+
+
 __all__ = [
     "PostMeta",
+    "Contested",
     "date_text",
+    "name_key",
     "parse_date",
     "post_date",
     "post_meta",

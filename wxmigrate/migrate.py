@@ -38,7 +38,7 @@ from .emit.metadata import merge_fields, place
 from .emit.verbatim import claimed_lines
 from .errors import ConfigError, FrontMatterError, UnsafePathError, WriteError, WxMigrateError, boundary, contain
 from .guard import check_render
-from .layout import PostMeta, post_meta, unique
+from .layout import Contested, PostMeta, name_key, post_meta, unique
 from .model import Cruft, Finding, Footer, FrontMatter, Post, images
 from .parse import front_matter_line, parse
 from .parse.dialects import DIALECTS
@@ -62,6 +62,8 @@ from .verify.formats import TRUE_EXTENSIONS, declared_format
 from .write import atomic_write, backup, copy_file, digest, remove_stale_temporaries
 
 FORMATS = ("markdown", "html")
+#: Image checks an :class:`ImagePlan` remembers (a file used by several posts is checked once).
+CHECKS_KEPT = 4096
 
 
 @attrs.frozen
@@ -90,13 +92,22 @@ class PostResult:
     boilerplate: tuple[tuple[str, int, int], ...] = ()
     findings: tuple[Finding, ...] = ()
     error: str | None = None
+    #: The post's text as read, and as repaired (None when it could not be): kept only with
+    #: ``keep_texts`` (or passed to ``on_post``), since they would make a run's memory grow
+    #: with the archive.
     original: str = ""
     repaired: str | None = None
     written: bool = False
+    #: The repaired text differs from the original (kept when the texts are dropped).
+    changed: bool = False
 
     @property
     def ok(self) -> bool:
         return self.error is None and not self.unresolved and not self.image_problems
+
+    def without_texts(self) -> PostResult:
+        """This result without the post's texts: what a run keeps of each post."""
+        return attrs.evolve(self, original="", repaired=None)
 
 
 @attrs.frozen
@@ -147,19 +158,38 @@ class RunResult:
 class ImagePlan:
     """Where each image file of the site goes in the output, without name clashes."""
 
-    def __init__(self, site: Site, folder: str) -> None:
+    def __init__(
+        self, site: Site, folder: str, contested: frozenset[str] | None = None, *, defer: bool = False
+    ) -> None:
         self.site = site
         #: The site's image folder: preferred when several files share a name.
         self.folder = folder
+        self._contested = contested
+        #: In a worker of a parallel run: :meth:`target` raises
+        #: :class:`~wxmigrate.layout.Contested` for a contested name, and the post is
+        #: done in order by the main process (see :mod:`wxmigrate.work`).
+        self.defer = defer
+        # Only contested names are remembered: the others are each a file's own.
         self._targets: dict[tuple[Path, str], str] = {}
         self._taken: dict[str, str] = {}  # target -> content digest
         self._checks: dict[Path, FileCheck] = {}
 
+    @property
+    def contested(self) -> frozenset[str]:
+        """The names whose output path depends on the order of the posts (:func:`contested_names`)."""
+        if self._contested is None:
+            self._contested = contested_names(self.site, self.check)
+        return self._contested
+
     def check(self, file: Path) -> FileCheck:
-        """What the image file is (Pillow, header level), checked once per run."""
-        if file not in self._checks:
-            self._checks[file] = check_file(file, declared=declared_format(file.name))
-        return self._checks[file]
+        """What the image file is (Pillow, header level), checked once while it is remembered
+        (the last :data:`CHECKS_KEPT` files: a run's memory must not grow with its images)."""
+        found = self._checks.get(file)
+        if found is None:
+            if len(self._checks) >= CHECKS_KEPT:
+                self._checks.clear()
+            found = self._checks[file] = check_file(file, declared=declared_format(file.name))
+        return found
 
     def resolve(self, src: str, post_folder: Path | None = None) -> Path | None:
         """The file an image source points at: the one at its path (from the site root, or
@@ -205,6 +235,10 @@ class ImagePlan:
     def target(self, file: Path, wanted: str) -> str:
         """The file's site-relative path in the output: ``wanted``, or ``NAME-<sha8>.ext``
         beside it when another file already took that path."""
+        if name_key(PurePosixPath(wanted).name) not in self.contested:
+            return wanted  # no file of other content could be given it
+        if self.defer:
+            raise Contested(str(file))
         key = (file, wanted)
         if key in self._targets:
             return self._targets[key]
@@ -218,6 +252,45 @@ class ImagePlan:
         self._taken[wanted] = content
         self._targets[key] = wanted
         return wanted
+
+
+def contested_names(site: Site, check: Callable[[Path], FileCheck]) -> frozenset[str]:
+    """The image names (:func:`~wxmigrate.layout.name_key`) whose output path depends on
+    the order of the posts: files of different content that could be given one path
+    (the same name, a mislabelled file's true extension, or a ``-<sha8>`` renaming)."""
+    groups: dict[str, set[Path]] = {}
+    for files in site.images.values():
+        for file in files:
+            groups.setdefault(name_key(file.name), set()).add(file)
+    return frozenset(key for key, files in groups.items() if len(files) > 1 and _could_clash(files, check))
+
+
+def _could_clash(files: Iterable[Path], check: Callable[[Path], FileCheck]) -> bool:
+    claimed: dict[str, str] = {}  # a path name -> the content of a file that could get it
+    for file in sorted(files):
+        content = _content(file)
+        for name in _names(file, content, check(file)):
+            if claimed.setdefault(name, content) != content:
+                return True
+    return False
+
+
+def _names(file: Path, content: str, check: FileCheck) -> set[str]:
+    """Every name :meth:`~wxmigrate.migrate.ImagePlan.target` could give ``file`` (case folded)."""
+    stem, dot, suffix = file.name.rpartition(".")
+    stem, suffixes = (stem, {suffix}) if dot else (file.name, {""})
+    extension = image_verdict(check, file).extension
+    if extension is not None:
+        suffixes.add(extension)
+    dotted = ["." + suffix if suffix else "" for suffix in suffixes]
+    return {f"{base}{tail}".casefold() for base in (stem, f"{stem}-{content[:8]}") for tail in dotted}
+
+
+def _content(file: Path) -> str:
+    try:
+        return digest(file)
+    except OSError:
+        return f"unreadable {file}"  # distinct from every other file: treated as contested
 
 
 @attrs.frozen
@@ -238,6 +311,9 @@ class Plan:
     encoding: str | None = None
     #: Output paths already given to a post (lower-cased), so two posts never collide.
     taken: set[str] = attrs.field(factory=set)
+    #: In a worker of a parallel run: each post's output path, decided in post order
+    #: beforehand (None: decided here, with :attr:`taken`).
+    assigned: Mapping[Path, str] | None = None
 
 
 def _boilerplate(post: Post) -> tuple[tuple[str, int, int], ...]:
@@ -288,6 +364,14 @@ def read_post(
 
 def output_file(path: Path, post: Post, site: Site, plan: Plan) -> tuple[str, PostMeta]:
     """The post's path in the output, relative to its root, and its metadata."""
+    name, meta = wanted_file(path, post, site, plan)
+    if plan.assigned is not None:
+        return plan.assigned[path], meta
+    return unique(name, plan.taken), meta
+
+
+def wanted_file(path: Path, post: Post, site: Site, plan: Plan) -> tuple[str, PostMeta]:
+    """The path the post would have in the output if no other post had taken it, and its metadata."""
     meta = post_meta(post, path)
     if plan.relayout:
         if meta.date is None:
@@ -298,7 +382,7 @@ def output_file(path: Path, post: Post, site: Site, plan: Plan) -> tuple[str, Po
         name = site.relative(path).as_posix()
     if plan.format == "html":
         name = str(PurePosixPath(name).with_suffix(".html"))
-    return unique(name, plan.taken), meta
+    return name, meta
 
 
 def repair_post_file(
@@ -624,12 +708,20 @@ def repair_site(
     progress: Callable[[int, int], None] | None = None,
     dialect: str | None = None,
     encoding: str | None = None,
+    jobs: int = 1,
+    on_post: Callable[[PostResult], None] | None = None,
+    keep_texts: bool = False,
     **option_values: object,
 ) -> RunResult:
     """Repair every post of ``source`` into ``out`` (or in place); see the module doc.
 
     Posts are read as ``encoding`` (default: detected, see :func:`wxmigrate.read.decode`)
     and always written as UTF-8; in place, a post whose text is unchanged is not rewritten.
+
+    Memory does not grow with the posts' texts: each post's :class:`PostResult` is passed,
+    texts included, to ``on_post`` as soon as it is done (in post order), and kept without
+    them (``keep_texts`` keeps them).  ``jobs`` worker processes share the posts (0: one per
+    core); the files written, the results and their order are the same as with one.
     """
     make_options(
         engine=get_engine(engine or "jekyll"), **option_values
@@ -651,7 +743,8 @@ def repair_site(
         check_output_folder(target_root, site)
     output = Output(target_root, dry_run=dry_run)
     work = functools.partial(
-        _run, site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values
+        _run, site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values,
+        jobs=jobs, on_post=on_post, keep_texts=keep_texts,
     )
     if dry_run:
         return work()
@@ -671,6 +764,12 @@ class Output:
         self.root = root
         self.dry_run = dry_run
         self.actions: dict[Path, Action] = {}
+        #: The actions recorded since it was last cleared (one post's).
+        self.log: list[Action] = []
+
+    def _record(self, action: Action) -> None:
+        self.actions[action.path] = action
+        self.log.append(action)
 
     def _check(self, path: Path) -> None:
         if not inside(path, self.root):
@@ -683,7 +782,7 @@ class Output:
         self._check(path)
         changed = atomic_write(path, data, dry_run=self.dry_run)
         if changed:
-            self.actions[path] = Action("write", path)
+            self._record(Action("write", path))
         return changed
 
     def copy(self, source: Path, target: Path) -> bool:
@@ -693,7 +792,7 @@ class Output:
         self._check(target)
         copied = copy_file(source, target, dry_run=self.dry_run)
         if copied:
-            self.actions[target] = Action("copy", target, source)
+            self._record(Action("copy", target, source))
         return copied
 
     def back_up(self, path: Path, root: Path, folder: Path) -> None:
@@ -701,7 +800,7 @@ class Output:
         target = folder / path.relative_to(root)
         if not self.dry_run:
             backup(path, root, folder)
-        self.actions[target] = Action("back up", target, path)
+        self._record(Action("back up", target, path))
 
 
 def check_output_folder(out: Path, site: Site) -> None:
@@ -730,28 +829,29 @@ def _run(
     in_place: bool,
     progress: Callable[[int, int], None] | None,
     options: Mapping[str, object],
+    jobs: int = 1,
+    on_post: Callable[[PostResult], None] | None = None,
+    keep_texts: bool = False,
 ) -> RunResult:
+    from .work import Batch, posts_done  # the parallel machinery is built on this module
+
     configured = in_place or _configured(target_root, plan.engine)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     backup_folder = site.root / ".wxmigrate-backup" / stamp if in_place else None
+    batch = Batch(
+        site, plan, target_root, backup_folder, output.dry_run, options,
+        texts=keep_texts or on_post is not None,
+    )
     results: list[PostResult] = []
-    copies: list[tuple[Path, Path]] = []
-    for number, path in enumerate(site.posts, 1):
-        result, needed, name = repair_post_file(path, site, plan, option_values=options)
-        if result.repaired is not None and name is not None:
-            destination = path if in_place else target_root / name
-            result = _write_post(result, destination, output, site.root, backup_folder)
-            for file, target in needed.items():
-                try:
-                    if output.copy(file, target_root / target):
-                        copies.append((file, target_root / target))
-                except (OSError, UnsafePathError) as error:
-                    where = target_root / target
-                    problem = f"{path}:0: cannot copy {file} to {where}: {_reason(error)}"
-                    result = attrs.evolve(result, error=result.error or problem)
-        results.append(result)
+    done_files: list[tuple[tuple[Action, ...], tuple[tuple[Path, Path, bool], ...]]] = []
+    for number, done in enumerate(posts_done(batch, jobs, output), 1):
+        if on_post is not None:
+            on_post(done.result)
+        results.append(done.result if keep_texts else done.result.without_texts())
+        done_files.append((done.writes, done.copies))
         if progress:
             progress(number, len(site.posts))
+    copies = _merge_files(done_files, output)
     generated: list[Path] = []
     errors: list[str] = []
     if not in_place:
@@ -770,6 +870,66 @@ def _run(
         tuple(output.actions.values()),
         tuple(errors),
     )
+
+
+@attrs.frozen
+class Done:
+    """One post done (by this process or a worker): its result, what it wrote, its images."""
+
+    result: PostResult
+    #: The post's own files written or backed up (with ``dry_run``: that would be), in order.
+    writes: tuple[Action, ...] = ()
+    #: Each image file copy the post needed: (from, to, whether this process made it).
+    copies: tuple[tuple[Path, Path, bool], ...] = ()
+
+
+def repair_one(
+    path: Path,
+    site: Site,
+    plan: Plan,
+    output: Output,
+    target_root: Path,
+    backup_folder: Path | None,
+    options: Mapping[str, object],
+) -> Done:
+    """Repair one post, write it (in place: ``backup_folder`` set) and copy its images."""
+    result, needed, name = repair_post_file(path, site, plan, option_values=options)
+    if result.repaired is None or name is None:
+        return Done(result)
+    result = attrs.evolve(result, changed=result.repaired != result.original)
+    output.log.clear()
+    destination = path if backup_folder is not None else target_root / name
+    result = _write_post(result, destination, output, site.root, backup_folder)
+    writes = tuple(output.log)
+    copies: list[tuple[Path, Path, bool]] = []
+    for file, target in needed.items():
+        try:
+            copies.append((file, target_root / target, output.copy(file, target_root / target)))
+        except (OSError, UnsafePathError) as error:
+            where = target_root / target
+            problem = f"{path}:0: cannot copy {file} to {where}: {_reason(error)}"
+            result = attrs.evolve(result, error=result.error or problem)
+    return Done(result, writes, tuple(copies))
+
+
+def _merge_files(
+    done: Sequence[tuple[tuple[Action, ...], tuple[tuple[Path, Path, bool], ...]]], output: Output
+) -> list[tuple[Path, Path]]:
+    """Record every post's files in ``output`` in post order, as one process would have:
+    an image copy is listed at the first post that needed it, when any process made it;
+    return the copies made."""
+    made = {target for _writes, copies in done for _file, target, copied in copies if copied}
+    actions = output.actions
+    actions.clear()  # what this process wrote so far is in ``done`` too, in order
+    copies: list[tuple[Path, Path]] = []
+    for writes, needed in done:
+        for action in writes:
+            actions.setdefault(action.path, action)
+        for file, target, _copied in needed:
+            if target in made and target not in actions:
+                actions[target] = Action("copy", target, file)
+                copies.append((file, target))
+    return copies
 
 
 def _write_post(
@@ -848,11 +1008,13 @@ def site_title(site: Site) -> str:
 __all__ = [
     "FORMATS",
     "Action",
+    "Done",
     "ImagePlan",
     "ImageProblem",
     "Plan",
     "PostResult",
     "RunResult",
     "make_plan",
+    "repair_one",
     "repair_site",
 ]

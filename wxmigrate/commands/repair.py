@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..emit import ENGINES
 from ..emit.metadata import PLACEMENTS
 from ..errors import WxMigrateError
-from ..migrate import FORMATS, RunResult, repair_site
+from ..migrate import FORMATS, PostResult, RunResult, repair_site
 from ..parse.dialects import DIALECTS
 from ..rules import ORDER, RULES
 from ..verify import fix_assets, verify
 from .encoding import add_encoding_argument
+from .jobs import add_jobs_argument
 from .progress import ProgressBar, is_terminal
 
 
@@ -66,6 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="then verify the written images and fix what can be fixed (true extensions, relinks)",
     )
     parser.add_argument("--quiet", action="store_true", help="no summary on standard error")
+    add_jobs_argument(parser)
     add_encoding_argument(parser)
 
 
@@ -93,6 +96,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             disabled=args.disable,
             dialect=args.dialect,
             encoding=args.encoding,
+            jobs=args.jobs,
+            on_post=_printer(args, out) if args.explain or args.diff else None,
         )
     except WxMigrateError as error:
         print(f"wxmigrate repair: {error}", file=err)
@@ -118,21 +123,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.dry_run:
         for action in result.actions:
             print(f"would {action}", file=out)
-    if args.explain:
-        for post in result.posts:
-            for change in sorted(post.changes, key=lambda c: c.line):
-                print(change.explain(), file=out)
-    if args.diff:
-        for post in result.posts:
-            if post.repaired is not None and post.repaired != post.original:
-                out.writelines(
-                    difflib.unified_diff(
-                        post.original.splitlines(keepends=True),
-                        post.repaired.splitlines(keepends=True),
-                        fromfile=str(post.source),
-                        tofile=str(post.output or post.source),
-                    )
-                )
     fixed_ok = True
     if args.fix_assets and not args.dry_run and args.format == "markdown":
         fixed_ok = _fix_assets(Path(args.out) if args.out else Path(args.source), result, err, quiet=args.quiet)
@@ -141,6 +131,26 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet:
         print(_summary(result, args), file=err)
     return result.exit_code if fixed_ok else max(result.exit_code, 1)
+
+
+def _printer(args: argparse.Namespace, out: TextIO) -> Callable[[PostResult], None]:
+    """What ``--explain`` and ``--diff`` print of each post, as soon as it is done."""
+
+    def show(post: PostResult) -> None:
+        if args.explain:
+            for change in sorted(post.changes, key=lambda c: c.line):
+                print(change.explain(), file=out)
+        if args.diff and post.repaired is not None and post.repaired != post.original:
+            out.writelines(
+                difflib.unified_diff(
+                    post.original.splitlines(keepends=True),
+                    post.repaired.splitlines(keepends=True),
+                    fromfile=str(post.source),
+                    tofile=str(post.output or post.source),
+                )
+            )
+
+    return show
 
 
 def _fix_assets(site: Path, result: RunResult, err: TextIO, *, quiet: bool) -> bool:
@@ -161,34 +171,15 @@ def _fix_assets(site: Path, result: RunResult, err: TextIO, *, quiet: bool) -> b
 
 def report_data(result: RunResult) -> dict[str, Any]:
     """The JSON report: per post, its changes, unresolved images and warnings."""
-    posts = []
-    for post in result.posts:
-        posts.append(
-            {
-                "path": str(post.source),
-                "output": str(post.output) if post.output else None,
-                "written": post.written,
-                "error": post.error,
-                "changes": [
-                    {"rule": c.rule, "line": c.line, "before": c.before, "after": c.after} for c in post.changes
-                ],
-                "unresolved_images": [{"src": src, "line": line} for src, line in post.unresolved],
-                "image_problems": [
-                    {"src": p.src, "line": p.line, "reason": p.reason, "copied": p.copied}
-                    for p in post.image_problems
-                ],
-                "warnings": [
-                    {"code": f.code, "line": f.line, "message": f.message} for f in post.findings
-                ],
-                "boilerplate": [
-                    {"kind": kind, "lines": [first, last]} for kind, first, last in post.boilerplate
-                ],
-            }
-        )
+    return {key: list(value) if isinstance(value, Iterator) else value for key, value in _report(result).items()}
+
+
+def _report(result: RunResult) -> dict[str, Any]:
+    """The report's fields, its two long lists (posts, copied images) made as they are read."""
     return {
         "source": str(result.site.root),
-        "posts": posts,
-        "copied_images": [{"from": str(a), "to": str(b)} for a, b in result.copied],
+        "posts": (_post_data(post) for post in result.posts),
+        "copied_images": ({"from": str(a), "to": str(b)} for a, b in result.copied),
         "backup": str(result.backup_folder) if result.backup_folder else None,
         "engine": result.engine,
         "relaid_out": result.relaid,
@@ -197,17 +188,54 @@ def report_data(result: RunResult) -> dict[str, Any]:
     }
 
 
+def _post_data(post: PostResult) -> dict[str, Any]:
+    return {
+        "path": str(post.source),
+        "output": str(post.output) if post.output else None,
+        "written": post.written,
+        "error": post.error,
+        "changes": [{"rule": c.rule, "line": c.line, "before": c.before, "after": c.after} for c in post.changes],
+        "unresolved_images": [{"src": src, "line": line} for src, line in post.unresolved],
+        "image_problems": [
+            {"src": p.src, "line": p.line, "reason": p.reason, "copied": p.copied} for p in post.image_problems
+        ],
+        "warnings": [{"code": f.code, "line": f.line, "message": f.message} for f in post.findings],
+        "boilerplate": [{"kind": kind, "lines": [first, last]} for kind, first, last in post.boilerplate],
+    }
+
+
 def _write_report(result: RunResult, target: str, out: TextIO) -> None:
-    text = json.dumps(report_data(result), ensure_ascii=False, indent=2) + "\n"
     if target == "-":
-        out.write(text)
+        _stream_json(_report(result), out)
     else:
-        Path(target).write_text(text, encoding="utf-8")
+        with open(target, "w", encoding="utf-8") as stream:
+            _stream_json(_report(result), stream)
+
+
+def _stream_json(data: dict[str, Any], out: TextIO) -> None:
+    """Write ``data`` as ``json.dumps(data, ensure_ascii=False, indent=2)`` would, plus a
+    newline, one list item at a time (a report of 100,000 posts is never one string)."""
+
+    def dumped(value: Any, level: int) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+    out.write("{")
+    for number, (key, value) in enumerate(data.items()):
+        out.write(("," if number else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": ")
+        if not isinstance(value, Iterator):
+            out.write(dumped(value, 1))
+            continue
+        opened = False
+        for item in value:
+            out.write(("," if opened else "[") + "\n    " + dumped(item, 2))
+            opened = True
+        out.write("\n  ]" if opened else "[]")
+    out.write("\n}\n")
 
 
 def _summary(result: RunResult, args: argparse.Namespace) -> str:
     posts = result.posts
-    changed = sum(1 for p in posts if p.repaired is not None and p.repaired != p.original)
+    changed = sum(1 for p in posts if p.changed)
     changes = sum(len(p.changes) for p in posts)
     missing = sum(len(p.unresolved) for p in posts)
     refused = sum(len(p.image_problems) for p in posts)

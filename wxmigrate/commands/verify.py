@@ -19,6 +19,7 @@ from ..verify import (
     verify,
 )
 from .encoding import add_encoding_argument
+from .jobs import add_jobs_argument
 from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
 
 
@@ -77,6 +78,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_LIMITS.max_frames,
         help="frames above which an image is a bomb",
     )
+    add_jobs_argument(parser)
     add_encoding_argument(parser)
 
 
@@ -118,6 +120,7 @@ def _verify(args: argparse.Namespace, err: TextIO) -> Report:
             placeholders=args.placeholder,
             progress=bar,
             encoding=args.encoding,
+            jobs=args.jobs,
         )
     finally:
         if bar is not None:

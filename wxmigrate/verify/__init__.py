@@ -37,6 +37,7 @@ from .fetch import Fetcher, FetchError, UrlFetcher
 from .fix import AssetChange, FixResult, fix_assets
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
+from .parallel import check_files, local_files
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
 from .references import Reference, references
 from .report import (
@@ -67,13 +68,15 @@ def verify(
     placeholders: Iterable[str | Path] = (),
     progress: Progress | None = None,
     encoding: str | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Verify every image reference of every post of ``site`` (a site folder or one post).
 
     ``deep`` decodes every frame of every image; ``assets`` are more folders to
     find images in by name; ``placeholders`` adds stand-in images (hashes,
     files or folders) to :data:`KNOWN_PLACEHOLDERS`; ``encoding`` is the posts'
-    encoding (default: detected, see :func:`wxmigrate.read.decode`).  Raises
+    encoding (default: detected, see :func:`wxmigrate.read.decode`); ``jobs`` worker
+    processes check the files (0: one per core; the report is the same).  Raises
     :class:`~wxmigrate.errors.ReadError` when ``site`` or an assets folder does
     not exist; a post that cannot be read is listed in ``Report.errors``.
     """
@@ -85,6 +88,8 @@ def verify(
     resolutions, folders = resolve_all(layout, refs)
     known = placeholder_hashes(placeholders)
     checks: dict[Path, FileCheck] = {}
+    if jobs != 1:
+        checks = check_files(local_files(resolutions), deep=deep, limits=limits, jobs=jobs)
     results: list[ImageResult] = []
     with pillow_limits(limits):
         for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):

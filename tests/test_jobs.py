@@ -1,0 +1,222 @@
+"""``--jobs N``: the same files, output, report and exit code as one process; texts not kept.
+
+The site is the benchmark's generator (benchmarks/synthetic_site.py) plus posts
+whose names clash: two image files of one name and different content (the
+second gets ``NAME-<sha8>``), two posts of one title (re-laid out: ``-2``) and
+two post paths that differ only in case.  Chunks are made small so that the
+clashing posts land in different workers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from wxmigrate import migrate, pool
+from wxmigrate.cli import run
+from wxmigrate.errors import ConfigError, LockError, ReadError
+from wxmigrate.lock import LOCK_NAME
+from wxmigrate.migrate import repair_site
+from wxmigrate.write import TEMP_PREFIX
+
+from .helpers import ROOT
+
+pytest.importorskip("hypothesis", reason="the site is drawn from wxmigrate.testing: pip install -e '.[test]'")
+
+CLASH_A = "---\ntitle: 同名文章\n---\n\n第一篇。\n\n![](/assets/one/pic.png)\n"
+CLASH_B = "---\ntitle: 同名文章\n---\n\n第二篇。\n\n![](/assets/two/pic.png)\n"
+
+
+@pytest.fixture(scope="module")
+def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated site of 30 posts, with clashing names."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synthetic_site
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    root = tmp_path_factory.mktemp("jobs") / "site"
+    synthetic_site.build_site(root, 30)
+    posts = root / "_posts"
+    (posts / "2016-01-01-aaa-clash.md").write_text(CLASH_A, encoding="utf-8")
+    (posts / "2030-01-01-aaa-clash.md").write_text(CLASH_B, encoding="utf-8")
+    (posts / "2030-02-01-Case.md").write_text("# 大写\n\n正文。\n", encoding="utf-8")
+    (posts / "2030-02-01-case.md").write_text("# 小写\n\n正文。\n", encoding="utf-8")
+    for folder, color in (("one", "red"), ("two", "blue")):
+        (root / "assets" / folder).mkdir(parents=True)
+        Image.new("RGB", (4, 4), color).save(root / "assets" / folder / "pic.png")
+    return root
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "CHUNK", 3)
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` and its bytes; a backup folder's time stamp made constant."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            name = re.sub(r"\d{8}-\d{6}", "STAMP", path.relative_to(root).as_posix())
+            files[name] = path.read_bytes()
+    return files
+
+
+def _same_run(tmp_path: Path, template: Path, argv: list[str]) -> Iterator[tuple[object, ...]]:
+    """For --jobs 1 then 2: the run's exit code, stdout, stderr and the trees of the site and
+    the output, each run on a fresh copy of ``template`` at the same paths."""
+    site, out = tmp_path / "site", tmp_path / "out"
+    for jobs in ("1", "2"):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(template, site)
+        args = [arg.replace("SITE", str(site)).replace("OUT", str(out)) for arg in argv]
+        code, stdout, stderr = _run(*args, "--jobs", jobs)
+        stamp = re.compile(r"\d{8}-\d{6}")
+        yield code, stamp.sub("STAMP", stdout), stamp.sub("STAMP", stderr), _tree(site), _tree(out)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--explain", "--diff"],
+        ["--engine", "hexo"],
+        ["--format", "html", "--dry-run"],
+    ],
+    ids=["mirrored", "hexo", "html-dry-run"],
+)
+def test_repair_jobs_2_is_jobs_1(tmp_path: Path, site_template: Path, options: list[str]) -> None:
+    """Same exit code, stdout (explanations, diffs, the JSON report), stderr, and every byte written."""
+    argv = ["repair", "SITE", "--out", "OUT", "--report", "-", *options]
+    one, two = _same_run(tmp_path, site_template, argv)
+    assert one == two
+    code, stdout, stderr, _site, out = one
+    assert code == 1 and "image(s) not found" in stderr  # the generated damage is there
+    report = json.loads(stdout[stdout.index('{\n  "source"') :])
+    assert len(report["posts"]) == 34
+    if options == ["--engine", "hexo"]:
+        # The clashes were decided: one pic.png, the other renamed by its digest; two posts
+        # of one title, the second with -2.
+        assert sum(1 for name in out if re.search(r"/pic-[0-9a-f]{8}\.png$", name)) == 1
+        assert any(name.endswith("/pic.png") for name in out)
+        assert "source/_posts/aaa-clash-2.md" in out
+    if options == ["--explain", "--diff"]:
+        assert "_posts/2030-02-01-case-2.md" in out  # paths that differ only in case
+        assert "@@ " in stdout and ": " in stdout
+
+
+def test_in_place_jobs_2_backs_up_as_jobs_1(tmp_path: Path, site_template: Path) -> None:
+    """In place: the same posts rewritten, the same backups, the same report."""
+    one, two = _same_run(tmp_path, site_template, ["repair", "SITE", "--in-place", "--report", "-"])
+    assert one == two
+    site = one[3]
+    assert isinstance(site, dict)
+    backups = [name for name in site if name.startswith(".wxmigrate-backup/STAMP/")]
+    assert len(backups) > 10
+    assert not any(LOCK_NAME in name or TEMP_PREFIX in name for name in site)
+
+
+def test_verify_jobs_2_is_jobs_1(tmp_path: Path, site_template: Path) -> None:
+    """verify --deep --jobs 2: the same table, JSON report and exit code."""
+    one, two = _same_run(tmp_path, site_template, ["verify", "SITE", "--deep", "--report", "-"])
+    assert one == two
+    code, stdout, stderr = one[:3]
+    assert code == 1 and '"status": "truncated"' in str(stdout) and "missing" in str(stderr)
+
+
+def test_a_post_failing_in_a_worker_is_reported_as_in_one(
+    tmp_path: Path, site_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception while repairing one post (in a worker) is that post's one-line error."""
+    real = migrate.repair
+
+    def failing(post: object, options: object) -> object:
+        if "2016-01-01-aaa-clash" in str(getattr(post, "path", "")):
+            raise RuntimeError("boom")
+        return real(post, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(migrate, "repair", failing)
+    one, two = _same_run(tmp_path, site_template, ["repair", "SITE", "--out", "OUT"])
+    assert one == two
+    stderr = str(one[2])
+    failed = tmp_path / "site" / "_posts" / "2016-01-01-aaa-clash.md"  # not its namesake of 2030
+    lines = [line for line in stderr.splitlines() if line.startswith(f"{failed}:0: ")]
+    assert len(lines) == 1 and "RuntimeError: boom" in lines[0]
+    assert f"failed: {failed}" in stderr
+
+
+def test_results_keep_no_texts_unless_asked(tmp_path: Path, site_template: Path) -> None:
+    """A run keeps each post's summary, not its texts; on_post sees them; keep_texts keeps them."""
+    seen: list[str] = []
+    result = repair_site(site_template, out=tmp_path / "a", jobs=2, on_post=lambda post: seen.append(post.original))
+    assert all(post.original == "" and post.repaired is None for post in result.posts)
+    assert sum(post.changed for post in result.posts) > 10
+    assert len(seen) == 34 and all(seen)
+    kept = repair_site(site_template, out=tmp_path / "b", keep_texts=True)
+    assert [post.changed for post in kept.posts] == [post.changed for post in result.posts]
+    assert all(post.original for post in kept.posts)
+
+
+@pytest.mark.parametrize("jobs", ["-1", "two"])
+def test_bad_jobs_is_a_usage_error(
+    tmp_path: Path, site_template: Path, jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = _run("repair", str(site_template), "--out", str(tmp_path / "o"), "--jobs", jobs)
+    assert code == 2 and "argument --jobs: expected 0 (one per core)" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_jobs_0_is_one_per_core(tmp_path: Path, site_template: Path) -> None:
+    code, _, stderr = _run("repair", str(site_template), "--out", str(tmp_path / "o"), "--jobs", "0")
+    assert code == 1 and "34 post(s)" in stderr
+    assert pool.worker_count(0) == (os.cpu_count() or 1)
+
+
+def test_terminated_run_with_workers_leaves_no_temporary_file_or_lock(
+    tmp_path: Path, site_template: Path
+) -> None:
+    """SIGTERM during ``--jobs 2``: the workers finish what they write, the lock goes, exit 143."""
+    site = tmp_path / "site"
+    shutil.copytree(site_template, site)
+    for copy in range(4):  # enough posts to be still running when the signal comes
+        for post in list((site_template / "_posts").glob("*post-*.md")):
+            shutil.copy(post, site / "_posts" / f"{post.stem}-{copy}.md")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "wxmigrate", "repair", str(site), "--out", str(out), "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(out.glob("_posts/*.md")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert not (out / LOCK_NAME).exists()
+    assert not [path for path in out.rglob("*") if path.name.startswith(TEMP_PREFIX)]
+
+
+def test_errors_cross_from_a_worker_whole() -> None:
+    """An error raised in a worker reaches the main process as it was (type, path, line, detail)."""
+    for error in (ReadError("a.md", 3, "cannot read"), ConfigError("unknown rule"), LockError("x", 0, "held")):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error)
+        assert (again.path, again.line, again.detail) == (error.path, error.line, error.detail)

@@ -1,0 +1,91 @@
+"""Worker processes for the commands' ``--jobs``: chunks of work mapped over a pool, in order.
+
+:class:`Workers` forks ``jobs`` processes, gives each the run's shared data once
+(the site, the plan: too big to send with every chunk), and maps a plain
+function of (shared data, chunk) over chunks, the results in the chunks' order.
+Anything with the same ``map`` and context manager (:class:`Pool`), a Dask
+client wrapped for instance, can stand in for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager
+from typing import Generic, Protocol, TypeVar
+
+#: Items per chunk: small enough to share the work out evenly and to stop soon when asked.
+CHUNK = 32
+
+_S = TypeVar("_S")
+_S_co = TypeVar("_S_co", covariant=True)
+_C = TypeVar("_C")
+_R = TypeVar("_R")
+_T = TypeVar("_T")
+
+
+class Executor(Protocol[_S_co]):
+    """Runs a chunk function (of the shared data and a chunk) over chunks, in their order."""
+
+    def map(self, function: Callable[[_S_co, _C], _R], chunks: Iterable[_C]) -> Iterator[_R]: ...
+
+
+class Pool(Executor[_S_co], AbstractContextManager["Pool[_S_co]"], Protocol[_S_co]):
+    """An executor that is shut down (its workers done) when its ``with`` block ends."""
+
+
+_SHARED: list[object] = []  # a worker process's shared data, installed once when it starts
+
+
+def _install(shared: object) -> None:
+    _SHARED[:] = [shared]
+
+
+def _with_shared(function: Callable[[_S, _C], _R], chunk: _C) -> _R:
+    assert _SHARED, "a worker runs chunks only after _install"
+    return function(_SHARED[0], chunk)  # type: ignore[arg-type]  # installed by this pool
+
+
+class Workers(Generic[_S]):
+    """``jobs`` forked worker processes, each given ``shared`` once; use as a context manager.
+
+    On an exception (Ctrl-C, ``SIGTERM`` turned into ``SystemExit``) the chunks not
+    started are cancelled and the ones running are let finish, so that no worker is left
+    writing once the run (and its lock) is gone.
+    """
+
+    def __init__(self, shared: _S, jobs: int) -> None:
+        self.pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_install,
+            initargs=(shared,),
+        )
+
+    def map(self, function: Callable[[_S, _C], _R], chunks: Iterable[_C]) -> Iterator[_R]:
+        return self.pool.map(functools.partial(_with_shared, function), chunks)
+
+    def __enter__(self) -> Workers[_S]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_count(jobs: int) -> int:
+    """The number of processes ``--jobs`` asks for: 0 is one per core."""
+    if jobs < 0:
+        raise ValueError(f"jobs must be 0 (one per core) or more, not {jobs}")
+    return jobs or os.cpu_count() or 1
+
+
+def chunks(items: Sequence[_T], size: int | None = None) -> list[tuple[_T, ...]]:
+    """``items`` cut into consecutive chunks of ``size`` (default :data:`CHUNK`)."""
+    size = size or CHUNK
+    return [tuple(items[start : start + size]) for start in range(0, len(items), size)]
+
+
+__all__ = ["CHUNK", "Executor", "Pool", "Workers", "chunks", "worker_count"]

@@ -1,0 +1,160 @@
+"""Repairing a site with several worker processes, with the same result as one.
+
+The unit of work is :func:`repair_chunk`: a plain function of a :class:`Batch`
+(the site, the plan, where to write: the same for every chunk, sent to each
+worker once) and a chunk of post paths.  It reads, repairs and writes those
+posts itself and returns one small :class:`~wxmigrate.migrate.Done` per post
+(no texts unless asked).  :class:`Workers` runs chunks on a
+``concurrent.futures`` process pool (:mod:`wxmigrate.pool`); another
+executor (Dask) needs only the same ``map`` and context manager, passed to
+:func:`posts_done` as ``pool``.
+
+What one run decides across posts must not depend on which worker gets which
+post, so :func:`posts_done` settles it first, in post order:
+
+- *output paths* (two posts never get one, :func:`~wxmigrate.layout.unique`):
+  when the posts could clash (re-laid out, or mirrored paths that differ only
+  in case), every post's wanted path is read in a first parallel pass
+  (:func:`wanted_names`: read and parse, no repair) and given out in order;
+  else each post keeps its own.
+- *image targets* (a second file of one name gets ``NAME-<sha8>``,
+  :meth:`~wxmigrate.migrate.ImagePlan.target`): only names that files of
+  different content could both be given
+  (:func:`~wxmigrate.migrate.contested_names`) depend on who comes first; a worker hands back a post that uses one
+  (:class:`~wxmigrate.layout.Contested`), and this process repairs it in its
+  place in post order, so those names are given exactly as one process would.
+
+Results come back in post order, so what a run prints and reports is the same
+for any ``jobs``.  Workers are forked; each writes atomically (a temporary
+file and a rename), so an interrupted run leaves no partial file, and the lock
+is held by this process until every worker is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from .layout import Contested, unique
+from .migrate import Done, ImagePlan, Output, Plan, read_post, repair_one, wanted_file
+from .pool import Executor, Pool, Workers, chunks, worker_count
+from .site import Site, outside_link
+
+
+@attrs.frozen
+class Batch:
+    """What every chunk of one run shares."""
+
+    site: Site
+    plan: Plan
+    target_root: Path
+    #: In place: where the originals are backed up (None: written to ``target_root``).
+    backup_folder: Path | None
+    dry_run: bool
+    options: Mapping[str, object]
+    #: Send each post's texts back (for a caller's ``on_post``).
+    texts: bool = False
+
+
+def repair_chunk(batch: Batch, paths: tuple[Path, ...]) -> list[Done | None]:
+    """Repair and write each post of ``paths``; None for one whose images' names are contested."""
+    output = Output(batch.target_root, dry_run=batch.dry_run)
+    done: list[Done | None] = []
+    for path in paths:
+        try:
+            one = repair_one(
+                path, batch.site, batch.plan, output, batch.target_root, batch.backup_folder, batch.options
+            )
+        except Contested:
+            done.append(None)
+            continue
+        done.append(one if batch.texts else attrs.evolve(one, result=one.result.without_texts()))
+    return done
+
+
+def _repair_named(batch: Batch, chunk: tuple[tuple[Path, ...], Mapping[Path, str] | None]) -> list[Done | None]:
+    """:func:`repair_chunk` with the chunk's output paths decided beforehand (None: each its own)."""
+    paths, names = chunk
+    if names is not None:
+        batch = attrs.evolve(batch, plan=attrs.evolve(batch.plan, assigned=names))
+    return repair_chunk(batch, paths)
+
+
+def wanted_names(batch: Batch, paths: tuple[Path, ...]) -> list[str | None]:
+    """The output path each post wants (None: it cannot be read, and takes none)."""
+    site, plan = batch.site, batch.plan
+    names: list[str | None] = []
+    for path in paths:
+        try:
+            if outside_link(path, site.root) is not None:
+                raise ValueError("refused")
+            _text, post = read_post(path, site, plan.dialect, encoding=plan.encoding)
+            names.append(wanted_file(path, post, site, plan)[0])
+        except Exception:  # repairing it fails the same way, before it takes a path
+            names.append(None)
+    return names
+
+
+def could_clash(site: Site, plan: Plan) -> bool:
+    """Whether two posts could want one output path (else each keeps its own)."""
+    if plan.relayout:
+        return True
+    keys = [site.relative(path).with_suffix("").as_posix().lower() for path in site.posts]
+    return len(set(keys)) != len(keys)
+
+
+def assign_names(site: Site, executor: Executor[Batch], parts: Sequence[tuple[Path, ...]]) -> dict[Path, str]:
+    """Each post's output path, given out in post order as one process does."""
+    taken: set[str] = set()
+    assigned: dict[Path, str] = {}
+    for paths, names in zip(parts, executor.map(wanted_names, parts)):
+        for path, name in zip(paths, names):
+            if name is not None:
+                assigned[path] = unique(name, taken)
+    return assigned
+
+
+def posts_done(
+    batch: Batch, jobs: int, output: Output, pool: Callable[[Batch, int], Pool[Batch]] = Workers
+) -> Iterator[Done]:
+    """Every post of the site done, in post order: here with ``jobs`` 1 (through
+    ``output``), else by :func:`worker_count` workers of ``pool`` (see the module doc)."""
+    posts = batch.site.posts
+    count = min(worker_count(jobs), max(1, len(posts)))
+    if count == 1:
+        for path in posts:
+            yield repair_one(
+                path, batch.site, batch.plan, output, batch.target_root, batch.backup_folder, batch.options
+            )
+        return
+    plan = batch.plan
+    images = ImagePlan(batch.site, plan.images.folder, plan.images.contested, defer=True)
+    shared = attrs.evolve(batch, plan=attrs.evolve(plan, images=images))
+    parts = chunks(posts)
+    with pool(shared, count) as workers:
+        assigned = assign_names(batch.site, workers, parts) if could_clash(batch.site, plan) else None
+        here = attrs.evolve(plan, assigned=assigned)  # for the contested posts, done here in order
+        named = [(paths, _subset(assigned, paths)) for paths in parts]
+        for paths, done in zip(parts, workers.map(_repair_named, named)):
+            for path, one in zip(paths, done):
+                yield one if one is not None else repair_one(
+                    path, batch.site, here, output, batch.target_root, batch.backup_folder, batch.options
+                )
+
+
+def _subset(assigned: Mapping[Path, str] | None, paths: Iterable[Path]) -> dict[Path, str] | None:
+    if assigned is None:
+        return None
+    return {path: assigned[path] for path in paths if path in assigned}
+
+
+__all__ = [
+    "Batch",
+    "assign_names",
+    "could_clash",
+    "posts_done",
+    "repair_chunk",
+    "wanted_names",
+]
