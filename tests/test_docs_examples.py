@@ -3,13 +3,13 @@
 Each page's fenced ``python`` blocks run in order, in one namespace, in a folder
 that holds a copy of the demo site as ``site/`` (what the examples call "your
 site") and as ``fixtures/demo-site/`` (what the README's quick start names).
-The ``wxmigrate …`` lines of each ``sh`` and ``console`` block run one after the
-other through :func:`wxmigrate.cli.run`, in a fresh such folder, the placeholders of the
-synopses (``SITE``, ``OUT``, ``POST.md``…) replaced by real paths; it must not
-end in a usage error (exit 2).  A block whose first line is a comment starting
-``not run:`` says why it is not run (it needs a cluster, the network…).
-docs/testing.md's blocks are run by tests/test_testing_api.py, with the checks
-of their output that guide needs.
+The ``wxmigrate …`` lines of each ``sh`` and ``console`` block run one after
+the other through :func:`wxmigrate.cli.run`, in a fresh such folder, with the
+placeholders of the synopses (``SITE``, ``OUT``, ``POST.md``…) replaced by
+real paths; none may end in a usage error (exit 2).  A block whose first line
+is a comment starting ``not run:`` says why it is not run (it needs a
+cluster, the network…).  docs/testing.md's blocks are run by
+tests/test_testing_api.py, with the checks of their output that guide needs.
 """
 
 from __future__ import annotations

@@ -9,10 +9,12 @@ figures file it names; the API page documents every public name of
 
 from __future__ import annotations
 
+import argparse
 import functools
 import hashlib
 import importlib
 import importlib.util
+import json
 import re
 from pathlib import Path
 from types import ModuleType
@@ -29,15 +31,16 @@ from .helpers import FIXTURES, ROOT
 DOCS = ROOT / "docs"
 
 
-def _load_hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docs_hooks_generated", DOCS / "hooks" / "generated.py")
+def _load(path: Path) -> ModuleType:
+    """A script that is not in a package (the mkdocs hook, the chart script) as a module."""
+    spec = importlib.util.spec_from_file_location(f"_{path.stem}", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-generated = _load_hook()
+generated = _load(DOCS / "hooks" / "generated.py")
 #: Written once for the many tests that read it.
 catalogue = functools.cache(generated.rule_catalogue)
 
@@ -84,7 +87,7 @@ def test_the_cli_reference_lists_exactly_the_parser_s_options(name: str) -> None
     expected = {
         spelling
         for action in parser._actions
-        if action.help != "==SUPPRESS==" and action.dest != "command"
+        if action.help != argparse.SUPPRESS and action.dest != "command"
         for spelling in (action.option_strings or [action.metavar or action.dest])
     }
     assert listed == expected
@@ -105,8 +108,6 @@ def test_the_chart_is_the_drawing_of_the_figures_it_names() -> None:
 
 def test_the_benchmark_page_shows_every_figure_of_the_chart() -> None:
     """The benchmark page has a row for each line of the run the chart shows."""
-    import json
-
     page = generated.benchmark_page()
     figures = json.loads((ROOT / generated.chart_source(ROOT / generated.CHART)).read_text(encoding="utf-8"))
     rows = [line for line in page.splitlines() if line.startswith("| ") and "---" not in line][1:]
@@ -136,3 +137,18 @@ def test_every_page_is_in_the_navigation() -> None:
     nav = config[config.index("\nnav:") :]
     named = set(re.findall(r":\s+(\S+\.md)\s*$", nav, flags=re.MULTILINE))
     assert named == {path.name for path in DOCS.glob("*.md")} | set(generated.PAGES)
+
+
+def test_the_chart_records_the_figures_it_was_drawn_from(tmp_path: Path) -> None:
+    """benchmarks/chart.py writes a PNG naming its figures file, relative to the repository, and its hash."""
+    pytest.importorskip("matplotlib", reason="matplotlib is in the bench extras: pip install -e '.[bench]'")
+    from PIL import Image
+
+    chart = _load(ROOT / "benchmarks" / "chart.py")
+    figures = DOCS / "performance-after-first-pass.json"
+    chart.main([str(figures), str(tmp_path / "chart.png")])
+    with Image.open(tmp_path / "chart.png") as drawn:
+        assert drawn.format == "PNG"
+        recorded = dict(getattr(drawn, "text", {}))
+    assert recorded["Source"] == "docs/performance-after-first-pass.json"
+    assert recorded["Source-SHA256"] == hashlib.sha256(figures.read_bytes()).hexdigest()
