@@ -192,7 +192,7 @@ def _checked(key: Key, value: object, path: Path, line: int) -> object:
     else:
         right = type(value) is key.kind  # not isinstance: True is an int to Python, not to TOML
     if not right:
-        found = f"{_TYPE_NAMES.get(type(value), type(value).__name__)} ({_shown(value)})"
+        found = f"{_type_name(value)} ({_shown(value)})"
         raise ConfigError.at(str(path), line, f"{key.name}: expected {_TYPE_NAMES[key.kind]}, not {found}")
     if key.paths and isinstance(value, list):
         return [_path(str(item), path.parent) for item in value]
@@ -204,6 +204,15 @@ def _path(value: str, folder: Path) -> str:
     if _SHA256.fullmatch(value):
         return value
     return str(folder / Path(value).expanduser())
+
+
+def _type_name(value: object) -> str:
+    """What a TOML value is, in words: ``a string``, ``a list holding an integer``…"""
+    if isinstance(value, list):
+        other = next((item for item in value if not isinstance(item, str)), None)
+        return "a list" if other is None else f"a list holding {_type_name(other)}"
+    names = {**_TYPE_NAMES, dict: "a table", float: "a float"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def _shown(value: object) -> str:

@@ -136,7 +136,7 @@ def _runs(args: argparse.Namespace, sources: list[str]) -> list[tuple[Settings, 
     if len(sources) == 1:
         return [(resolve(args, sources[0]), sources[0], None)]
     configs: dict[Path, tuple[ConfigFile | None, str]] = {}
-    groups: dict[tuple[Path, Path | None], tuple[Path, list[Path], ConfigFile | None, str]] = {}
+    groups: dict[tuple[Path, Path | None], tuple[Path, dict[Path, Path], ConfigFile | None, str]] = {}
     runs: list[tuple[Settings, str, list[Path] | None]] = []
     for source in sources:
         path = Path(source)
@@ -148,10 +148,10 @@ def _runs(args: argparse.Namespace, sources: list[str]) -> list[tuple[Settings, 
             continue
         root = root_of(path)
         file, because = configs[folder]
-        group = groups.setdefault((root.resolve(), file.path if file else None), (root, [], file, because))
-        if path not in group[1]:
-            group[1].append(path)
-    for root, posts, file, because in groups.values():
+        group = groups.setdefault((root.resolve(), file.path if file else None), (root, {}, file, because))
+        group[1].setdefault(path.resolve(), path)  # a post named twice is repaired once
+    for root, named, file, because in groups.values():
+        posts = list(named.values())
         if any(post.is_absolute() != root.is_absolute() for post in posts):
             root, posts = root.absolute(), [post.absolute() for post in posts]
         runs.append((settings_of(args, file, because), str(root), posts))
