@@ -150,12 +150,12 @@ def load_config(path: str | Path) -> ConfigFile:
         line = key_line(text, (*table, name))
         key = KEYS.get(name)
         if key is None:
-            raise ConfigError.at(str(path), line, unknown_key(name))
+            raise ConfigError.at(str(path), line, _unknown_key(name))
         settings[name] = Setting(_checked(key, value, path, line), line)
     return ConfigFile(path, settings)
 
 
-def unknown_key(name: str) -> str:
+def _unknown_key(name: str) -> str:
     """What to say of an unknown key: the closest known one, and every known one."""
     close = difflib.get_close_matches(name, KEYS, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -258,5 +258,4 @@ __all__ = [
     "find_config",
     "key_line",
     "load_config",
-    "unknown_key",
 ]

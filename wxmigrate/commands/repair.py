@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..config import ConfigFile
 from ..emit import ENGINES
 from ..emit.metadata import PLACEMENTS
-from ..config import ConfigFile
 from ..errors import WxMigrateError
 from ..migrate import FORMATS, PostResult, RunResult, repair_site
 from ..parse.dialects import DIALECTS
