@@ -171,6 +171,19 @@ def test_a_bad_file_is_one_line_naming_it_and_exit_2(tmp_path: Path, text: str, 
     assert (site / "_posts" / "2024-03-01-damaged.md").read_text(encoding="utf-8") == DAMAGED
 
 
+def test_an_option_the_run_refuses_names_the_file_that_set_it(tmp_path: Path) -> None:
+    """engine = "hugo" for --out runs, then --check on the Jekyll site: the error says where it is set."""
+    site = _site(tmp_path / "site")
+    _write(site / "wxmigrate.toml", '# for --out runs\nengine = "hugo"\n')
+    code, out, err = _run("repair", str(site), "--check")
+    assert (code, out) == (2, "")
+    assert err == (
+        "wxmigrate repair: <config>:0: in place (--in-place, --check) each post stays where it is, as Markdown; "
+        f"use --out DST for another engine or format (set by a configuration file: engine at {site / 'wxmigrate.toml'}:2)\n"
+    )
+    assert _run("repair", str(site), "--check", "--quiet", "--engine", "jekyll")[0] == 1
+
+
 def test_verify_and_config_refuse_a_bad_file_too(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     file = _write(site / "pyproject.toml", '[tool.wxmigrate]\nmax-pixels = "many"\n')

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from ..config import ConfigFile
 from ..emit import ENGINES
 from ..emit.metadata import PLACEMENTS
-from ..errors import WxMigrateError
+from ..errors import ConfigError, WxMigrateError
 from ..migrate import FORMATS, PostResult, RunResult, repair_site
 from ..parse.dialects import DIALECTS
 from ..rules import ORDER, RULES
@@ -21,7 +21,9 @@ from ..verify import fix_assets, verify
 from .encoding import add_encoding_argument
 from .jobs import add_jobs_argument
 from .progress import ProgressBar, is_terminal
-from .settings import Settings, add_config_arguments, read_config, resolve, settings_of, show, warn_shadowed
+from .settings import (
+    Settings, add_config_arguments, from_files, read_config, resolve, settings_of, show, warn_shadowed
+)
 
 
 EXIT_CODES = """exit codes:
@@ -192,6 +194,9 @@ def _repair(args: argparse.Namespace, source: str, posts: list[Path] | None, out
             on_post=_printer(args, out) if args.explain or args.diff else None,
             posts=posts,
         )
+    except ConfigError as error:  # an option's value refused, perhaps the file's
+        print(f"wxmigrate repair: {error}{from_files(args)}", file=err)
+        return 2
     except WxMigrateError as error:
         print(f"wxmigrate repair: {error}", file=err)
         return 2

@@ -48,11 +48,19 @@ class Settings:
     none_because: str = ""
 
     def applied(self, args: argparse.Namespace) -> argparse.Namespace:
-        """``args`` with every configurable option set to its value in force."""
+        """``args`` with every configurable option set to its value in force (and, as
+        ``setting_origins``, where each came from)."""
         options: Mapping[str, Option] = args.configurable
-        return argparse.Namespace(
-            **{**vars(args), **{options[key].action.dest: value for key, value in self.values.items()}}
-        )
+        values = {options[key].action.dest: value for key, value in self.values.items()}
+        return argparse.Namespace(**{**vars(args), **values, "setting_origins": self.origins})
+
+
+def from_files(args: argparse.Namespace) -> str:
+    """The settings of ``args`` a configuration file gave (`` (set by a configuration file:
+    engine at PATH:LINE)``), to follow an error they may have caused; empty when none did."""
+    origins: Mapping[str, str] = getattr(args, "setting_origins", {})
+    found = [f"{key} at {origin}" for key, origin in origins.items() if origin not in (DEFAULT, COMMAND_LINE)]
+    return f" (set by a configuration file: {', '.join(found)})" if found else ""
 
 
 def add_config_arguments(
