@@ -48,11 +48,6 @@ class Key:
     #: The values are paths (made absolute from the file's folder).
     paths: bool = False
 
-    @property
-    def dest(self) -> str:
-        """The option's attribute on argparse's namespace."""
-        return self.name.replace("-", "_")
-
 
 REPAIR = ("repair",)
 VERIFY = ("verify",)
