@@ -711,6 +711,7 @@ def repair_site(
     jobs: int = 1,
     on_post: Callable[[PostResult], None] | None = None,
     keep_texts: bool = False,
+    posts: Iterable[str | Path] | None = None,
     **option_values: object,
 ) -> RunResult:
     """Repair every post of ``source`` into ``out`` (or in place); see the module doc.
@@ -722,6 +723,7 @@ def repair_site(
     texts included, to ``on_post`` as soon as it is done (in post order), and kept without
     them (``keep_texts`` keeps them).  ``jobs`` worker processes share the posts (0: one per
     core); the files written, the results and their order are the same as with one.
+    ``posts``: only these post files of the site at ``source`` (see :func:`~wxmigrate.site.discover`).
     """
     make_options(
         engine=get_engine(engine or "jekyll"), **option_values
@@ -729,13 +731,14 @@ def repair_site(
     if (out is None) == (not in_place):
         raise ValueError("give exactly one of out= or in_place=True")
     skip = [Path(out)] if out is not None else []
-    site = discover(source, assets=assets, skip=skip)
+    site = discover(source, assets=assets, skip=skip, posts=posts)
     plan = make_plan(
         site, engine, metadata=metadata, format=format, standalone=standalone, dialect=dialect, encoding=encoding
     )
     if in_place and (plan.relayout or format != "markdown"):
         raise ConfigError(
-            "--in-place keeps each post where it is, as Markdown; use --out DST for another engine or format"
+            "in place (--in-place, --check) each post stays where it is, as Markdown; "
+            "use --out DST for another engine or format"
         )
     place(Post(), plan.placement)  # an unknown placement fails here too
     target_root = site.root if in_place else Path(out)  # type: ignore[arg-type]

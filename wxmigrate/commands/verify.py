@@ -21,12 +21,13 @@ from ..verify import (
 from .encoding import add_encoding_argument
 from .jobs import add_jobs_argument
 from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
+from .settings import add_config_arguments, resolve, show, warn_shadowed
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="SRC", help="a site folder (with _posts/) or one post")
     parser.add_argument(
-        "--deep", action="store_true", help="decode every frame of every image (slower)"
+        "--deep", action=argparse.BooleanOptionalAction, help="decode every frame of every image (slower)"
     )
     parser.add_argument(
         "--report",
@@ -80,9 +81,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_jobs_argument(parser)
     add_encoding_argument(parser)
+    add_config_arguments(parser, "verify")
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        settings = resolve(args, args.source)
+    except WxMigrateError as error:
+        print(f"wxmigrate verify: {error}", file=err)
+        return 2
+    warn_shadowed(settings, "verify", err)
+    if args.show_config:
+        out.write(f"# wxmigrate verify {args.source}\n" + show(settings))
+        return 0
+    args = settings.applied(args)
     if (args.fetch or args.dry_run or args.image_folder) and not args.fix:
         print("wxmigrate verify: --fetch, --dry-run and --image-folder need --fix", file=err)
         return 2
