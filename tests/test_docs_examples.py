@@ -104,7 +104,17 @@ def example_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _words(line: str) -> list[str]:
     """A command line's arguments after ``wxmigrate``, placeholders replaced, comment dropped."""
     words = shlex.split(line, comments=True)[1:]
-    return [PLACEHOLDERS.get(word, word) for word in words]
+    return [_placeholder(word) for word in words]
+
+
+def _placeholder(word: str) -> str:
+    """``word`` with a placeholder replaced; ``SITE/_posts/NAME.md`` (a post named on the command
+    line) becomes one of the demo site's posts, a different one for each NAME."""
+    if word.startswith("SITE/_posts/"):
+        posts = sorted((DEMO_SITE / "_posts").glob("*.md"))
+        index = sum(map(ord, word)) % len(posts)
+        return f"site/_posts/{posts[index].name}"
+    return PLACEHOLDERS.get(word, word)
 
 
 @pytest.mark.parametrize("commands", _command_blocks())
