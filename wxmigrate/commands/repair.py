@@ -14,6 +14,7 @@ from ..emit.metadata import PLACEMENTS
 from ..errors import WxMigrateError
 from ..migrate import FORMATS, PostResult, RunResult, repair_site
 from ..parse.dialects import DIALECTS
+from ..review import Review
 from ..rules import ORDER, RULES
 from ..verify import fix_assets, verify
 from .encoding import add_encoding_argument
@@ -67,6 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="then verify the written images and fix what can be fixed (true extensions, relinks)",
     )
+    parser.add_argument(
+        "--review", metavar="DIR", help="also write an HTML review of the run into DIR (DIR/index.html)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no summary on standard error")
     add_jobs_argument(parser)
     add_encoding_argument(parser)
@@ -80,6 +84,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ProgressBar(err, label="repairing", unit="posts") if is_terminal(err) and not args.quiet else None
     )
     try:
+        review = Review(args.review, engine=args.engine) if args.review else None
         result = repair_site(
             args.source,
             out=args.out,
@@ -97,8 +102,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             dialect=args.dialect,
             encoding=args.encoding,
             jobs=args.jobs,
-            on_post=_printer(args, out) if args.explain or args.diff else None,
+            on_post=_printer(args, out, review) if args.explain or args.diff or review else None,
         )
+        if review is not None:
+            review.finish(result, dry_run=args.dry_run)
     except WxMigrateError as error:
         print(f"wxmigrate repair: {error}", file=err)
         return 2
@@ -133,10 +140,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return result.exit_code if fixed_ok else max(result.exit_code, 1)
 
 
-def _printer(args: argparse.Namespace, out: TextIO) -> Callable[[PostResult], None]:
-    """What ``--explain`` and ``--diff`` print of each post, as soon as it is done."""
+def _printer(args: argparse.Namespace, out: TextIO, review: Review | None) -> Callable[[PostResult], None]:
+    """What ``--explain`` and ``--diff`` print of each post, and its ``--review`` page, as soon as it is done."""
 
     def show(post: PostResult) -> None:
+        if review is not None:
+            review.add(post)
         if args.explain:
             for change in sorted(post.changes, key=lambda c: c.line):
                 print(change.explain(), file=out)
