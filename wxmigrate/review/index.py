@@ -28,6 +28,8 @@ class Summary:
     #: One short phrase per kind of problem left ("2 images missing", the error).
     problems: tuple[str, ...]
     changed: bool
+    #: How many of its images have each status ("ok", "remote", "missing"…).
+    images: tuple[tuple[str, int], ...] = ()
 
     @property
     def changes(self) -> int:
@@ -44,7 +46,11 @@ def summary(post: PostResult, page_address: str, title: str) -> Summary:
     if post.image_problems:
         problems.append(f"{len(post.image_problems)} image(s) with a problem")
     counts = Counter(change.rule for change in post.changes)
-    return Summary(page_address, str(post.source), title, tuple(counts.most_common()), tuple(problems), post.changed)
+    statuses = Counter(use.status for use in post.images)
+    return Summary(
+        page_address, str(post.source), title, tuple(counts.most_common()), tuple(problems), post.changed,
+        tuple(sorted(statuses.items())),
+    )
 
 
 def order(summaries: Iterable[Summary]) -> list[Summary]:
@@ -69,14 +75,15 @@ def index_page(summaries: Sequence[Summary], *, source: str, engine: str, dry_ru
         f"<h1>{html.escape(title)}</h1>\n"
         f'<p class="facts">{len(posts)} post(s), {changed} changed, {sum(p.changes for p in posts)} change(s), '
         f"{troubled} with problems · for {html.escape(engine)} · {run}</p>\n"
-        "<h2>Changes by rule</h2>\n<table>\n<tr><th>rule</th><th>changes</th><th>posts</th></tr>\n"
+        "<h2>Posts</h2>\n<p>Posts with problems first, then the most changed.</p>\n<table class=\"posts\">\n"
+        "<tr><th>post</th><th>problems</th><th>changes</th><th>images</th><th>by rule</th></tr>\n"
+        + "\n".join(_row(post) for post in posts)
+        + "\n</table>\n<h2>Changes by rule</h2>\n<table class=\"rules\">\n"
+        "<tr><th>rule</th><th>changes</th><th>posts</th></tr>\n"
         + "\n".join(
             f"<tr><td><code>{html.escape(rule)}</code></td><td>{count}</td><td>{posts_by_rule[rule]}</td></tr>"
             for rule, count in by_rule.most_common()
         )
-        + "\n</table>\n<h2>Posts</h2>\n<table class=\"posts\">\n"
-        "<tr><th>post</th><th>problems</th><th>changes</th><th>by rule</th></tr>\n"
-        + "\n".join(_row(post) for post in posts)
         + "\n</table>"
     )
     return page(title, body)
@@ -85,8 +92,9 @@ def index_page(summaries: Sequence[Summary], *, source: str, engine: str, dry_ru
 def _row(post: Summary) -> str:
     problems = "<br>".join(f'<span class="problem">{html.escape(p)}</span>' for p in post.problems)
     rules = ", ".join(f"{html.escape(rule)} ×{count}" for rule, count in post.rules)
+    images = ", ".join(f'<span class="image-{html.escape(s)}">{count} {html.escape(s)}</span>' for s, count in post.images)
     name = html.escape(post.title or post.source)
     return (
         f'<tr><td><a href="{html.escape(post.page)}">{name}</a><br><small>{html.escape(post.source)}</small></td>'
-        f"<td>{problems}</td><td>{post.changes}</td><td><small>{rules}</small></td></tr>"
+        f"<td>{problems}</td><td>{post.changes}</td><td><small>{images}</small></td><td><small>{rules}</small></td></tr>"
     )
