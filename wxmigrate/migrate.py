@@ -473,7 +473,8 @@ def _repair_post_file(
                 # An exporter's link into its export folder is wrong anyway: link the
                 # image where its file belongs, so that dropping the file in fixes it.
                 assets.setdefault(file_name, engine.image_path(wanted, name))
-            status = plan.images.check(file).status if file is not None else "missing" if refused is None else "refused"
+            status = "missing" if refused is None else "refused"
+            status = plan.images.check(file).status if file is not None else status
             link = engine.image_url(assets[file_name]) if file_name in assets else None
             uses.append(ImageUse(image.src, line, status, file, link))
             continue  # a hand-written link is kept as written, and reported
@@ -488,7 +489,8 @@ def _repair_post_file(
         target = plan.images.target(file, wanted)
         needed[file] = target
         assets[file_name] = engine.image_path(target, name)
-        uses.append(ImageUse(image.src, line, plan.images.check(file).status, file, engine.image_url(assets[file_name])))
+        link = engine.image_url(assets[file_name])
+        uses.append(ImageUse(image.src, line, plan.images.check(file).status, file, link))
     front_images: dict[str, str] = {}
     for key, file in _front_matter_images(post, site, plan.images):
         verdict = image_verdict(plan.images.check(file), file)

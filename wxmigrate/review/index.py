@@ -92,7 +92,7 @@ def index_page(summaries: Sequence[Summary], *, source: str, engine: str, dry_ru
 def _row(post: Summary) -> str:
     problems = "<br>".join(f'<span class="problem">{html.escape(p)}</span>' for p in post.problems)
     rules = ", ".join(f"{html.escape(rule)} ×{count}" for rule, count in post.rules)
-    images = ", ".join(f'<span class="image-{html.escape(s)}">{count} {html.escape(s)}</span>' for s, count in post.images)
+    images = ", ".join(f"{count} {html.escape(status)}" for status, count in post.images)
     name = html.escape(post.title or post.source)
     return (
         f'<tr><td><a href="{html.escape(post.page)}">{name}</a><br><small>{html.escape(post.source)}</small></td>'
