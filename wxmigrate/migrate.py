@@ -78,6 +78,21 @@ class ImageProblem:
 
 
 @attrs.frozen
+class ImageUse:
+    """One image a post shows, as the run found it: for a review of the run (:mod:`wxmigrate.review`)."""
+
+    src: str
+    line: int
+    #: ``ok``, ``remote``, ``missing`` (no file found), or the file's check status
+    #: (``mismatched``, ``truncated``, ``broken``, ``empty``…, see :mod:`wxmigrate.verify`).
+    status: str
+    #: The site's file it shows, when one was found.
+    file: Path | None = None
+    #: The address the repaired post links it at (None when its link was left as written).
+    link: str | None = None
+
+
+@attrs.frozen
 class PostResult:
     """What happened to one post."""
 
@@ -100,14 +115,16 @@ class PostResult:
     written: bool = False
     #: The repaired text differs from the original (kept when the texts are dropped).
     changed: bool = False
+    #: Every image of the post, as found (dropped with the texts).
+    images: tuple[ImageUse, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.error is None and not self.unresolved and not self.image_problems
 
     def without_texts(self) -> PostResult:
-        """This result without the post's texts: what a run keeps of each post."""
-        return attrs.evolve(self, original="", repaired=None)
+        """This result without the post's texts and images: what a run keeps of each post."""
+        return attrs.evolve(self, original="", repaired=None, images=())
 
 
 @attrs.frozen
@@ -424,14 +441,17 @@ def _repair_post_file(
     assets: dict[str, str] = {}
     unresolved: list[tuple[str, int]] = []
     problems: list[ImageProblem] = []
+    uses: list[ImageUse] = []
     for image, line in images(post):
         if local_path(image.src) is None:
+            uses.append(ImageUse(image.src, line, "remote"))
             continue
         if post.generic and not plan.relayout:
             linked = plan.images.linked(image.src, path.parent)
             if linked is not None and inside(linked, site.root):
                 # A hand-written link that works: the file goes along, the link stays as written.
                 verdict = image_verdict(plan.images.check(linked), linked)
+                uses.append(ImageUse(image.src, line, plan.images.check(linked).status, linked, image.src))
                 if verdict.copy:
                     needed[linked] = site.relative(linked).as_posix()
                 if verdict.problem:
@@ -453,6 +473,10 @@ def _repair_post_file(
                 # An exporter's link into its export folder is wrong anyway: link the
                 # image where its file belongs, so that dropping the file in fixes it.
                 assets.setdefault(file_name, engine.image_path(wanted, name))
+            status = "missing" if refused is None else "refused"
+            status = plan.images.check(file).status if file is not None else status
+            link = engine.image_url(assets[file_name]) if file_name in assets else None
+            uses.append(ImageUse(image.src, line, status, file, link))
             continue  # a hand-written link is kept as written, and reported
         if found.extension is not None:
             if post.generic and not plan.relayout:
@@ -465,6 +489,8 @@ def _repair_post_file(
         target = plan.images.target(file, wanted)
         needed[file] = target
         assets[file_name] = engine.image_path(target, name)
+        link = engine.image_url(assets[file_name])
+        uses.append(ImageUse(image.src, line, plan.images.check(file).status, file, link))
     front_images: dict[str, str] = {}
     for key, file in _front_matter_images(post, site, plan.images):
         verdict = image_verdict(plan.images.check(file), file)
@@ -498,6 +524,7 @@ def _repair_post_file(
         findings=post.findings,
         original=text,
         repaired=output,
+        images=tuple(uses),
     )
     return result, needed, name
 
@@ -1014,6 +1041,7 @@ __all__ = [
     "Done",
     "ImagePlan",
     "ImageProblem",
+    "ImageUse",
     "Plan",
     "PostResult",
     "RunResult",

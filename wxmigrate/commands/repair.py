@@ -15,6 +15,7 @@ from ..emit.metadata import PLACEMENTS
 from ..errors import ConfigError, WxMigrateError
 from ..migrate import FORMATS, PostResult, RunResult, repair_site
 from ..parse.dialects import DIALECTS
+from ..review import Review
 from ..rules import ORDER, RULES
 from ..site import root_of
 from ..verify import fix_assets, verify
@@ -90,6 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         help="then verify the written images and fix what can be fixed (true extensions, relinks)",
     )
+    parser.add_argument(
+        "--review", metavar="DIR", help="also write an HTML review of the run into DIR (DIR/index.html)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no summary on standard error")
     add_jobs_argument(parser)
     add_encoding_argument(parser)
@@ -124,6 +128,8 @@ def _usage_problem(args: argparse.Namespace, sources: list[str]) -> str | None:
         return "one of --out DST, --in-place or --check is needed"
     if args.out and len(sources) > 1:
         return "several SRC need --in-place or --check (--out takes one site)"
+    if args.review and len(sources) > 1:
+        return "--review takes one SRC (a review is of one site's run)"
     if args.out and Path(args.out).resolve() == Path(args.source).resolve():
         return "--out is SRC itself; use --in-place to rewrite SRC"
     return None
@@ -174,6 +180,7 @@ def _repair(args: argparse.Namespace, source: str, posts: list[Path] | None, out
         ProgressBar(err, label="repairing", unit="posts") if is_terminal(err) and not args.quiet else None
     )
     try:
+        review = Review(args.review, engine=args.engine) if args.review else None
         result = repair_site(
             source,
             out=args.out,
@@ -191,9 +198,11 @@ def _repair(args: argparse.Namespace, source: str, posts: list[Path] | None, out
             dialect=args.dialect,
             encoding=args.encoding,
             jobs=args.jobs,
-            on_post=_printer(args, out) if args.explain or args.diff else None,
+            on_post=_printer(args, out, review) if args.explain or args.diff or review else None,
             posts=posts,
         )
+        if review is not None:
+            review.finish(result, dry_run=dry_run)
     except ConfigError as error:  # an option's value refused, perhaps the file's
         print(f"wxmigrate repair: {error}{from_files(args)}", file=err)
         return 2
@@ -245,10 +254,12 @@ def check_exit_code(result: RunResult) -> int:
     return 1 if result.failed or result.errors or any(post.changed for post in result.posts) else 0
 
 
-def _printer(args: argparse.Namespace, out: TextIO) -> Callable[[PostResult], None]:
-    """What ``--explain`` and ``--diff`` print of each post, as soon as it is done."""
+def _printer(args: argparse.Namespace, out: TextIO, review: Review | None) -> Callable[[PostResult], None]:
+    """What ``--explain`` and ``--diff`` print of each post, and its ``--review`` page, as soon as it is done."""
 
     def show(post: PostResult) -> None:
+        if review is not None:
+            review.add(post)
         if args.explain:
             for change in sorted(post.changes, key=lambda c: c.line):
                 print(change.explain(), file=out)
