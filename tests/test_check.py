@@ -108,6 +108,7 @@ def test_an_image_not_found_is_reported_but_does_not_fail_the_check(tmp_path: Pa
     [
         ((), "one of --out DST, --in-place or --check is needed"),
         (("more.md", "--out", "out"), "several SRC need --in-place or --check"),
+        (("more.md", "--check", "--review", "review"), "--review takes one SRC"),
     ],
 )
 def test_usage_errors_exit_2_and_write_nothing(tmp_path: Path, argv: tuple[str, ...], says: str) -> None:
