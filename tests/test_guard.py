@@ -258,4 +258,5 @@ def test_every_planted_bug_is_caught(text: str, bug: tuple[str, str]) -> None:
     assert bug[0] in body
     with pytest.raises(RepairError, match="no rule changed it"):
         check_render(repaired, body.replace(*bug), claimed_lines(repaired), [c.rule for c in changes])
+    assert post.origin is not None
     assert not shown_unchanged(post.origin.body, body.replace(*bug), claimed_lines(repaired), first_line=post.origin.body_line)
