@@ -148,6 +148,7 @@ MARKDOWN_LINES = (
     "<!-- note", "-->", "<!-- x -->", "<pre>", "</pre>", "<script>", "</script>", "<?php", "?>", "<!DOCTYPE x>",
     "<span>x</span>", "| a | b |", "| - | - |", "|---|", "a | b", "[x]: https://example.com/", "[x]",
     "![图](a.png)", "\\*", "_em_", "<a href=\"x\">", "1\\. not a list",
+    "- " * 11 + "deep", "> " * 11 + "deep", ">" * 21 + " deep", "\t\t\t\t\t- deep",
 )
 
 
@@ -184,6 +185,8 @@ def test_texts_are_cut_only_where_nothing_runs_on() -> None:
     assert [start for start, _ in pieces("a\n\nb\n\n- c\n\n  d\n\n**e**\n")] == [0, 2, 8]
     assert [start for start, _ in pieces("a\n\n```\n\nb\n\nc\n")] == [0, 2]
     assert [start for start, _ in pieces("a\nb\n\n<!-- x\n\ny -->\n\nz\n")] == [0, 3]
+    nested = "".join("  " * depth + "- a\n" for depth in range(14))  # past markdown-it's nesting limit
+    assert [start for start, _ in pieces("a\n\nb\n\n" + nested + "\nc\n\nd\n")] == [0, 2]
 
 
 def _repaired_texts(damaged: DamagedPost) -> tuple[str, str, list[tuple[int, int]], int]:

@@ -223,6 +223,11 @@ def rendered_differences(
 #: its own end closes (``<script``, ``<pre``, ``<style``, ``<textarea``, a comment, ``<?``,
 #: ``<!X``, ``<![CDATA[``).  Looked for anywhere, in any case: more than can open one.
 _LONG_BLOCK = re.compile(r"```|~~~|<(?:script|pre|style|textarea|!|\?)", re.IGNORECASE)
+#: A line that may open blocks nested deep enough for markdown-it's nesting limit, past
+#: which it skips the rest of the text (a block nested ``n`` deep needs ``n`` columns of
+#: quote marks, list markers and indentation before it; a tab may be four): twelve
+#: characters of them, or a tab among them.
+_DEEP = re.compile(r"^[ >*+\-0-9.)]{12}|^[ >*+\-0-9.)]*\t", re.MULTILINE)
 #: A blank line (spaces and tabs only) followed by a line that starts unindented and with
 #: no list item's marker (``-``, ``+``, ``*`` before a space, a tab or the line's end;
 #: digits before ``.`` or ``)``): the block parser starts afresh on that line.
@@ -242,14 +247,15 @@ def pieces(text: str) -> list[tuple[int, str]]:
     block rules reads from the line it starts on to the line it stops at, nothing before
     (the block parser keeps no state from one top-level block to the next that changes a
     token).  Only a fenced code block and an HTML block that only its end tag closes run
-    on over blank lines: the text is not cut after anything that may open one
-    (:data:`_LONG_BLOCK`).  Link reference definitions count for the whole text: the
+    on over blank lines, and blocks nested past markdown-it's limit take the rest of the
+    text: the text is not cut after anything that may open one (:data:`_LONG_BLOCK`,
+    :data:`_DEEP`).  Link reference definitions count for the whole text: the
     caller must see that neither text has one.  ``tests/test_guard.py`` checks this
     against markdown-it on generated posts and Markdown.
     """
-    long_block = _LONG_BLOCK.search(text)
     # No cut after the line of the first such opening: one may be open there.
-    last = len(text) if long_block is None else text.rfind("\n", 0, long_block.start()) + 1
+    openings = [found.start() for found in (_LONG_BLOCK.search(text), _DEEP.search(text)) if found]
+    last = text.rfind("\n", 0, min(openings)) + 1 if openings else len(text)
     found: list[tuple[int, str]] = []
     begin = line = 0
     for match in _FRESH_START.finditer(text):
@@ -305,11 +311,14 @@ def shown_unchanged(source: str, output: str, claimed: Sequence[Lines], *, first
                 first_lines.add(lines[first - 1].strip(" \t"))
     if not wanted:
         return True
-    others = [(text, count) for text, count in held.items() if count > 0]
-    likely = [(text, count) for text, count in others if any(line in text for line in first_lines)]
+    likely: list[tuple[str, int]] = []
+    rest: list[tuple[str, int]] = []
+    for text, count in held.items():
+        if count > 0:
+            (likely if any(line in text for line in first_lines) else rest).append((text, count))
     shown: Counter[_Key] = Counter()
-    for group_of in (likely, [other for other in others if other not in likely]):
-        for text, count in group_of:
+    for looked_at in (likely, rest):
+        for text, count in looked_at:
             for _, group in _Document(text).blocks:
                 shown[_key(group)] += count
         if all(shown[key] >= count for key, count in wanted.items()):
