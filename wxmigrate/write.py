@@ -20,6 +20,7 @@ soon after), and writing it again from its source repairs it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
@@ -78,12 +79,20 @@ def _finish(handle: int, temporary: Path, target: Path, *, mode: int | None, syn
     os.replace(temporary, target)
 
 
+#: What :meth:`pathlib.Path.exists` takes for "no file there": missing, a file in the way
+#: of a folder, a symlink loop.
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
 def _existing(path: Path) -> os.stat_result | None:
-    """The file at ``path`` (symlinks followed), or None when there is none."""
+    """The file at ``path`` (symlinks followed), or None when there is none (as
+    :meth:`pathlib.Path.exists` would say)."""
     try:
         return os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
+    except OSError as error:
+        if error.errno in _ABSENT:
+            return None
+        raise
 
 
 def atomic_write(path: Path, data: bytes, *, dry_run: bool = False, sync_new: bool = True) -> bool:
