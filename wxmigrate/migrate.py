@@ -771,7 +771,7 @@ def repair_site(
     target_root = site.root if in_place else Path(out)  # type: ignore[arg-type]
     if not in_place:
         check_output_folder(target_root, site)
-    output = Output(target_root, dry_run=dry_run)
+    output = Output(target_root, dry_run=dry_run, sync_new=in_place)
     work = functools.partial(
         _run, site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values,
         jobs=jobs, on_post=on_post, keep_texts=keep_texts,
@@ -788,21 +788,27 @@ class Output:
     """Writes the run's files and records each (with ``dry_run``, only records what it would).
 
     Nothing is written outside ``root`` (symlinks followed), whatever a post's metadata says.
+    ``sync_new``: a new file is flushed to disk before it is renamed into place (always
+    in place; an output folder of the run's own need not be, see :mod:`wxmigrate.write`).
     """
 
-    def __init__(self, root: Path, *, dry_run: bool) -> None:
+    def __init__(self, root: Path, *, dry_run: bool, sync_new: bool = True) -> None:
         self.root = root
         self.dry_run = dry_run
+        self.sync_new = sync_new
         self.actions: dict[Path, Action] = {}
         #: The actions recorded since it was last cleared (one post's).
         self.log: list[Action] = []
+        self._real_root: str | None = None
 
     def _record(self, action: Action) -> None:
         self.actions[action.path] = action
         self.log.append(action)
 
     def _check(self, path: Path) -> None:
-        if not inside(path, self.root):
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)  # once: the root is made by the run
+        if os.path.commonpath((os.path.realpath(path), self._real_root)) != self._real_root:
             raise UnsafePathError(str(path), 0, f"is outside {self.root}; not written")
 
     def write(self, path: Path, data: bytes) -> bool:
@@ -810,7 +816,7 @@ class Output:
         if path in self.actions:
             return False  # written once already (a dry run has not written it)
         self._check(path)
-        changed = atomic_write(path, data, dry_run=self.dry_run)
+        changed = atomic_write(path, data, dry_run=self.dry_run, sync_new=self.sync_new)
         if changed:
             self._record(Action("write", path))
         return changed
@@ -820,7 +826,7 @@ class Output:
         if target in self.actions:
             return False
         self._check(target)
-        copied = copy_file(source, target, dry_run=self.dry_run)
+        copied = copy_file(source, target, dry_run=self.dry_run, sync_new=self.sync_new)
         if copied:
             self._record(Action("copy", target, source))
         return copied

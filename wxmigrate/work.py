@@ -60,7 +60,7 @@ class Batch:
 
 def repair_chunk(batch: Batch, paths: tuple[Path, ...]) -> list[Done | None]:
     """Repair and write each post of ``paths``; None for one whose images' names are contested."""
-    output = Output(batch.target_root, dry_run=batch.dry_run)
+    output = Output(batch.target_root, dry_run=batch.dry_run, sync_new=batch.backup_folder is not None)
     done: list[Done | None] = []
     for path in paths:
         try:
