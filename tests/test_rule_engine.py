@@ -18,7 +18,7 @@ import wxmigrate
 from wxmigrate.model import Heading, Image, Paragraph, Strong, Text
 from wxmigrate.rules import ORDER, RULES, make_options, settle
 from wxmigrate.rules.conservation import _NOT_ALNUM, _article_parts, article_text
-from wxmigrate.rules.dispatch import BlockDispatch, Verdicts
+from wxmigrate.rules.dispatch import Dispatcher
 from wxmigrate.rules.features import Features
 from wxmigrate.rules.survey import Survey
 from wxmigrate.testing import DamagedPost, damaged_posts
@@ -127,11 +127,13 @@ def test_split_text_and_touching_runs_look_at_neighbours_only() -> None:
 def test_dispatch_visits_only_blocks_a_rule_may_change_and_not_twice() -> None:
     post = wxmigrate.parse("第一段，没有粗体。\n\n**守护市民“钱袋**”\n", dialect="wechat")
     plain, bold = post.blocks
-    rule, survey, verdicts = RULES["balance_quotes_in_bold"], Survey(), Verdicts()
-    wanted, left_alone = BlockDispatch(rule, post, survey, verdicts).walk()
+    rule, dispatcher = RULES["balance_quotes_in_bold"], Dispatcher(Survey())
+    assert dispatcher.may_change(rule, post)
+    wanted, left_alone = dispatcher.calling(rule, post).walk()
     assert not wanted(plain) and wanted(bold)
     left_alone(bold)  # as the walk does when its edit gave the block back
-    again, _ = BlockDispatch(rule, post, survey, verdicts).walk()
-    assert not again(bold)
+    again, _ = dispatcher.calling(rule, post).walk()
+    assert not again(bold) and not dispatcher.may_change(rule, post)
     # The rule itself, given every block, would change the bold one: the verdict is only the walk's.
     assert [change.rule for change in rule(post, make_options())[1]] == ["balance_quotes_in_bold"]
+    assert not Dispatcher(Survey()).may_change(rule, attrs.evolve(post, blocks=(plain,)))

@@ -34,7 +34,7 @@ from . import (
     text,
 )
 from .base import REGISTRY, Change, Options, Rule
-from .dispatch import BlockDispatch, Verdicts
+from .dispatch import Dispatcher
 from .survey import Survey
 from .image_links import file_name, is_local
 from .walk import dispatched
@@ -125,17 +125,17 @@ def settle(post: Post, options: Options, *, skip: bool = True) -> tuple[Post, li
     #: The post each rule last found nothing in: a pure rule finds nothing there again.
     idle: dict[str, Post] = {}
     #: What per-block rules know of the blocks they may change (see :mod:`.dispatch`).
-    verdicts: Verdicts = {}
+    dispatcher = Dispatcher(survey)
     for _pass in range(MAX_PASSES):
         changed = False
         for rule in rules:
             if skip and idle.get(rule.name) is post:
                 continue
-            if skip and rule.applies is not None and not rule.applies(survey.of(post), post):
+            if skip and not _may_change(rule, post, survey, dispatcher):
                 idle[rule.name] = post
                 continue
             if skip and rule.per_block:
-                with dispatched(BlockDispatch(rule, post, survey, verdicts)):
+                with dispatched(dispatcher.calling(rule, post)):
                     repaired, found = rule(post, options)
             else:
                 repaired, found = rule(post, options)
@@ -148,6 +148,14 @@ def settle(post: Post, options: Options, *, skip: bool = True) -> tuple[Post, li
         if not changed:
             return post, changes
     raise RepairError(post.path, 0, f"rules did not settle after {MAX_PASSES} passes; two rules undo each other")
+
+
+def _may_change(rule: Rule, post: Post, survey: Survey, dispatcher: Dispatcher) -> bool:
+    """Whether the rule may change the post: where its pre-test (if any) says so and, for a
+    per-block rule, some block is one for it to visit."""
+    if rule.applies is not None and not rule.applies(survey.of(post), post):
+        return False
+    return not rule.per_block or dispatcher.may_change(rule, post)
 
 
 @attrs.frozen

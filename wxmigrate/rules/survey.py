@@ -9,7 +9,7 @@ post's are its top-level blocks' put together (:meth:`.Features.merged`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
 from ..model import Block, Post
@@ -33,6 +33,17 @@ class _PerBlock(Generic[_T]):
             known = self._known[id(block)] = (block, self._derive(block))
         return known[1]
 
+    def each(self, blocks: Iterable[Block]) -> list[_T]:
+        """``derive`` of each block, in order."""
+        known, derive = self._known, self._derive
+        out: list[_T] = []
+        for block in blocks:
+            entry = known.get(id(block))
+            if entry is None:
+                entry = known[id(block)] = (block, derive(block))
+            out.append(entry[1])
+        return out
+
 
 class Survey:
     """The features and article text of the blocks of one post as the rules rebuild it."""
@@ -43,13 +54,21 @@ class Survey:
         self._text = _PerBlock(block_article_text)
         self._post: Post | None = None
         self._features: Features | None = None
+        self._top_post: Post | None = None
+        self._top: dict[int, Block] = {}
 
     def of(self, post: Post) -> Features:
         """The features of the post (those of the last post asked about are kept)."""
         if self._features is None or self._post is not post:
-            self._post, self._features = post, Features.merged(map(self.block, post.blocks))
+            self._post, self._features = post, Features.merged(self.block.each(post.blocks))
         return self._features
+
+    def top_level(self, post: Post) -> dict[int, Block]:
+        """The post's top-level blocks by id (those of the last post asked about are kept)."""
+        if self._top_post is not post:
+            self._top_post, self._top = post, {id(block): block for block in post.blocks}
+        return self._top
 
     def article_text(self, post: Post) -> str:
         """:func:`.conservation.article_text` of the post."""
-        return "".join(map(self._text, post.blocks))
+        return "".join(self._text.each(post.blocks))

@@ -73,11 +73,17 @@ def dispatched(dispatch: Dispatch) -> Iterator[None]:
 
 
 def map_sequences(
-    post: Post, edit: SequenceEdit, *, skip: tuple[type, ...] = (), enter: BlockTest | None = None
+    post: Post,
+    edit: SequenceEdit,
+    *,
+    skip: tuple[type, ...] = (),
+    enter: BlockTest | None = None,
+    left_alone: Callable[[Block], None] | None = None,
 ) -> tuple[Post, list[Change]]:
     """Apply ``edit`` to every list of sibling blocks (the top level and each container's).
 
-    ``enter``: containers it turns away are not walked into (their lists are not edited).
+    ``enter``: containers it turns away are not walked into (their lists are not edited);
+    ``left_alone`` is told of each container walked into that came back as it was.
     """
     changes: list[Change] = []
 
@@ -87,6 +93,7 @@ def map_sequences(
     def walk(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         inner: list[Block] = []
         for block in blocks:
+            known = len(changes)
             if isinstance(block, CONTAINERS) and enters(block):
                 children = walk(block.children)
                 inner.append(block if children is block.children else attrs.evolve(block, children=children))
@@ -96,6 +103,9 @@ def map_sequences(
                 inner.append(block if unchanged else attrs.evolve(block, items=items))
             else:
                 inner.append(block)
+                continue
+            if left_alone is not None and inner[-1] is block and len(changes) == known:
+                left_alone(block)
         edited, found = edit(inner)
         changes.extend(found)
         return blocks if _same(edited, blocks) else tuple(edited)
@@ -161,7 +171,7 @@ def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> t
             changes.extend(found)
         return out, changes
 
-    return map_sequences(post, on_sequence, skip=skip, enter=wanted)
+    return map_sequences(post, on_sequence, skip=skip, enter=wanted, left_alone=left_alone)
 
 
 def map_inlines(inlines: tuple[Inline, ...], edit: InlineEdit) -> tuple[Inline, ...]:
