@@ -436,6 +436,8 @@ def _segments(inlines: tuple[Inline, ...], first_line: int) -> Iterator[_Segment
 def _strip_edges(inlines: list[Inline]) -> tuple[Inline, ...]:
     """The runs of a line without the spaces and tabs at its edges (a run left empty dropped:
     inline parses hold no empty run, so only the first and the last may become one)."""
+    if not inlines or not (_spaced_text(inlines[0], 0) or _spaced_text(inlines[-1], -1)):
+        return tuple(inlines)  # most lines: nothing to strip
     out = list(inlines)
     if out and isinstance(out[0], Text):
         kept = out[0].text.lstrip(" \t")
@@ -450,6 +452,11 @@ def _strip_edges(inlines: list[Inline]) -> tuple[Inline, ...]:
     if out and isinstance(out[0], Text) and not out[0].text:
         del out[0]
     return tuple(out)
+
+
+def _spaced_text(inline: Inline, edge: int) -> bool:
+    """Whether a run is text with a space or a tab at its start (``edge`` 0) or end (-1)."""
+    return isinstance(inline, Text) and inline.text[edge] in " \t"
 
 
 def _add_segment(blocks: list[Block], segment: _Segment, heading_line: bool = False) -> None:
