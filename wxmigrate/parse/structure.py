@@ -21,6 +21,7 @@ from functools import partial
 
 from bs4 import BeautifulSoup
 
+from ..chars import FORBIDDEN_IN_HTML
 from ..model import (
     AccountCard,
     Block,
@@ -42,7 +43,6 @@ from ..model import (
     Text,
     block_inlines,
 )
-from ..chars import FORBIDDEN_IN_HTML
 from .inline import plain_text
 
 #: How far into the post the cards may stand (top-level blocks).
