@@ -52,6 +52,7 @@ from .report import (
     to_table,
 )
 from .resolve import Resolution, clean, resolve_all
+from .scan import scan
 from .site import Site, find_site
 
 #: Called after each reference with (done, total).
@@ -116,8 +117,12 @@ def _references(site: Site, encoding: str | None) -> tuple[list[Reference], list
         if refused is not None:
             errors.append(f"{path}:0: {refused}")
             continue
+        scanned = scan(path, encoding=encoding)
+        if scanned is not None:
+            refs.extend(scanned)
+            continue
         try:
-            post = load_blocks(path, encoding=encoding)
+            post = load_blocks(path, encoding=encoding)  # what a scan cannot decide is parsed
         except WxMigrateError as error:
             errors.append(str(error))
             continue
