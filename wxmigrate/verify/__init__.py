@@ -10,13 +10,18 @@ reference (:mod:`.resolve`), checks each local file once with Pillow
 (:mod:`.check`) and returns a :class:`~.report.Report`; :func:`fix_assets`
 repairs what can be repaired (:mod:`.fix`).  Nothing here writes to the site
 except :func:`fix_assets`.
+
+What only ``--fix`` needs (:mod:`.fix`, and :mod:`.fetch` with its HTTP client) is
+imported on first use (PEP 562): a verification run never loads it.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -33,8 +38,6 @@ from .check import (
     check_file,
     pillow_limits,
 )
-from .fetch import Fetcher, FetchError, UrlFetcher
-from .fix import AssetChange, FixResult, fix_assets
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
 from .parallel import check_files, local_files
@@ -54,6 +57,34 @@ from .report import (
 from .resolve import Resolution, clean, resolve_all
 from .scan import scan
 from .site import Site, find_site
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher, FetchError, UrlFetcher
+    from .fix import AssetChange, FixResult, fix_assets
+
+#: The names of fixing, and the module each is imported from on first use.
+_FIXING = {
+    "AssetChange": ".fix",
+    "FixResult": ".fix",
+    "fix_assets": ".fix",
+    "Fetcher": ".fetch",
+    "FetchError": ".fetch",
+    "UrlFetcher": ".fetch",
+}
+
+
+def __getattr__(name: str) -> object:
+    """A name of :data:`_FIXING`, imported now (PEP 562)."""
+    if name not in _FIXING:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_FIXING[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 #: Called after each reference with (done, total).
 Progress = Callable[[int, int], None]
