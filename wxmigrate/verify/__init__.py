@@ -192,6 +192,7 @@ def _result(
         return attrs.evolve(base, status="remote", format=hotlink.format, note=hotlink.kind, detail=detail)
     if found.kind in ("unsafe", "missing"):
         return attrs.evolve(base, status=found.kind)
+    path: str | None = None
     if found.kind == "inline":
         checked = check_bytes(found.data or b"", declared=found.declared, deep=deep, limits=limits)
     else:
@@ -201,9 +202,14 @@ def _result(
                 found.path, declared=found.declared, deep=deep, limits=limits
             )
         checked = checks[found.path]
-        base = attrs.evolve(base, path=site.relative(found.path))
-    result = attrs.evolve(
-        base,
+        path = site.relative(found.path)
+    placeholder = known.get(checked.sha256 or "")
+    # Built at once, not evolved from ``base``: there is one result per reference.
+    return ImageResult(
+        post=base.post,
+        line=ref.line,
+        src=ref.src,
+        path=path,
         status=checked.status,
         format=checked.format,
         width=checked.width,
@@ -211,11 +217,11 @@ def _result(
         frames=checked.frames,
         bytes=checked.bytes,
         sha256=checked.sha256,
-        detail=checked.detail,
+        note=None if placeholder is None else PLACEHOLDER,
+        detail=checked.detail if placeholder is None else placeholder,
+        key=ref.key,
+        by_name=found.by_name,
     )
-    if checked.sha256 in known:
-        return attrs.evolve(result, note=PLACEHOLDER, detail=known[checked.sha256])
-    return result
 
 
 def _orphans(folders: Sequence[Path], *, used: set[Path]) -> list[Path]:

@@ -49,8 +49,13 @@ _HTML_BLOCK = re.compile(
     r"(?:\s|/?>|$)",
     re.IGNORECASE,
 )
+#: A line that opens with none of the characters that may start a block, and holds no
+#: backtick, pipe or ``<``: most lines of an article, told apart at one match.
+_ORDINARY = re.compile(r"[ \t]*(?![\d#<>*+\-_=~])[^\s`|<][^`|<]*")
 #: Entities that decode to a line end (they would shift the lines the parser counts).
 _NEWLINE_ENTITY = re.compile(r"&(?:#|newline;)", re.IGNORECASE)
+
+_HIDDEN = re.compile(r"[^\n]")
 
 _PARAGRAPH, _HEADING, _RULE_LINE, _HTML = "paragraph", "heading", "rule", "html"
 
@@ -109,6 +114,8 @@ def _body_references(source: Source) -> list[tuple[int, str]] | None:
 
 def _kind(text: str) -> str | None:
     """What a line is when a block starts there or a paragraph runs into it; None: not sure."""
+    if _ORDINARY.fullmatch(text):
+        return _PARAGRAPH
     if _HTML_BLOCK.match(text):
         return _HTML
     if _ATX.match(text):
@@ -135,7 +142,8 @@ def _paragraph_images(lines: list[str]) -> list[tuple[int, str]] | None:
     emphasis = [line.count("*") + line.count("_") for line in lines]
     if any(left + right > 2 * MAX_INLINE_NESTING for left, right in zip(emphasis, emphasis[1:] + [0])):
         return None  # emphasis that might nest past the parser's limit
-    masked = _mask(text, matches)
+    # Only an image over several lines can put a run's opening on an earlier line.
+    masked = _mask(text, matches) if any("\n" in match.group() for match in matches) else text
     images: list[tuple[int, str]] = []
     for match in matches:
         start, written = match.start(), match.group(2)
@@ -159,7 +167,7 @@ def _mask(text: str, matches: list[re.Match[str]]) -> str:
     last = 0
     for match in matches:
         parts.append(text[last : match.start()])
-        parts.append("".join("\x01" if char == "\n" else "\x00" for char in match.group()))
+        parts.append(_HIDDEN.sub("\x00", match.group()).replace("\n", "\x01"))
         last = match.end()
     parts.append(text[last:])
     return "".join(parts)
