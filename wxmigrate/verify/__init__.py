@@ -25,10 +25,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ..errors import WxMigrateError, boundary
-from ..parse import load_blocks
+from ..errors import boundary
 from ..read import check_encoding
-from ..site import outside_link
 from ..write import digest
 from .check import (
     DEFAULT_LIMITS,
@@ -40,9 +38,10 @@ from .check import (
 )
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
-from .parallel import check_files, local_files
+from .parallel import Checking, Pool, local_files
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
-from .references import Reference, references
+from .posts import all_references, post_references
+from .references import Reference
 from .report import (
     PLACEHOLDER,
     STATUSES,
@@ -55,7 +54,6 @@ from .report import (
     to_table,
 )
 from .resolve import Resolution, clean, resolve_all
-from .scan import scan
 from .site import Site, find_site
 
 if TYPE_CHECKING:
@@ -108,20 +106,25 @@ def verify(
     find images in by name; ``placeholders`` adds stand-in images (hashes,
     files or folders) to :data:`KNOWN_PLACEHOLDERS`; ``encoding`` is the posts'
     encoding (default: detected, see :func:`wxmigrate.read.decode`); ``jobs`` worker
-    processes check the files (0: one per core; the report is the same).  Raises
+    processes read the posts and check the files (0: one per core; the report is the same).  Raises
     :class:`~wxmigrate.errors.ReadError` when ``site`` or an assets folder does
     not exist; a post that cannot be read is listed in ``Report.errors``.
     """
     if encoding is not None:
         check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
-    refs, errors = _references(layout, encoding)
-    read = len(layout.posts) - len(errors)
-    resolutions, folders = resolve_all(layout, refs)
-    known = placeholder_hashes(placeholders)
     checks: dict[Path, FileCheck] = {}
-    if jobs != 1:
-        checks = check_files(local_files(resolutions), deep=deep, limits=limits, jobs=jobs)
+    if jobs == 1:
+        refs, errors = all_references(post_references(path, layout.root, encoding) for path in layout.posts)
+        resolutions, folders = resolve_all(layout, refs)
+        known = placeholder_hashes(placeholders)
+    else:
+        with Pool(Checking(layout.root, encoding, deep, limits), jobs) as pool:
+            refs, errors = all_references(pool.read(layout.posts))
+            resolutions, folders = resolve_all(layout, refs)
+            known = placeholder_hashes(placeholders)
+            checks = pool.check(local_files(resolutions))
+    read = len(layout.posts) - len(errors)
     results: list[ImageResult] = []
     with pillow_limits(limits):
         for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
@@ -138,27 +141,6 @@ def verify(
         errors=tuple(errors),
         posts_read=read,
     )
-
-
-def _references(site: Site, encoding: str | None) -> tuple[list[Reference], list[str]]:
-    refs: list[Reference] = []
-    errors: list[str] = []
-    for path in site.posts:
-        refused = outside_link(path, site.root)
-        if refused is not None:
-            errors.append(f"{path}:0: {refused}")
-            continue
-        scanned = scan(path, encoding=encoding)
-        if scanned is not None:
-            refs.extend(scanned)
-            continue
-        try:
-            post = load_blocks(path, encoding=encoding)  # what a scan cannot decide is parsed
-        except WxMigrateError as error:
-            errors.append(str(error))
-            continue
-        refs.extend(references(post))
-    return refs, errors
 
 
 def _result(
