@@ -81,6 +81,7 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
+    """Every public name, those not imported yet included."""
     return sorted({*globals(), *__all__})
 
 

@@ -1,7 +1,7 @@
 """A post's image references found by a scan of its text, where a scan can decide them.
 
 Verification needs only a post's image references, not its model; parsing a
-post takes fifty times as long as finding ``![…](…)`` in it.  :func:`scan`
+post takes dozens of times as long as finding ``![…](…)`` in it.  :func:`scan`
 gives exactly what ``references(load_blocks(path))`` gives (the same
 sources, at the same lines) for a post whose text holds nothing a scan
 cannot decide, and None for any other, which is then parsed.
@@ -11,7 +11,8 @@ read again as another dialect once its blocks are known), whose body is
 blank lines, ATX headings without images, ``***`` and ``---`` rules, HTML
 blocks that open with a common block-level tag (up to a blank line), and
 paragraph lines, each ``![alt](src)`` in them closed and plain (no brackets,
-parentheses, quotes, ``<``, escapes or entities in it).  Anything else, for
+parentheses, quotes or ``<`` in it, no escape or entity in its alt, over at most
+:data:`~wxmigrate.parse.inline.MAX_IMAGE_LINES` line ends).  Anything else, for
 instance code (a backtick), quotes and lists, tables, reference
 definitions, a link, inline HTML, an image whose line depends on a bold run
 spanning a line end, leads to None.  ``tests/test_verify_references.py``
