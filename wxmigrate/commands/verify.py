@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import WxMigrateError
-from ..verify import (
-    DEFAULT_LIMITS,
-    Fetcher,
-    Limits,
-    Report,
-    UrlFetcher,
-    fix_assets,
-    to_json,
-    to_table,
-    verify,
-)
+from ..verify import DEFAULT_LIMITS, Limits, Report, to_json, to_table, verify
 from .encoding import add_encoding_argument
 from .jobs import add_jobs_argument
 from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
 from .settings import add_config_arguments, resolve, show, warn_shadowed
+
+if TYPE_CHECKING:
+    from ..verify import Fetcher
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -141,6 +134,8 @@ def _verify(args: argparse.Namespace, err: TextIO) -> Report:
 
 def _fix(args: argparse.Namespace, report: Report, out: TextIO, err: TextIO) -> Report:
     """Fix, say what changed, and verify again so the table shows the state after fixing."""
+    from ..verify import fix_assets  # only --fix needs it (and what it imports)
+
     fetcher: Fetcher | None = default_fetcher() if args.fetch else None
     result = fix_assets(
         report, image_folder=args.image_folder, fetcher=fetcher, dry_run=args.dry_run
@@ -161,6 +156,8 @@ def _fix(args: argparse.Namespace, report: Report, out: TextIO, err: TextIO) -> 
 
 def default_fetcher() -> Fetcher:
     """The fetcher ``--fetch`` uses (tests replace this function)."""
+    from ..verify import UrlFetcher
+
     return UrlFetcher()
 
 
