@@ -55,6 +55,17 @@ def test_import_wxmigrate_loads_only_the_standard_library() -> None:
     assert third_party_imports("import wxmigrate") == []
 
 
+def test_parsing_a_plain_post_does_not_import_beautifulsoup() -> None:
+    """BeautifulSoup is for repost notes of an unusual shape; a post without one never pays
+    for its import (``verify`` parses every post)."""
+    code = (
+        "from wxmigrate import parse\n"
+        "post = parse('---\\ntitle: t\\n---\\n\\n> 转载：某号\\n\\n正文。\\n', dialect='wechat-jekyll')\n"
+        "assert post.blocks\n"
+    )
+    assert "bs4" not in third_party_imports(code)
+
+
 def test_help_loads_only_the_standard_library() -> None:
     """``python -m wxmigrate --help`` lists every command without importing what they use."""
     code = (

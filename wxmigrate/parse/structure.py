@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from functools import partial
 
-from bs4 import BeautifulSoup
 
 from ..chars import FORBIDDEN_IN_HTML
 from ..model import (
@@ -146,7 +145,13 @@ def plain_note_text(html: str) -> str | None:
 
 
 def soup_text(html: str) -> str:
-    """The text of HTML as a browser shows it, each ``<br>`` a line end (lxml reads it)."""
+    """The text of HTML as a browser shows it, each ``<br>`` a line end (lxml reads it).
+
+    BeautifulSoup is imported here, when a note is not of the plain shape, rather than
+    with the module: it takes longer to import than most posts take to parse.
+    """
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "lxml")
     for br in soup.find_all("br"):
         br.replace_with("\n")
