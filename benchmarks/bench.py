@@ -428,9 +428,14 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--scaling", action="store_true",
                         help="also time repair and verify --deep on a site of 10× --posts")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write every figure to FILE")
+    parser.add_argument("--chart", type=Path, metavar="PNG",
+                        help="also draw the figures as a chart (needs --json; see chart.py)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="generate into DIR (emptied first) and keep it, with each command's output")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.chart and not args.json:
+        parser.error("--chart draws the figures --json writes: give --json FILE too")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -465,6 +470,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"\n{note}")
     if args.json:
         write_json(run, args.json)
+    if args.chart:
+        import chart  # benchmarks/chart.py, beside this file (matplotlib only when asked)
+
+        chart.main([str(args.json), str(args.chart)])
 
 
 if __name__ == "__main__":
