@@ -17,7 +17,7 @@ from ..parse.dialects import DIALECTS
 from ..rules import ORDER, RULES
 from ..verify import fix_assets, verify
 from .encoding import add_encoding_argument
-from .jobs import add_jobs_argument
+from .jobs import add_jobs_argument, executor_of
 from .progress import ProgressBar, is_terminal
 
 
@@ -97,6 +97,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             dialect=args.dialect,
             encoding=args.encoding,
             jobs=args.jobs,
+            executor=executor_of(args),
             on_post=_printer(args, out) if args.explain or args.diff else None,
         )
     except WxMigrateError as error:

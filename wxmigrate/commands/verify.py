@@ -19,7 +19,7 @@ from ..verify import (
     verify,
 )
 from .encoding import add_encoding_argument
-from .jobs import add_jobs_argument
+from .jobs import add_jobs_argument, executor_of
 from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
 
 
@@ -121,6 +121,7 @@ def _verify(args: argparse.Namespace, err: TextIO) -> Report:
             progress=bar,
             encoding=args.encoding,
             jobs=args.jobs,
+            executor=executor_of(args),
         )
     finally:
         if bar is not None:

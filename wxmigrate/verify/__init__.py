@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -69,6 +70,7 @@ def verify(
     progress: Progress | None = None,
     encoding: str | None = None,
     jobs: int = 1,
+    executor: Any = None,
 ) -> Report:
     """Verify every image reference of every post of ``site`` (a site folder or one post).
 
@@ -76,7 +78,8 @@ def verify(
     find images in by name; ``placeholders`` adds stand-in images (hashes,
     files or folders) to :data:`KNOWN_PLACEHOLDERS`; ``encoding`` is the posts'
     encoding (default: detected, see :func:`wxmigrate.read.decode`); ``jobs`` worker
-    processes check the files (0: one per core; the report is the same).  Raises
+    processes check the files (0: one per core; the report is the same), or ``jobs``
+    workers of ``executor`` (:func:`wxmigrate.distributed.dask_executor`).  Raises
     :class:`~wxmigrate.errors.ReadError` when ``site`` or an assets folder does
     not exist; a post that cannot be read is listed in ``Report.errors``.
     """
@@ -88,8 +91,8 @@ def verify(
     resolutions, folders = resolve_all(layout, refs)
     known = placeholder_hashes(placeholders)
     checks: dict[Path, FileCheck] = {}
-    if jobs != 1:
-        checks = check_files(local_files(resolutions), deep=deep, limits=limits, jobs=jobs)
+    if jobs != 1 or executor is not None:
+        checks = check_files(local_files(resolutions), deep=deep, limits=limits, jobs=jobs, pool=executor)
     results: list[ImageResult] = []
     with pillow_limits(limits):
         for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -40,13 +41,14 @@ def _check_chunk(how: Checking, files: tuple[tuple[Path, str | None], ...]) -> l
 
 
 def check_files(
-    files: Sequence[tuple[Path, str | None]], *, deep: bool, limits: Limits, jobs: int
+    files: Sequence[tuple[Path, str | None]], *, deep: bool, limits: Limits, jobs: int, pool: Any = None
 ) -> dict[Path, FileCheck]:
-    """Every file checked by ``jobs`` workers (0: one per core), in the order given."""
+    """Every file checked by ``jobs`` workers (0: one per core) of ``pool`` (default:
+    :class:`~wxmigrate.pool.Workers`), in the order given."""
     count = min(worker_count(jobs), max(1, len(files)))
-    parts = chunks(files)
+    parts = list(chunks(files))
     checks: dict[Path, FileCheck] = {}
-    with Workers(Checking(deep, limits), count) as workers:
+    with (pool or Workers)(Checking(deep, limits), count) as workers:
         for part, found in zip(parts, workers.map(_check_chunk, parts)):
             checks.update((path, check) for (path, _declared), check in zip(part, found))
     return checks
