@@ -40,19 +40,24 @@ CLASH_A = "---\ntitle: 同名文章\n---\n\n第一篇。\n\n![](/assets/one/pic.
 CLASH_B = "---\ntitle: 同名文章\n---\n\n第二篇。\n\n![](/assets/two/pic.png)\n"
 
 
-@pytest.fixture(scope="module")
-def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated site of 30 posts, with clashing names."""
+def generated_site(root: Path, count: int) -> Path:
+    """The benchmark's generated site of ``count`` posts at ``root``, plus two posts of one title."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import synthetic_site
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    root = tmp_path_factory.mktemp("jobs") / "site"
-    synthetic_site.build_site(root, 30)
+    synthetic_site.build_site(root, count)
+    (root / "_posts" / "2016-01-01-aaa-clash.md").write_text(CLASH_A, encoding="utf-8")
+    (root / "_posts" / "2030-01-01-aaa-clash.md").write_text(CLASH_B, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated site of 30 posts, with clashing names."""
+    root = generated_site(tmp_path_factory.mktemp("jobs") / "site", 30)
     posts = root / "_posts"
-    (posts / "2016-01-01-aaa-clash.md").write_text(CLASH_A, encoding="utf-8")
-    (posts / "2030-01-01-aaa-clash.md").write_text(CLASH_B, encoding="utf-8")
     (posts / "2030-02-01-Case.md").write_text("# 大写\n\n正文。\n", encoding="utf-8")
     (posts / "2030-02-01-case.md").write_text("# 小写\n\n正文。\n", encoding="utf-8")
     for folder, color in (("one", "red"), ("two", "blue")):
