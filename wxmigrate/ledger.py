@@ -35,13 +35,14 @@ CREATE TABLE files (number INTEGER PRIMARY KEY, kind TEXT, verb TEXT, path TEXT,
 CREATE INDEX files_by_path ON files (path);
 """
 # Each path once, at its first listed entry; a copy is listed only when some post made it.
+# Every lookup goes through the index by path: no temporary table of the run's paths is built.
 _LISTED = """
-WITH listed AS (
-    SELECT * FROM files
-    WHERE kind = 'write' OR path IN (SELECT path FROM files WHERE kind = 'copy' AND made)
-)
-SELECT verb, path, source FROM listed
-WHERE number IN (SELECT min(number) FROM listed GROUP BY path) {only}
+SELECT verb, path, source FROM files f
+WHERE CASE
+    WHEN EXISTS (SELECT 1 FROM files m WHERE m.path = f.path AND m.kind = 'copy' AND m.made)
+    THEN f.number = (SELECT min(number) FROM files g WHERE g.path = f.path)
+    ELSE f.kind = 'write' AND f.number = (SELECT min(number) FROM files g WHERE g.path = f.path AND g.kind = 'write')
+END {only}
 ORDER BY number
 """
 
