@@ -6,15 +6,28 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import wxmigrate
 from wxmigrate import migrate
 from wxmigrate.cli import run
-from wxmigrate.emit import to_markdown
+from wxmigrate.emit import ENGINES, to_markdown
 from wxmigrate.emit.verbatim import claimed_lines
 from wxmigrate.errors import RepairError
-from wxmigrate.guard import check_render, rendered_blocks, unclaimed_differences
+from wxmigrate.guard import (
+    _Document,
+    _key,
+    check_render,
+    pieces,
+    rendered_blocks,
+    rendered_differences,
+    shown_unchanged,
+    unclaimed_differences,
+)
+from wxmigrate.read import split_front_matter
 from wxmigrate.rules import repair
+from wxmigrate.testing import DamagedPost, damaged_posts, posts
 
 EXPORTED = "---\ntitle: 通知\nauthor: 转载\n---\n\n#通知\n第一段****。\n第二段。\n\n[参考][ref] 与 _强调_。\n\n[ref]: https://example.com/\n"
 
@@ -122,3 +135,131 @@ def test_a_generic_post_keeps_what_reads_like_a_part(tmp_path: Path) -> None:
     assert post.generic and post.provenance is not None
     assert place(post, "both") == (post, {})
     assert place(wxmigrate.parse(post.origin.head + post.origin.body, dialect="wechat"), "both")[1]
+
+
+# --------------------------------------------------------------------------
+# The guard's proof without rendering agrees with rendering everything
+
+#: Lines that start, continue or end blocks in every way markdown-it reads them.
+MARKDOWN_LINES = (
+    "", " ", "\t", "text", "more text", "**粗体**开头", "*", "* a", "- b", "+ c", "-", "1. one", "2) two", "10.",
+    "   indented", "    code", "\tcode", "  - nested", "> quote", ">", "> - in quote", "# heading", "#", "###x",
+    "===", "---", "***", "- - -", "```", "```python", "~~~", "   ```", "> ```", "- ```", "<div>", "</div>",
+    "<!-- note", "-->", "<!-- x -->", "<pre>", "</pre>", "<script>", "</script>", "<?php", "?>", "<!DOCTYPE x>",
+    "<span>x</span>", "| a | b |", "| - | - |", "|---|", "a | b", "[x]: https://example.com/", "[x]",
+    "![图](a.png)", "\\*", "_em_", "<a href=\"x\">", "1\\. not a list",
+    "- " * 11 + "deep", "> " * 11 + "deep", ">" * 21 + " deep", "\t\t\t\t\t- deep",
+)
+
+
+@st.composite
+def markdown_texts(draw: st.DrawFn) -> str:
+    """Texts made of lines that open, continue and close every kind of block."""
+    lines = draw(st.lists(st.sampled_from(MARKDOWN_LINES), max_size=30))
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+def _blocks(text: str) -> list[tuple[tuple[int, int], object]]:
+    """Each top-level block of ``text`` as markdown-it reads it: lines and tokens."""
+    return [(lines, _key(group)) for lines, group in _Document(text).blocks]
+
+
+def _blocks_by_pieces(text: str) -> list[tuple[tuple[int, int], object]]:
+    """The same, read one piece at a time, lines counted from the whole text's first."""
+    found = []
+    for start, piece in pieces(text):
+        found += [((first + start, last + start), key) for (first, last), key in _blocks(piece)]
+    return found
+
+
+@given(st.one_of(markdown_texts(), damaged_posts().map(lambda damaged: damaged.text), posts().map(lambda post: post.text)))
+def test_each_piece_reads_alone_as_in_the_whole_text(text: str) -> None:
+    """Cut into pieces, a text gives markdown-it's very blocks, token for token, line for line."""
+    assert "".join(piece for _, piece in pieces(text)) == text
+    assert _blocks_by_pieces(text) == _blocks(text)
+
+
+def test_texts_are_cut_only_where_nothing_runs_on() -> None:
+    """After a blank line: cut before a paragraph, not before a list item, an indented line
+    or anything after a fence (which runs on over blank lines)."""
+    assert [start for start, _ in pieces("a\n\nb\n\n- c\n\n  d\n\n**e**\n")] == [0, 2, 8]
+    assert [start for start, _ in pieces("a\n\n```\n\nb\n\nc\n")] == [0, 2]
+    assert [start for start, _ in pieces("a\nb\n\n<!-- x\n\ny -->\n\nz\n")] == [0, 3]
+    nested = "".join("  " * depth + "- a\n" for depth in range(14))  # past markdown-it's nesting limit
+    assert [start for start, _ in pieces("a\n\nb\n\n" + nested + "\nc\n\nd\n")] == [0, 2]
+
+
+def _repaired_texts(damaged: DamagedPost) -> tuple[str, str, list[tuple[int, int]], int]:
+    """A damaged post repaired: its source body, its output body, the claimed lines, the body's first line."""
+    post = wxmigrate.parse(damaged.text)
+    repaired, _changes = repair(post)
+    prepared = ENGINES["jekyll"].prepare(repaired)
+    output = to_markdown(repaired, "jekyll")
+    assert post.origin is not None
+    return post.origin.body, split_front_matter(output).body, claimed_lines(prepared), post.origin.body_line
+
+
+#: Ways an emitter could go wrong in an output body: each a change to one of its lines.
+def _planted(lines: list[str], index: int, how: str) -> list[str]:
+    line = lines[index]
+    changed = {
+        "drop a letter": line[1:],
+        "escape it": "\\" + line,
+        "indent it": "    " + line,
+        "make it a list item": "- " + line,
+        "open a fence": "```\n" + line,
+        "join the next line": line + ("\n" + lines[index + 1].lstrip() if index + 1 < len(lines) else ""),
+        "underline it": line + "\n---",
+        "drop it": None,
+    }[how]
+    return lines[:index] + ([] if changed is None else changed.split("\n")) + lines[index + 1 + (how == "join the next line") :]
+
+
+PLANTED = ("drop a letter", "escape it", "indent it", "make it a list item", "open a fence", "join the next line", "underline it", "drop it")
+
+
+@given(damaged_posts(), st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(PLANTED)), max_size=2))
+def test_the_proof_and_the_full_comparison_give_one_verdict(damaged: DamagedPost, bugs: list[tuple[int, str]]) -> None:
+    """On repaired posts, as emitted and with emitter bugs planted in them, the guard finds the
+    lines the full comparison finds; when the proof holds, the full comparison finds none."""
+    source, output, claimed, first_line = _repaired_texts(damaged)
+    lines = output.split("\n")
+    for where, how in bugs:
+        lines = _planted(lines, where % len(lines), how)
+    output = "\n".join(lines)
+    full = rendered_differences(source, output, claimed, first_line=first_line)
+    assert unclaimed_differences(source, output, claimed, first_line=first_line) == full
+    if shown_unchanged(source, output, claimed, first_line=first_line):
+        assert full == []
+
+
+@given(markdown_texts(), markdown_texts(), st.lists(st.tuples(st.integers(1, 40), st.integers(0, 3)), max_size=3))
+def test_the_proof_holds_only_where_nothing_unclaimed_differs(
+    source: str, output: str, claims: list[tuple[int, int]]
+) -> None:
+    """Any two texts, any claims: when the proof holds, rendering finds no difference."""
+    claimed = [(first, first + length) for first, length in claims]
+    if shown_unchanged(source, output, claimed):
+        assert rendered_differences(source, output, claimed) == []
+        assert unclaimed_differences(source, output, claimed) == []
+
+
+#: The exported post of the tests above without its link reference, so that the proof is tried.
+UNREFERENCED = EXPORTED.replace("[参考][ref]", "[参考](https://example.com/)").replace("\n[ref]: https://example.com/\n", "")
+
+
+@pytest.mark.parametrize("text", [EXPORTED, UNREFERENCED], ids=["references", "no references"])
+@pytest.mark.parametrize(
+    "bug", [("[参考]", "\\[参考\\]"), ("_强调_", "强调"), ("与 ", "与\n\n    "), ("[参考]", "```\n[参考]")],
+    ids=["escaped link", "emphasis dropped", "made code", "fence opened"],
+)
+def test_every_planted_bug_is_caught(text: str, bug: tuple[str, str]) -> None:
+    """Whether the proof is tried or not, a block changed behind the rules' back is refused."""
+    post = wxmigrate.parse(text)
+    repaired, changes = repair(post)
+    body = to_markdown(repaired, "plain").split("---\n", 2)[2]
+    assert bug[0] in body
+    with pytest.raises(RepairError, match="no rule changed it"):
+        check_render(repaired, body.replace(*bug), claimed_lines(repaired), [c.rule for c in changes])
+    assert post.origin is not None
+    assert not shown_unchanged(post.origin.body, body.replace(*bug), claimed_lines(repaired), first_line=post.origin.body_line)

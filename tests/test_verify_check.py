@@ -189,3 +189,32 @@ def test_details_hold_no_memory_address() -> None:
     checked = check_bytes(b"GIF89a" + b"\x00" * 5, declared="GIF", deep=True)
     assert checked.status == "truncated"
     assert "cannot identify image file" in checked.detail and "0x" not in checked.detail
+
+
+def damaged_files() -> list[tuple[str, bytes]]:
+    """Sound, cut, mislabelled, bomb-like and junk files of the formats verification meets."""
+    files = [("empty.png", b""), ("junk.jpg", b"<html>not an image</html>"), ("bomb.png", png_claiming(50_000, 50_000))]
+    for fmt in ("JPEG", "PNG", "GIF", "WEBP"):
+        data = image_bytes(fmt, size=(40, 30), frames=3 if fmt in ("GIF", "PNG") else 1)
+        files.append((f"sound.{fmt.lower()}", data))
+        files.append((f"named-as-other.{'png' if fmt != 'PNG' else 'jpg'}", data))
+        files.extend((f"cut-{kept}.{fmt.lower()}", data[: int(len(data) * kept)]) for kept in (0.05, 0.3, 0.9))
+        files.append((f"padded.{fmt.lower()}", data + b"\x00" * 2000))
+    return files
+
+
+@pytest.mark.parametrize("deep", [False, True])
+def test_a_file_checked_in_memory_is_checked_as_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deep: bool
+) -> None:
+    """Small files are read once and checked in memory: the same findings, details included,
+    as checking them on disk (what larger files get)."""
+    from wxmigrate.verify import check
+
+    paths = [write(tmp_path / name, data) for name, data in damaged_files()]
+    declared = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+    in_memory = [check_file(path, declared=declared[path.suffix[1:]], deep=deep) for path in paths]
+    monkeypatch.setattr(check, "IN_MEMORY", -1)
+    on_disk = [check_file(path, declared=declared[path.suffix[1:]], deep=deep) for path in paths]
+    assert in_memory == on_disk
+    assert {found.status for found in on_disk} >= {"ok", "empty", "truncated", "mismatched", "undecodable", "bomb"}

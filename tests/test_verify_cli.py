@@ -150,3 +150,20 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert terminal_line(terminal.getvalue()) == ""  # erased at the end
     code, _, err = call(str(site))
     assert (code, err) == (0, "")
+
+
+def test_verifying_does_not_load_fixing(tmp_path: Path) -> None:
+    """A run without --fix imports neither the fixing modules nor the HTTP client (start-up time)."""
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "site", {"2022-09-01-好.md": post_text("![](/postimg/a.png)\n")},
+                     {"postimg/a.png": image_bytes("PNG")})
+    script = (
+        "import io, sys\n"
+        "from wxmigrate.cli import run\n"
+        f"code = run(['verify', {str(site)!r}, '--deep'], out=io.StringIO(), err=io.StringIO())\n"
+        "print(code, sorted(m for m in ('wxmigrate.verify.fix', 'wxmigrate.verify.fetch', 'urllib.request') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "[]"]

@@ -1,4 +1,4 @@
-"""``load_blocks``, verification's quick read of a post, finds exactly the references ``load`` does.
+"""``load_blocks`` and ``scan``, verification's quick reads of a post, find exactly the references ``load`` does.
 
 Verification reads each post with :func:`wxmigrate.parse.load_blocks`, which
 skips what :func:`~wxmigrate.parse.load` derives after the blocks (title,
@@ -9,6 +9,7 @@ the shared corpus and generated posts, clean and damaged.
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from wxmigrate.model import Image, images, inline_lines, walk_blocks, walk_inlin
 from wxmigrate.parse import load, load_blocks
 from wxmigrate.testing import DamagedPost, GeneratedPost, damaged_posts, posts
 from wxmigrate.verify.references import Reference, references
+from wxmigrate.verify.scan import scan
 
-from .helpers import FIXTURES, SAMPLE_SITE, WILD, corpus_posts
+from .helpers import FIXTURES, ROOT, SAMPLE_SITE, WILD, corpus_posts
+from .spec_examples import COMMONMARK_SPEC, GFM_SPEC, load_examples
 
 
 def both_readings(path: Path) -> tuple[list[Reference] | str, list[Reference] | str]:
@@ -108,3 +111,101 @@ def test_images_are_at_the_lines_inline_lines_gives() -> None:
             if isinstance(inner, Image)
         ]
         assert list(images(post)) == every_run, path
+
+
+# --------------------------------------------------------------------------
+# The scan: verification's fast path finds what the parse finds, or leaves the post to it.
+
+#: Front matter that makes a post an exporter's (``wechat-jekyll``), which the scan reads;
+#: a generic post is always parsed.
+WECHAT_FRONT_MATTER = "---\nauthor: 转载\n---\n"
+
+
+def scan_agrees(path: Path) -> bool:
+    """Whether the scan of ``path`` left it to the parser (False) or found exactly the
+    references ``load`` finds (True); a disagreement fails the test."""
+    scanned = scan(path)
+    if scanned is None:
+        return False
+    full, _quick = both_readings(path)
+    assert scanned == full, path
+    return True
+
+
+def scan_agrees_on(text: str) -> bool:
+    """:func:`scan_agrees` on ``text`` written as a post."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "post.md"
+        path.write_text(text, encoding="utf-8")
+        return scan_agrees(path)
+
+
+def test_scan_agrees_on_the_fixture_posts() -> None:
+    scanned = [path for path in fixture_posts() if scan_agrees(path)]
+    assert len(scanned) >= 10  # the fast path is taken, not only left to the parser
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("folder", [SAMPLE_SITE, WILD], ids=["sample-site", "wild"])
+def test_scan_agrees_on_the_corpus(folder: Path) -> None:
+    for path in corpus_posts(folder):
+        scan_agrees(path)
+
+
+def test_scan_decides_the_benchmark_posts(tmp_path: Path) -> None:
+    """The benchmark's posts (damaged as exports are) are scanned, and as the parser reads them."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synthetic_site
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    site = synthetic_site.build_site(tmp_path / "site", 12, distinct_count=12)
+    scanned = [path for path in site.posts if scan_agrees(path)]
+    assert len(scanned) >= 9
+
+
+@pytest.mark.parametrize("spec", [COMMONMARK_SPEC, GFM_SPEC], ids=["commonmark", "gfm"])
+def test_scan_agrees_on_the_spec_examples(spec: Path) -> None:
+    """Every spec example, as a generic post and as an exporter's."""
+    scanned = 0
+    for example in load_examples(spec):
+        scan_agrees_on(example["markdown"])
+        scanned += scan_agrees_on(WECHAT_FRONT_MATTER + example["markdown"])
+    assert scanned >= 10  # some are scanned: the comparison is not only of posts left to the parser
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_posts())
+def test_scan_agrees_on_damaged_posts(sample: DamagedPost) -> None:
+    scan_agrees_on(sample.text)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(posts())
+def test_scan_agrees_on_clean_posts(sample: GeneratedPost) -> None:
+    scan_agrees_on(sample.text)
+
+
+#: What the scan must be careful about: emphasis, brackets, escapes, entities, captions, HTML.
+ODD_CHARACTERS = "-:\n ![]()<>*_`#{}a/\\\"'&;▲|~=>+1.\t"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ODD_CHARACTERS), max_size=160))
+def test_scan_agrees_on_odd_text(text: str) -> None:
+    scan_agrees_on(WECHAT_FRONT_MATTER + text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["![](a.png)", "![x](b/c.png)", "![](d\ne.png)", "![](f\\g.png)", "**", "*", "_", "\n", "\n\n",
+             "▲图", "文字", "<p>", "<div>", "# 标题", "***", "&#10;", "\\", "[a]", "(b)", " ", "`"]
+        ),
+        max_size=30,
+    )
+)
+def test_scan_agrees_on_image_lines(pieces: list[str]) -> None:
+    """Images among bold runs, captions, line ends and HTML: the lines the parser gives them."""
+    scan_agrees_on(WECHAT_FRONT_MATTER + "".join(pieces))

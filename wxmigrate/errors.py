@@ -60,6 +60,13 @@ class ConfigError(WxMigrateError, ValueError):
     def __init__(self, detail: str) -> None:
         super().__init__("<config>", 0, detail)
 
+    @classmethod
+    def at(cls, path: str, line: int, detail: str) -> ConfigError:
+        """The error in a configuration file, at ``path:line`` (see :mod:`wxmigrate.config`)."""
+        error = cls.__new__(cls)
+        WxMigrateError.__init__(error, path, line, detail)
+        return error
+
 
 class RepairError(WxMigrateError, RuntimeError):
     """The repair rules did not settle, or their output lost text or images."""

@@ -9,8 +9,13 @@ differently means the emitter or a rule touched what it did not claim, and
 the post is refused with a :class:`~wxmigrate.errors.RepairError` naming the
 rules that ran.
 
-Only what is compared is rendered: a claimed block of the source never is,
-and a block that stands alike in the source and the output (same tokens,
+Most repaired posts are proved alike without rendering, or parsing, most of
+either text (:func:`shown_unchanged`): the output is mostly the source's own
+text, and a stretch of lines that stands alike in both, between two places
+where markdown-it's block parser starts afresh, is read alike in both.  Only
+when that proof fails is everything compared (:func:`rendered_differences`):
+only what is compared is rendered then (a claimed block of the source never
+is), and a block that stands alike in the source and the output (same tokens,
 same link references) is rendered once.
 """
 
@@ -170,7 +175,20 @@ def unclaimed_differences(
     unclaimed: blocks may move (a card placed elsewhere), never change.  A block right
     next to a claimed one (blank lines between) may be joined by what a rule split off
     that neighbour (a list item joins its list): its content must still be shown whole.
+
+    The same lines as :func:`rendered_differences` finds, found without rendering when
+    :func:`shown_unchanged` proves there are none.
     """
+    if shown_unchanged(source, output, claimed, first_line=first_line):
+        return []
+    return rendered_differences(source, output, claimed, first_line=first_line)
+
+
+def rendered_differences(
+    source: str, output: str, claimed: Sequence[Lines], *, first_line: int = 1
+) -> list[int]:
+    """:func:`unclaimed_differences`, found by parsing both texts whole and rendering every
+    block compared."""
     written = _Document(output)
     read = _Document(source)
     cache: dict[_Key, str] = {}
@@ -196,6 +214,118 @@ def unclaimed_differences(
     return lines
 
 
+# --------------------------------------------------------------------------
+# The proof without rendering
+
+
+#: What may open a block that runs on over blank lines: a fenced code block (its fence
+#: may stand anywhere in a line, inside a quote or a list item) or an HTML block that only
+#: its own end closes (``<script``, ``<pre``, ``<style``, ``<textarea``, a comment, ``<?``,
+#: ``<!X``, ``<![CDATA[``).  Looked for anywhere, in any case: more than can open one.
+_LONG_BLOCK = re.compile(r"```|~~~|<(?:script|pre|style|textarea|!|\?)", re.IGNORECASE)
+#: A line that may open blocks nested deep enough for markdown-it's nesting limit, past
+#: which it skips the rest of the text (a block nested ``n`` deep needs ``n`` columns of
+#: quote marks, list markers and indentation before it; a tab may be four): twelve
+#: characters of them, or a tab among them.
+_DEEP = re.compile(r"^[ >*+\-0-9.)]{12}|^[ >*+\-0-9.)]*\t", re.MULTILINE)
+#: A blank line (spaces and tabs only) followed by a line that starts unindented and with
+#: no list item's marker (``-``, ``+``, ``*`` before a space, a tab or the line's end;
+#: digits before ``.`` or ``)``): the block parser starts afresh on that line.
+_FRESH_START = re.compile(r"^[ \t]*\n(?![ \t]|[-+*](?:[ \t]|$)|[0-9]+[.)]|$)", re.MULTILINE)
+
+
+def pieces(text: str) -> list[tuple[int, str]]:
+    """``text`` cut where markdown-it's block parser starts afresh: each piece's first line
+    (0-based) and its text.  Reading a piece alone gives the tokens the whole text gives
+    for its lines (lines counted from the piece's first), whatever stands around it.
+
+    A piece starts at a line that follows a blank line and starts, unindented, with no list
+    item's marker (:data:`_FRESH_START`).  After a blank line no paragraph, table, block
+    quote, setext heading, reference definition or HTML block of the kinds a blank line
+    ends runs on (markdown-it's rules for them stop at a blank line); a list or an indented
+    code block stops at an unindented line that is no list item; and each of markdown-it's
+    block rules reads from the line it starts on to the line it stops at, nothing before
+    (the block parser keeps no state from one top-level block to the next that changes a
+    token).  Only a fenced code block and an HTML block that only its end tag closes run
+    on over blank lines, and blocks nested past markdown-it's limit take the rest of the
+    text: the text is not cut after anything that may open one (:data:`_LONG_BLOCK`,
+    :data:`_DEEP`).  Link reference definitions count for the whole text: the
+    caller must see that neither text has one.  ``tests/test_guard.py`` checks this
+    against markdown-it on generated posts and Markdown.
+    """
+    # No cut after the line of the first such opening: one may be open there.
+    openings = [found.start() for found in (_LONG_BLOCK.search(text), _DEEP.search(text)) if found]
+    last = text.rfind("\n", 0, min(openings)) + 1 if openings else len(text)
+    found: list[tuple[int, str]] = []
+    begin = line = 0
+    for match in _FRESH_START.finditer(text):
+        cut = match.end()
+        if cut > last:
+            break
+        found.append((line, text[begin:cut]))
+        line += text.count("\n", begin, cut)
+        begin = cut
+    found.append((line, text[begin:]))
+    return found
+
+
+def _covered(first: int, text: str, claimed: _Spans) -> bool:
+    """Whether every line of a piece (its file line ``first`` on) that is not blank is claimed:
+    then every block in it is (a block starts on a line that is not blank)."""
+    return all(
+        not line.strip(" \t") or claimed.touch((first + number, first + number))
+        for number, line in enumerate(text.split("\n"))
+    )
+
+
+def shown_unchanged(source: str, output: str, claimed: Sequence[Lines], *, first_line: int = 1) -> bool:
+    """Whether ``output`` surely shows every block of ``source`` that no claimed line range
+    touches as the source did (then :func:`rendered_differences` finds none), proved
+    without rendering; False when it cannot tell.
+
+    Both texts are cut into :func:`pieces`; a piece of the source that the output holds,
+    word for word, is read alike there, block for block.  Every block of the other pieces
+    that no claim touches must be among the blocks of the output's other pieces, token for
+    token, as often as it occurs: with the same link references (neither text defines
+    one), tokens alike render alike.  Then each unclaimed block of the source has a block
+    of the output of its own whose rendering is alike, which is all
+    :func:`rendered_differences` asks.  Only the pieces that differ are parsed, and of
+    the output's, first those that hold the first line of a block looked for.
+    """
+    if "]:" in source or "]:" in output or "\r" in source or "\r" in output:
+        return False  # references, or line ends that markdown-it reads otherwise: compare all
+    changed = _Spans(claimed)
+    held = Counter(text for _, text in pieces(output))
+    wanted: Counter[_Key] = Counter()
+    first_lines: set[str] = set()
+    for start, text in pieces(source):
+        if held[text] > 0:
+            held[text] -= 1
+            continue
+        if _covered(start + first_line, text, changed):
+            continue
+        lines = text.split("\n")
+        for (first, last), group in _Document(text).blocks:
+            if not changed.touch((first + start + first_line - 1, last + start + first_line - 1)):
+                wanted[_key(group)] += 1
+                first_lines.add(lines[first - 1].strip(" \t"))
+    if not wanted:
+        return True
+    likely: list[tuple[str, int]] = []
+    rest: list[tuple[str, int]] = []
+    for text, count in held.items():
+        if count > 0:
+            (likely if any(line in text for line in first_lines) else rest).append((text, count))
+    shown: Counter[_Key] = Counter()
+    for looked_at in (likely, rest):
+        for text, count in looked_at:
+            for _, group in _Document(text).blocks:
+                shown[_key(group)] += count
+        if all(shown[key] >= count for key, count in wanted.items()):
+            return True
+    return False
+
+
 def check_render(post: Post, output_body: str, claimed: Sequence[Lines], rules: Sequence[str]) -> None:
     """Refuse ``output_body`` when a block no rule claimed would render otherwise."""
     origin = post.origin
@@ -212,4 +342,11 @@ def check_render(post: Post, output_body: str, claimed: Sequence[Lines], rules: 
         )
 
 
-__all__ = ["check_render", "rendered_blocks", "unclaimed_differences"]
+__all__ = [
+    "check_render",
+    "pieces",
+    "rendered_blocks",
+    "rendered_differences",
+    "shown_unchanged",
+    "unclaimed_differences",
+]

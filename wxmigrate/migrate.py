@@ -82,6 +82,21 @@ class ImageProblem:
 
 
 @attrs.frozen
+class ImageUse:
+    """One image a post shows, as the run found it: for a review of the run (:mod:`wxmigrate.review`)."""
+
+    src: str
+    line: int
+    #: ``ok``, ``remote``, ``missing`` (no file found), or the file's check status
+    #: (``mismatched``, ``truncated``, ``broken``, ``empty``…, see :mod:`wxmigrate.verify`).
+    status: str
+    #: The site's file it shows, when one was found.
+    file: Path | None = None
+    #: The address the repaired post links it at (None when its link was left as written).
+    link: str | None = None
+
+
+@attrs.frozen
 class PostResult:
     """What happened to one post."""
 
@@ -104,14 +119,16 @@ class PostResult:
     written: bool = False
     #: The repaired text differs from the original (kept when the texts are dropped).
     changed: bool = False
+    #: Every image of the post, as found (dropped with the texts).
+    images: tuple[ImageUse, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.error is None and not self.unresolved and not self.image_problems
 
     def without_texts(self) -> PostResult:
-        """This result without the post's texts: what a run keeps of each post."""
-        return attrs.evolve(self, original="", repaired=None)
+        """This result without the post's texts and images: what a run keeps of each post."""
+        return attrs.evolve(self, original="", repaired=None, images=())
 
 
 @attrs.frozen
@@ -463,14 +480,17 @@ def _repair_post_file(
     assets: dict[str, str] = {}
     unresolved: list[tuple[str, int]] = []
     problems: list[ImageProblem] = []
+    uses: list[ImageUse] = []
     for image, line in images(post):
         if local_path(image.src) is None:
+            uses.append(ImageUse(image.src, line, "remote"))
             continue
         if post.generic and not plan.relayout:
             linked = plan.images.linked(image.src, path.parent)
             if linked is not None and inside(linked, site.root):
                 # A hand-written link that works: the file goes along, the link stays as written.
                 verdict = image_verdict(plan.images.check(linked), linked)
+                uses.append(ImageUse(image.src, line, plan.images.check(linked).status, linked, image.src))
                 if verdict.copy:
                     needed[linked] = site.relative(linked).as_posix()
                 if verdict.problem:
@@ -492,6 +512,10 @@ def _repair_post_file(
                 # An exporter's link into its export folder is wrong anyway: link the
                 # image where its file belongs, so that dropping the file in fixes it.
                 assets.setdefault(file_name, engine.image_path(wanted, name))
+            status = "missing" if refused is None else "refused"
+            status = plan.images.check(file).status if file is not None else status
+            link = engine.image_url(assets[file_name]) if file_name in assets else None
+            uses.append(ImageUse(image.src, line, status, file, link))
             continue  # a hand-written link is kept as written, and reported
         if found.extension is not None:
             if post.generic and not plan.relayout:
@@ -504,6 +528,8 @@ def _repair_post_file(
         target = plan.images.target(file, wanted)
         needed[file] = target
         assets[file_name] = engine.image_path(target, name)
+        link = engine.image_url(assets[file_name])
+        uses.append(ImageUse(image.src, line, plan.images.check(file).status, file, link))
     front_images: dict[str, str] = {}
     for key, file in _front_matter_images(post, site, plan.images):
         verdict = image_verdict(plan.images.check(file), file)
@@ -537,6 +563,7 @@ def _repair_post_file(
         findings=post.findings,
         original=text,
         repaired=output,
+        images=tuple(uses),
     )
     return result, needed, name
 
@@ -751,6 +778,7 @@ def repair_site(
     on_post: Callable[[PostResult], None] | None = None,
     keep_texts: bool = False,
     executor: PoolFactory | None = None,
+    posts: Iterable[str | Path] | None = None,
     **option_values: object,
 ) -> RunResult:
     """Repair every post of ``source`` into ``out`` (or in place); see the module doc.
@@ -764,6 +792,7 @@ def repair_site(
     worker processes share the posts (0: one per core), or ``jobs`` workers of ``executor``
     (a Dask cluster: :func:`wxmigrate.distributed.dask_executor`); the files written, the
     results and their order are the same as with one.
+    ``posts``: only these post files of the site at ``source`` (see :func:`~wxmigrate.site.discover`).
     """
     make_options(
         engine=get_engine(engine or "jekyll"), **option_values
@@ -771,19 +800,20 @@ def repair_site(
     if (out is None) == (not in_place):
         raise ValueError("give exactly one of out= or in_place=True")
     skip = [Path(out)] if out is not None else []
-    site = discover(source, assets=assets, skip=skip)
+    site = discover(source, assets=assets, skip=skip, posts=posts)
     plan = make_plan(
         site, engine, metadata=metadata, format=format, standalone=standalone, dialect=dialect, encoding=encoding
     )
     if in_place and (plan.relayout or format != "markdown"):
         raise ConfigError(
-            "--in-place keeps each post where it is, as Markdown; use --out DST for another engine or format"
+            "in place (--in-place, --check) each post stays where it is, as Markdown; "
+            "use --out DST for another engine or format"
         )
     place(Post(), plan.placement)  # an unknown placement fails here too
     target_root = site.root if in_place else Path(out)  # type: ignore[arg-type]
     if not in_place:
         check_output_folder(target_root, site)
-    output = Output(target_root, dry_run=dry_run)
+    output = Output(target_root, dry_run=dry_run, sync_new=in_place)
     work = functools.partial(
         _run, site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values,
         jobs=jobs, on_post=on_post, keep_texts=keep_texts, executor=executor,
@@ -800,13 +830,17 @@ class Output:
     """Writes the run's files and records each (with ``dry_run``, only records what it would).
 
     Nothing is written outside ``root`` (symlinks followed), whatever a post's metadata says.
+    ``sync_new``: a new file is flushed to disk before it is renamed into place (always
+    in place; an output folder of the run's own need not be, see :mod:`wxmigrate.write`).
     """
 
-    def __init__(self, root: Path, *, dry_run: bool) -> None:
+    def __init__(self, root: Path, *, dry_run: bool, sync_new: bool = True) -> None:
         self.root = root
         self.dry_run = dry_run
+        self.sync_new = sync_new
         #: The actions recorded since it was last cleared (one post's).
         self.log: list[Action] = []
+        self._real_root: str | None = None
         # Image copies made lately: a file many posts use is not compared again for each
         # (bounded, like the image checks; the ledger lists each file once anyway).
         self._copied: set[Path] = set()
@@ -815,13 +849,15 @@ class Output:
         self.log.append(action)
 
     def _check(self, path: Path) -> None:
-        if not inside(path, self.root):
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)  # once: the root is made by the run
+        if os.path.commonpath((os.path.realpath(path), self._real_root)) != self._real_root:
             raise UnsafePathError(str(path), 0, f"is outside {self.root}; not written")
 
     def write(self, path: Path, data: bytes) -> bool:
         """Write ``path`` atomically unless it holds ``data``; whether it (would have) changed."""
         self._check(path)
-        changed = atomic_write(path, data, dry_run=self.dry_run)
+        changed = atomic_write(path, data, dry_run=self.dry_run, sync_new=self.sync_new)
         if changed:
             self._record(Action("write", path))
         return changed
@@ -831,7 +867,7 @@ class Output:
         if target in self._copied:
             return False
         self._check(target)
-        copied = copy_file(source, target, dry_run=self.dry_run)
+        copied = copy_file(source, target, dry_run=self.dry_run, sync_new=self.sync_new)
         if copied:
             if len(self._copied) >= CHECKS_KEPT:
                 self._copied.clear()
@@ -1031,6 +1067,7 @@ __all__ = [
     "Done",
     "ImagePlan",
     "ImageProblem",
+    "ImageUse",
     "Plan",
     "PostResult",
     "RunResult",

@@ -212,6 +212,11 @@ def site_root(post: Path) -> Path:
     return resolved.parent
 
 
+def root_of(post: Path) -> Path:
+    """The root of the site holding ``post`` (:func:`site_root`), written the way ``post`` was."""
+    return _as_given(post, site_root(post))
+
+
 def _as_given(post: Path, root: Path) -> Path:
     """``root`` written the way ``post`` was (relative stays relative), when it is one of its folders."""
     return next((folder for folder in post.parents if folder.resolve() == root), root)
@@ -233,25 +238,37 @@ def post_files(root: Path, *, skip: Iterable[Path] = (), drafts: bool = False) -
     return list(_files(root, POST_SUFFIXES, [*skip, root / EXPORT_FOLDER]))
 
 
-def discover(source: str | Path, *, assets: Iterable[str | Path] = (), skip: Iterable[Path] = ()) -> Site:
-    """Find the posts and images of ``source`` (a site root, a folder of posts, or one post)."""
+def discover(
+    source: str | Path,
+    *,
+    assets: Iterable[str | Path] = (),
+    skip: Iterable[Path] = (),
+    posts: Iterable[str | Path] | None = None,
+) -> Site:
+    """Find the posts and images of ``source`` (a site root, a folder of posts, or one post).
+
+    ``posts``: only these post files of the site at ``source`` (the files a pre-commit hook
+    is given, grouped by :func:`root_of`), in that order."""
     source = Path(source)
     if not source.exists():
         raise ReadError(str(source), 0, "does not exist; expected a site folder or a post file")
-    if source.is_file():
-        root = _as_given(source, site_root(source))
-        posts = Paths([source if root.is_absolute() == source.is_absolute() else source.resolve()])
+    if posts is not None:
+        root = source
+        files = Paths(posts)
+    elif source.is_file():
+        root = root_of(source)
+        files = Paths([source if root.is_absolute() == source.is_absolute() else source.resolve()])
     else:
         root = source
-        posts = Paths(post_files(root, skip=skip))
+        files = Paths(post_files(root, skip=skip))
     refused: dict[str, str] = {}
     found = ((image, root) for image in _files(root, IMAGE_SUFFIXES, skip))
     more = ((image, Path(a)) for a in assets for image in _files(Path(a), IMAGE_SUFFIXES))
     index = ImageIndex(_usable(itertools.chain(found, more), refused))
     return Site(
         root=root,
-        posts=posts,
-        image_folder=_image_folder(root, posts),
+        posts=files,
+        image_folder=_image_folder(root, files),
         images=index,
         engine=detect_engine(root),
         refused=refused,

@@ -61,7 +61,7 @@ class Batch:
 def repair_chunk(batch: Batch, paths: tuple[Path, ...]) -> list[Done | Path]:
     """Repair and write each post of ``paths``; for one whose images' names are contested,
     its path (this process repairs it, in order)."""
-    output = Output(batch.target_root, dry_run=batch.dry_run)
+    output = Output(batch.target_root, dry_run=batch.dry_run, sync_new=batch.backup_folder is not None)
     done: list[Done | Path] = []
     for path in paths:
         try:

@@ -7,13 +7,24 @@ only once its bytes are on disk.  Whatever goes wrong (an exception, a full
 disk, ``KeyboardInterrupt``, a ``SIGTERM`` turned into an exception) the
 temporary file is removed.  A new file gets the mode a plain ``open()``
 would give it (``0666`` less the umask); a replaced file keeps its own.
+
+"On disk" means flushed (``fsync``) before the rename whenever something could
+be lost: a file replaced, a backup, anything written in place.  A caller
+writing a *new* file into an output folder of its own may pass ``sync_new=False``:
+the file is still written under a temporary name and renamed (no reader ever
+sees half of it), but not flushed, since before the rename there was nothing
+there to lose and its source is untouched; only a power cut in the seconds
+after the run could leave such a file incomplete (the system writes it back
+soon after), and writing it again from its source repairs it.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,8 +39,8 @@ def _temporary(target: Path) -> Iterator[tuple[int, Path]]:
     """A new temporary file beside ``target`` (its descriptor and path), removed unless renamed.
 
     The name is short whatever the target's (a 255-byte name must not grow past the limit).
+    The target's folder is made only when it is missing (one system call when it is there).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     while True:
         temporary = target.with_name(f"{TEMP_PREFIX}{secrets.token_hex(6)}")
         try:
@@ -38,6 +49,10 @@ def _temporary(target: Path) -> Iterator[tuple[int, Path]]:
             break
         except FileExistsError:
             continue
+        except (FileNotFoundError, NotADirectoryError):
+            if target.parent.is_dir():
+                raise
+            target.parent.mkdir(parents=True, exist_ok=True)  # raises what is in the way
     try:
         yield handle, temporary
     finally:
@@ -54,38 +69,59 @@ def _write_all(handle: int, data: bytes) -> None:
         view = view[os.write(handle, view) :]
 
 
-def _finish(handle: int, temporary: Path, target: Path, *, keep_mode_of: Path | None) -> None:
-    """Flush ``temporary`` to disk and rename it to ``target`` (keeping an existing file's mode)."""
-    os.fsync(handle)
-    if keep_mode_of is not None:
-        os.chmod(temporary, keep_mode_of.stat().st_mode & 0o7777)
+def _finish(handle: int, temporary: Path, target: Path, *, mode: int | None, sync: bool) -> None:
+    """Flush ``temporary`` to disk (with ``sync``) and rename it to ``target``, giving it
+    ``mode`` (an existing file's, which it keeps) unless None."""
+    if sync:
+        os.fsync(handle)
+    if mode is not None:
+        os.chmod(temporary, mode)
     os.replace(temporary, target)
 
 
-def atomic_write(path: Path, data: bytes, *, dry_run: bool = False) -> bool:
+#: What :meth:`pathlib.Path.exists` takes for "no file there": missing, a file in the way
+#: of a folder, a symlink loop.
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _existing(path: Path) -> os.stat_result | None:
+    """The file at ``path`` (symlinks followed), or None when there is none (as
+    :meth:`pathlib.Path.exists` would say)."""
+    try:
+        return os.stat(path)
+    except OSError as error:
+        if error.errno in _ABSENT:
+            return None
+        raise
+
+
+def atomic_write(path: Path, data: bytes, *, dry_run: bool = False, sync_new: bool = True) -> bool:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Returns False (and writes nothing) when the file already holds ``data``;
-    with ``dry_run``, only says whether it would write.
+    with ``dry_run``, only says whether it would write.  A file replaced is always
+    flushed to disk before the rename; a new one only with ``sync_new`` (see the module doc).
     """
-    if path.is_file() and path.read_bytes() == data:
+    found = _existing(path)
+    if found is not None and stat.S_ISREG(found.st_mode) and found.st_size == len(data) and path.read_bytes() == data:
         return False
     if dry_run:
         return True
     with _temporary(path) as (handle, temporary):
         _write_all(handle, data)
-        _finish(handle, temporary, path, keep_mode_of=path if path.exists() else None)
+        mode = found.st_mode & 0o7777 if found is not None else None
+        _finish(handle, temporary, path, mode=mode, sync=sync_new or found is not None)
     return True
 
 
-def _copy_bytes(source: Path, target: Path, *, keep_mode_of: Path | None) -> None:
+def _copy_bytes(source: Path, target: Path, *, mode: int | None, sync: bool) -> None:
     """Copy ``source``'s bytes to ``target`` atomically, keeping its modification time."""
     with _temporary(target) as (handle, temporary), source.open("rb") as stream:
         while chunk := stream.read(_CHUNK):
             _write_all(handle, chunk)
-        stat = os.fstat(stream.fileno())
-        os.utime(temporary, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        _finish(handle, temporary, target, keep_mode_of=keep_mode_of)
+        found = os.fstat(stream.fileno())
+        os.utime(temporary, ns=(found.st_atime_ns, found.st_mtime_ns))
+        _finish(handle, temporary, target, mode=mode, sync=sync)
 
 
 def backup(path: Path, root: Path, folder: Path) -> Path:
@@ -100,7 +136,7 @@ def backup(path: Path, root: Path, folder: Path) -> Path:
         if digest(target) == digest(path):
             return target
         raise FileExistsError(f"{target} exists with other content")
-    _copy_bytes(path, target, keep_mode_of=path)
+    _copy_bytes(path, target, mode=path.stat().st_mode & 0o7777, sync=True)
     return target
 
 
@@ -113,19 +149,19 @@ def digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-def copy_file(source: Path, target: Path, *, dry_run: bool = False) -> bool:
+def copy_file(source: Path, target: Path, *, dry_run: bool = False, sync_new: bool = True) -> bool:
     """Copy ``source`` to ``target`` unless an identical file is there; never overwrite a
     different file (the caller picks another name).  Returns whether it copied (with
-    ``dry_run``: whether it would)."""
-    if os.path.realpath(source) == os.path.realpath(target):
-        return False
-    if target.exists():
-        if digest(source) == digest(target):
+    ``dry_run``: whether it would).  The copy, a new file, is flushed to disk before it is
+    renamed into place only with ``sync_new`` (see the module doc)."""
+    found = _existing(target)
+    if found is not None:
+        if os.path.samestat(found, os.stat(source)) or digest(source) == digest(target):
             return False
         raise FileExistsError(f"{target} exists with other content")
     if dry_run:
         return True
-    _copy_bytes(source, target, keep_mode_of=None)
+    _copy_bytes(source, target, mode=None, sync=sync_new)
     return True
 
 

@@ -12,4 +12,5 @@ COMMANDS = {
     "repair": "repair exported posts (a site root, a folder of posts, or one post) into --out or in place",
     "verify": "find, decode and check every image the posts of a site use (and fix what can be fixed)",
     "rules": "list the repair rules in the order they run, with their before/after examples",
+    "config": "print the settings in force for a site (from its wxmigrate.toml or pyproject.toml) and where each came from",
 }

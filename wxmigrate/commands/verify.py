@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import WxMigrateError
-from ..verify import (
-    DEFAULT_LIMITS,
-    Fetcher,
-    Limits,
-    Report,
-    UrlFetcher,
-    fix_assets,
-    to_json,
-    to_table,
-    verify,
-)
+from ..verify import DEFAULT_LIMITS, Limits, Report, to_json, to_table, verify
 from .encoding import add_encoding_argument
 from .jobs import add_jobs_argument, executor_of
 from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
+from .settings import add_config_arguments, resolve, show, warn_shadowed
+
+if TYPE_CHECKING:
+    from ..verify import Fetcher
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="SRC", help="a site folder (with _posts/) or one post")
     parser.add_argument(
-        "--deep", action="store_true", help="decode every frame of every image (slower)"
+        "--deep", action=argparse.BooleanOptionalAction, help="decode every frame of every image (slower)"
     )
     parser.add_argument(
         "--report",
@@ -80,9 +74,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_jobs_argument(parser)
     add_encoding_argument(parser)
+    add_config_arguments(parser, "verify")
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        settings = resolve(args, args.source)
+    except WxMigrateError as error:
+        print(f"wxmigrate verify: {error}", file=err)
+        return 2
+    warn_shadowed(settings, "verify", err)
+    if args.show_config:
+        out.write(f"# wxmigrate verify {args.source}\n" + show(settings))
+        return 0
+    args = settings.applied(args)
     if (args.fetch or args.dry_run or args.image_folder) and not args.fix:
         print("wxmigrate verify: --fetch, --dry-run and --image-folder need --fix", file=err)
         return 2
@@ -130,6 +135,8 @@ def _verify(args: argparse.Namespace, err: TextIO) -> Report:
 
 def _fix(args: argparse.Namespace, report: Report, out: TextIO, err: TextIO) -> Report:
     """Fix, say what changed, and verify again so the table shows the state after fixing."""
+    from ..verify import fix_assets  # only --fix needs it (and what it imports)
+
     fetcher: Fetcher | None = default_fetcher() if args.fetch else None
     result = fix_assets(
         report, image_folder=args.image_folder, fetcher=fetcher, dry_run=args.dry_run
@@ -150,6 +157,8 @@ def _fix(args: argparse.Namespace, report: Report, out: TextIO, err: TextIO) -> 
 
 def default_fetcher() -> Fetcher:
     """The fetcher ``--fetch`` uses (tests replace this function)."""
+    from ..verify import UrlFetcher
+
     return UrlFetcher()
 
 

@@ -417,7 +417,10 @@ class _Scope:
     in_link: bool = False
 
     def enter(self, tag: str) -> _Scope:
-        return _Scope(self.phrasing or tag in _PHRASING_ONLY, self.in_link or tag == "a")
+        phrasing, in_link = self.phrasing or tag in _PHRASING_ONLY, self.in_link or tag == "a"
+        if (phrasing, in_link) == (self.phrasing, self.in_link):
+            return self  # most elements change nothing: no new scope for each
+        return _Scope(phrasing, in_link)
 
     def misplaced(self, tag: str) -> bool:
         """Whether a parser would close or move an element ``tag`` standing here."""
@@ -963,7 +966,8 @@ def _serialize(element: Element, **options: str) -> str:
     ``<!--`` (only hostile or garbled input has one in an attribute) makes it
     escape the value like any other.
     """
-    for node in element.iter():
+    # Found by XPath: looking at every element from Python would cost more than serializing.
+    for node in element.xpath("descendant-or-self::*[@*[contains(., '<!--')]]"):
         for name, value in list(node.attrib.items()):
             if "<!--" in value:
                 node.set(name, value.replace("<!--", "<!-\u200b-"))

@@ -12,6 +12,7 @@ the engine's own :attr:`Context.escape` and :attr:`Context.escape_line`
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from bisect import bisect_right
@@ -62,11 +63,14 @@ _URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _SPECIAL = re.compile(r"[\\*`\[\]_<&]")
 
 
+@functools.lru_cache(maxsize=1024)
 def escape_text(text: str) -> str:
     r"""Escape characters CommonMark would read as inline markup.
 
     ``_`` inside a bare URL is left alone: it cannot open emphasis there, and an
-    escaped ``\_\_biz`` would be copied wrongly by readers.
+    escaped ``\_\_biz`` would be copied wrongly by readers.  Remembered for the last
+    texts: writing a post asks for a block's text escaped for CommonMark and, through
+    an engine's own escaping (which starts from this one), again.
     """
     urls = [match.span() for match in _URL.finditer(text)]
     starts = [start for start, _ in urls]

@@ -45,12 +45,19 @@ def _pattern(hit: str, in_urls: bool) -> re.Pattern[str]:
     return re.compile(rf"(?P<hit>{hit})|{skip}", re.DOTALL)
 
 
+@functools.cache
+def _hits(hit: str) -> re.Pattern[str]:
+    return re.compile(hit, re.DOTALL)
+
+
 def respell(
     markdown: str, hit: str, replace: Callable[[str], str], *, in_urls: bool = True
 ) -> str:
     """``markdown`` with each match of the regular expression ``hit`` replaced, outside
     backslash escapes (a ``hit`` that starts with a backslash matches an escape itself)
     and, unless ``in_urls``, outside bare URLs."""
+    if not _hits(hit).search(markdown):
+        return markdown  # nothing to replace anywhere (most text): no match is looked at
 
     def one(match: re.Match[str]) -> str:
         found = match.group("hit")

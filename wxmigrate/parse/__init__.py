@@ -10,7 +10,7 @@ of the reposting account.  Each recovery is reported as a finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import attrs
@@ -18,8 +18,12 @@ import attrs
 from ..errors import ConfigError, ReadError, boundary
 from ..model import (
     Block,
+    Emphasis,
     Finding,
     Heading,
+    Image,
+    Inline,
+    Link,
     Origin,
     Post,
     Repost,
@@ -28,7 +32,6 @@ from ..model import (
     images,
     is_blank_run,
     walk_blocks,
-    walk_inlines,
 )
 from ..read import Source, read_text, split_front_matter
 from .blocks import Line, parse_blocks, split_lines
@@ -104,9 +107,11 @@ def parse(text: str, *, path: str = "<string>", dialect: str | None = None) -> P
         path=path,
         newline=source.newline,
     )
-    post = _recover_title(post, source, findings)
+    # Neither recovery changes an image: the post's images are found once, for both.
+    found = list(images(post))
+    post = _recover_title(post, source, findings, found)
     post = _recover_repost_via(post, findings)
-    findings.extend(damage_findings(post))
+    findings.extend(damage_findings(post, found))
     findings.sort(key=lambda finding: finding.line)
     origin = Origin(source.head, source.body, source.body_line, post.front_matter, post.blocks)
     return attrs.evolve(post, findings=tuple(findings), origin=origin)
@@ -186,10 +191,11 @@ def title_heading(post: Post) -> Heading | None:
 _EXPORT_FOLDER = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ _-]?(.+)$")
 
 
-def export_folders(post: Post) -> list[str]:
-    """Export-folder names that image paths point into (split lines joined)."""
+def export_folders(found: Iterable[tuple[Image, int]]) -> list[str]:
+    """Export-folder names that image paths point into (split lines joined), given a post's
+    :func:`~wxmigrate.model.images`."""
     names: list[str] = []
-    for image, _ in images(post):
+    for image, _ in found:
         src = re.sub(r"\s*\n\s*", "", image.src).replace("\\", "/")
         parts = [part for part in src.split("/") if part]
         if len(parts) >= 2 and parts[-2] not in names:
@@ -197,13 +203,13 @@ def export_folders(post: Post) -> list[str]:
     return names
 
 
-def _recover_title(post: Post, source: Source, findings: list[Finding]) -> Post:
+def _recover_title(post: Post, source: Source, findings: list[Finding], found: list[tuple[Image, int]]) -> Post:
     written = post.title
     heading = title_heading(post)
     candidates: list[tuple[str, str]] = []
     if heading is not None:
         candidates.append(("the article's heading", plain_text(heading.children, breaks="").strip()))
-    for folder in export_folders(post):
+    for folder in export_folders(found):
         match = _EXPORT_FOLDER.match(folder)
         if match:
             candidates.append(("the export folder in its image paths", match.group(2).strip()))
@@ -249,22 +255,33 @@ def _replace_block(blocks: tuple[Block, ...], old: Block, new: Repost) -> tuple[
     return tuple(new if block is old else block for block in blocks)
 
 
-def damage_findings(post: Post) -> list[Finding]:
-    """Findings for damaged markup the parser represented as it stands."""
-    found: list[Finding] = []
+def damage_findings(post: Post, found: Iterable[tuple[Image, int]]) -> list[Finding]:
+    """Findings for damaged markup the parser represented as it stands (``found``: the post's
+    :func:`~wxmigrate.model.images`)."""
+    findings: list[Finding] = []
     for block in walk_blocks(post.blocks):
         line = block.lines[0] if hasattr(block, "lines") else 0
         if isinstance(block, Heading) and not block.spaced:
-            found.append(Finding("heading-without-space", line, "heading has no space after '#'"))
-        for inline in walk_inlines(block_inlines(block)):
-            if isinstance(inline, Strong) and is_blank_run(inline.children):
-                found.append(Finding("empty-bold", line, "empty bold run (stray '**')"))
-    for image, line in images(post):
+            findings.append(Finding("heading-without-space", line, "heading has no space after '#'"))
+        empty = _empty_bold_runs(block_inlines(block))
+        findings.extend([Finding("empty-bold", line, "empty bold run (stray '**')")] * empty)
+    for image, line in found:
         if "\n" in image.src:
-            found.append(Finding("split-image-path", line, f"image path is split over lines: {_short(image.src)}"))
+            findings.append(Finding("split-image-path", line, f"image path is split over lines: {_short(image.src)}"))
         elif "\\" in image.src:
-            found.append(Finding("backslash-image-path", line, f"image path uses backslashes: {_short(image.src)}"))
-    return found
+            findings.append(Finding("backslash-image-path", line, f"image path uses backslashes: {_short(image.src)}"))
+    return findings
+
+
+def _empty_bold_runs(inlines: tuple[Inline, ...]) -> int:
+    """How many bold runs among ``inlines`` and the runs inside them show nothing."""
+    count = 0
+    for inline in inlines:  # by exact type: the model's classes have no subclasses
+        if type(inline) is Strong:
+            count += is_blank_run(inline.children) + _empty_bold_runs(inline.children)
+        elif type(inline) is Emphasis or type(inline) is Link:
+            count += _empty_bold_runs(inline.children)
+    return count
 
 
 def _short(text: str, width: int = 48) -> str:

@@ -10,7 +10,7 @@ written one paragraph per line is not one giant paragraph in the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from ..model import (
@@ -85,6 +85,9 @@ _HTML_LONE_TAG = re.compile(
 _TABLE_DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
 _CAPTION = re.compile(r"^\s*▲")
+#: How a line that any pattern above matches starts (a table is told by its ``|``): a line
+#: that starts otherwise is a paragraph's, whatever else it holds.
+_MAY_OPEN_BLOCK = re.compile(r" {0,3}[`~<#*_>+\-\[\d]")
 
 
 def split_lines(text: str, first_line: int = 1) -> list[Line]:
@@ -137,6 +140,8 @@ def _block_at(
             return _indented_code(lines, index)
         if _CM_RULE.match(text):
             return Rule(text.strip(), (number, number)), index + 1
+    if not _MAY_OPEN_BLOCK.match(text) and "|" not in text:
+        return _paragraphs(lines, index, nested_bold)
     fence = _FENCE.match(text)
     if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
         return _fenced(lines, index, fence)
@@ -310,6 +315,8 @@ def starts_html_block(text: str) -> bool:
 
 def _starts_block(text: str) -> bool:
     """Whether a line interrupts a paragraph."""
+    if not _MAY_OPEN_BLOCK.match(text):
+        return False
     fence = _FENCE.match(text)
     return bool(
         (fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)))
@@ -345,7 +352,8 @@ def _paragraph_extent(lines: list[Line], index: int) -> int:
 
 def _open_image(lines: list[Line], start: int, end: int) -> bool:
     """Whether an image link opened in lines[start:end] is still unclosed."""
-    window = "\n".join(line.text for line in lines[max(start, end - MAX_IMAGE_LINES) : end])
+    first = max(start, end - MAX_IMAGE_LINES)
+    window = lines[first].text if end - first == 1 else "\n".join(line.text for line in lines[first:end])
     opened = window.rfind("![")
     if opened < 0:
         return False
@@ -371,22 +379,28 @@ def _paragraphs(lines: list[Line], index: int, nested_bold: bool = True) -> tupl
         if setext is not None:
             return [setext[0]], setext[1]
     group = lines[index:end]
-    text = "\n".join(line.text for line in group).strip(" \t")
+    text = (group[0].text if len(group) == 1 else "\n".join(line.text for line in group)).strip(" \t")
     try:
         inlines = parse_inline(text, nested_bold=nested_bold)
     except LimitError as error:
         return _kept_as_written(group, error.detail), end
     # ``#Title`` is decided on the raw line: an escaped ``\#`` is text.
-    headings = {
-        line.number for line in group
-        if _ATX_NO_SPACE.match(line.text.strip()) and not _HASHTAG.match(line.text.strip())
-    }
+    headings = {line.number for line in group if "#" in line.text and _unspaced_heading(line.text.strip())}
+    if len(group) == 1:  # one line, one segment
+        segments: Iterable[_Segment] = (_Segment(list(inlines), group[0].number, group[0].number, None),)
+    else:
+        segments = _segments(inlines, group[0].number)
     blocks: list[Block] = []
-    for segment in _segments(inlines, group[0].number):
+    for segment in segments:
         if not blocks and segment.break_before is not None:
             segment = segment._replace(break_before=None)  # the lines above it showed nothing
         _add_segment(blocks, segment, segment.first in headings)
     return blocks, end
+
+
+def _unspaced_heading(text: str) -> bool:
+    """Whether a line (stripped) is a heading written ``#Title``, not a ``#话题#`` hashtag."""
+    return bool(_ATX_NO_SPACE.match(text)) and not _HASHTAG.match(text)
 
 
 def _setext(lines: list[Line], index: int, end: int) -> tuple[Block, int] | None:
@@ -420,12 +434,29 @@ def _segments(inlines: tuple[Inline, ...], first_line: int) -> Iterator[_Segment
 
 
 def _strip_edges(inlines: list[Inline]) -> tuple[Inline, ...]:
+    """The runs of a line without the spaces and tabs at its edges (a run left empty dropped:
+    inline parses hold no empty run, so only the first and the last may become one)."""
+    if not inlines or not (_spaced_text(inlines[0], 0) or _spaced_text(inlines[-1], -1)):
+        return tuple(inlines)  # most lines: nothing to strip
     out = list(inlines)
     if out and isinstance(out[0], Text):
-        out[0] = Text(out[0].text.lstrip(" \t"))
+        kept = out[0].text.lstrip(" \t")
+        if len(kept) != len(out[0].text):
+            out[0] = Text(kept)
     if out and isinstance(out[-1], Text):
-        out[-1] = Text(out[-1].text.rstrip(" \t"))
-    return tuple(inline for inline in out if not (isinstance(inline, Text) and not inline.text))
+        kept = out[-1].text.rstrip(" \t")
+        if len(kept) != len(out[-1].text):
+            out[-1] = Text(kept)
+    if out and isinstance(out[-1], Text) and not out[-1].text:
+        out.pop()
+    if out and isinstance(out[0], Text) and not out[0].text:
+        del out[0]
+    return tuple(out)
+
+
+def _spaced_text(inline: Inline, edge: int) -> bool:
+    """Whether a run is text with a space or a tab at its start (``edge`` 0) or end (-1)."""
+    return isinstance(inline, Text) and inline.text[edge] in " \t"
 
 
 def _add_segment(blocks: list[Block], segment: _Segment, heading_line: bool = False) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from collections.abc import Iterator
 from typing import Union
 
@@ -53,8 +54,15 @@ MAX_DELIMITERS = 200_000
 #: How deep emphasis, links and images may nest inside one another (markdown-it's
 #: ``maxNesting`` is 20 for CommonMark; the bound keeps Python's recursion short).
 MAX_INLINE_NESTING = 40
-#: Where plain text stops: the characters the tokenizer looks at one by one.
-_PLAIN = re.compile(r"[^\\\n&`!\[<*_]+")
+#: The characters the tokenizer looks at one by one; plain text is everything else.
+_MARKUP = r"\\\n&`!\[<*_"
+#: Where plain text stops.
+_PLAIN = re.compile(rf"[^{_MARKUP}]+")
+#: Text the tokenizer would take whole as one run of plain text (or nothing).
+_NO_MARKUP = re.compile(rf"[^{_MARKUP}]*")
+#: One line of plain text and ``**X**`` runs, no two of them touching (``**a****b**`` is a run
+#: of four stars), and no other markup.
+_BOLD_PAIRS = re.compile(rf"[^{_MARKUP}]*\*\*[^{_MARKUP}]+\*\*(?:[^{_MARKUP}]+\*\*[^{_MARKUP}]+\*\*)*[^{_MARKUP}]*")
 
 
 @attrs.define
@@ -130,21 +138,56 @@ def _parse(text: str, nested_bold: bool, depth: int) -> tuple[Inline, ...]:
     """:func:`parse_inline` of text ``depth`` links deep."""
     if depth > MAX_INLINE_NESTING:
         raise LimitError("<text>", 0, f"links nested more than {MAX_INLINE_NESTING} deep")
-    delimiters = sum(map(text.count, DELIMITERS))
+    delimiters = sum(map(text.count, DELIMITERS)) if len(text) > MAX_DELIMITERS else 0
     if delimiters > MAX_DELIMITERS:
         raise LimitError(
             "<text>", 0, f"{delimiters} inline delimiters in one paragraph (limit {MAX_DELIMITERS})"
         )
-    tokens = _expand_runs(list(_tokenize(text, _Scan(text), depth)))
-    _pair_triples(tokens)
-    _pair_bold(tokens, nested=nested_bold)
-    _pair_emphasis(tokens)
-    _pair_underscores(tokens)
+    if _NO_MARKUP.fullmatch(text):  # most lines of an article: one run of text, nothing to pair
+        return (Text(text),) if text else ()
+    if _BOLD_PAIRS.fullmatch(text):  # the next most: bold runs ``**X**`` in text, nothing else
+        found = _bold_pairs(text)
+        if found is not None:
+            return found
+    return _parse_markup(text, nested_bold, depth)
+
+
+def _bold_pairs(text: str) -> tuple[Inline, ...] | None:
+    """The runs of a text :data:`_BOLD_PAIRS` matches: each ``**X**`` bold, as the toggles and the
+    spacing both read it when no ``X`` starts or ends with white space; None when one does
+    (then the spacing may read it otherwise)."""
+    runs: list[Inline] = []
+    for index, piece in enumerate(text.split("**")):
+        if index % 2 == 0:
+            if piece:
+                runs.append(Text(piece))
+        elif piece[0].isspace() or piece[-1].isspace():  # wider than CommonMark's white space
+            return None
+        else:
+            runs.append(Strong((Text(piece),)))
+    return tuple(runs)
+
+
+
+def _parse_markup(text: str, nested_bold: bool, depth: int) -> tuple[Inline, ...]:
+    """The inline runs of text within the limits, taken apart token by token (what
+    :func:`_parse` does for any text; it answers text with no markup at all itself)."""
+    tokens, kinds = _expand_runs(_tokenize(text, _Scan(text), depth))
+    # Each pairing looks only at its own kind of delimiter: a text without any is left alone.
+    if 3 in kinds:
+        _pair_triples(tokens)
+    if 2 in kinds:
+        _pair_bold(tokens, nested=nested_bold)
+    if 1 in kinds:
+        _pair_emphasis(tokens)
+    if _Under in kinds:
+        _pair_underscores(tokens)
     return merge_texts(_build(tokens, 0, len(tokens), 0))
 
 
 _BRACKET_MARKS = re.compile(r"\\[\s\S]|[\[\]()\n]")
 _BACKTICK_RUN = re.compile(r"`+")
+_STARS = re.compile(r"\*+")
 
 
 class _Scan:
@@ -220,17 +263,19 @@ def _underscores(text: str, pos: int) -> tuple[_Under | None, int]:
     return _Under(end - pos, can_open, can_close), end
 
 
-def _tokenize(text: str, scan: _Scan, depth: int) -> Iterator[_Token | _Run]:
+def _tokenize(text: str, scan: _Scan, depth: int) -> list[_Token | _Run]:
+    """The text's tokens: runs of text (entities decoded), code, links, images, HTML, breaks,
+    and each run of ``*`` or ``_`` as written, for the pairing to decide on."""
     pos = 0
     line = 0
     buffer: list[str] = []
     length = len(text)
+    tokens: list[_Token | _Run] = []
 
-    def flush() -> Iterator[_Token]:
-        if buffer:
-            joined = "".join(buffer)
-            yield Text(html.unescape(joined) if "&" in joined else joined)
-            buffer.clear()
+    def emit(token: _Token | _Run) -> None:
+        """Add ``token`` after the text gathered before it."""
+        _flush(buffer, tokens)
+        tokens.append(token)
 
     while pos < length:
         plain = _PLAIN.match(text, pos)
@@ -239,17 +284,24 @@ def _tokenize(text: str, scan: _Scan, depth: int) -> Iterator[_Token | _Run]:
             pos = plain.end()
             continue
         char = text[pos]
+        if char == "*":  # first: the character most often met
+            stars = _STARS.match(text, pos)
+            assert stars is not None  # the tokenizer is on a star
+            end = stars.end()
+            before = text[pos - 1] if pos > 0 else ""
+            after = text[end] if end < length else ""
+            emit(_Run(end - pos, before, after, line))
+            pos = end
+            continue
         if char == "\\" and pos + 1 < length:
             nxt = text[pos + 1]
             if nxt == "\n":
-                yield from flush()
-                yield HardBreak("\\")
+                emit(HardBreak("\\"))
                 pos += 2
                 line += 1
                 continue
             if nxt in _ASCII_PUNCT:
-                yield from flush()
-                yield Text(nxt)
+                emit(Text(nxt))
                 pos += 2
                 continue
         if char == "\n":
@@ -259,8 +311,7 @@ def _tokenize(text: str, scan: _Scan, depth: int) -> Iterator[_Token | _Run]:
                 buffer.clear()
                 if kept:
                     buffer.append(kept)
-            yield from flush()
-            yield HardBreak(" " * spaces) if spaces >= 2 else SoftBreak()
+            emit(HardBreak(" " * spaces) if spaces >= 2 else SoftBreak())
             pos += 1
             line += 1
             while pos < length and text[pos] in " \t":
@@ -277,16 +328,14 @@ def _tokenize(text: str, scan: _Scan, depth: int) -> Iterator[_Token | _Run]:
             if code is None:
                 buffer.append(text[pos:end])  # a run of backticks that opens no span is text, whole
             else:
-                yield from flush()
-                yield code
+                emit(code)
             pos = end
             continue
         if char == "!" and text.startswith("![", pos):
             found_image = _image(text, pos, scan)
             if found_image:
                 image, end = found_image
-                yield from flush()
-                yield image
+                emit(image)
                 line += text.count("\n", pos, end)
                 pos = end
                 continue
@@ -294,62 +343,64 @@ def _tokenize(text: str, scan: _Scan, depth: int) -> Iterator[_Token | _Run]:
             found_link = _link(text, pos, scan, depth)
             if found_link:
                 link, end = found_link
-                yield from flush()
-                yield link
+                emit(link)
                 line += text.count("\n", pos, end)
                 pos = end
                 continue
         if char == "<":
             auto = _AUTOLINK.match(text, pos)
             if auto:
-                yield from flush()
-                yield Link((Text(auto.group(1)),), auto.group(1))
+                emit(Link((Text(auto.group(1)),), auto.group(1)))
                 pos = auto.end()
                 continue
             tag = None if text.startswith("<!--", pos) and not scan.may_close_comment(pos) else _HTML_TAG.match(text, pos)
             if tag:
-                yield from flush()
-                yield RawHtml(tag.group())
+                emit(RawHtml(tag.group()))
                 line += tag.group().count("\n")
                 pos = tag.end()
                 continue
-        if char == "*":
-            end = pos
-            while end < length and text[end] == "*":
-                end += 1
-            before = text[pos - 1] if pos > 0 else ""
-            after = text[end] if end < length else ""
-            yield from flush()
-            yield _Run(end - pos, before, after, line)
-            pos = end
-            continue
         if char == "_":
             under, end = _underscores(text, pos)
             if under is None:
                 buffer.append(text[pos:end])
             else:
-                yield from flush()
-                yield under
+                emit(under)
             pos = end
             continue
         buffer.append(char)
         pos += 1
-    yield from flush()
+    _flush(buffer, tokens)
+    return tokens
+
+
+def _flush(buffer: list[str], tokens: list[_Token | _Run]) -> None:
+    """Add the text gathered in ``buffer`` to ``tokens`` as one run (entities decoded), and
+    empty ``buffer``."""
+    if buffer:
+        joined = "".join(buffer)
+        tokens.append(Text(html.unescape(joined) if "&" in joined else joined))
+        buffer.clear()
 
 
 def _star_run(run: _Run, number: int) -> Iterator[_Star]:
     """Split a run of ``*`` (the ``number``-th) into bold toggles and, for odd runs, one
     emphasis star."""
-    size, before, after, line = run.size, run.before, run.after, run.line
-    opening = left_flanking(before, after)
-    closing = right_flanking(before, after)
+    size, line = run.size, run.line
+    opening, closing, space_before, space_after = _flanking(run.before, run.after)
     single = size % 2
     if single and closing and not opening:
         yield _Star(1, line, number, can_open=False, can_close=True)
     for _ in range(size // 2):
-        yield _Star(2, line, number, space_before=is_whitespace(before), space_after=is_whitespace(after))
+        yield _Star(2, line, number, space_before=space_before, space_after=space_after)
     if single and not (closing and not opening):
         yield _Star(1, line, number, can_open=opening, can_close=closing)
+
+
+@lru_cache(maxsize=4096)
+def _flanking(before: str, after: str) -> tuple[bool, bool, bool, bool]:
+    """Whether a run of ``*`` between ``before`` and ``after`` is left-flanking, right-flanking,
+    and has white space before and after it (kept by the pair of characters: text repeats them)."""
+    return left_flanking(before, after), right_flanking(before, after), is_whitespace(before), is_whitespace(after)
 
 
 def _code_span(text: str, pos: int, scan: _Scan) -> tuple[Code | None, int]:
@@ -640,18 +691,25 @@ def _triple_lines(runs: list[_Run]) -> set[int]:
     return chosen
 
 
-def _expand_runs(tokens: list[_Token | _Run]) -> list[_Token]:
-    """Replace each run of ``*`` by the delimiters it stands for."""
-    triples = _triple_lines([t for t in tokens if isinstance(t, _Run)])
+def _expand_runs(tokens: list[_Token | _Run]) -> tuple[list[_Token], set[object]]:
+    """Replace each run of ``*`` by the delimiters it stands for; and the kinds of delimiter
+    found (the sizes of the stars, and :class:`_Under`)."""
+    runs = [token for token in tokens if isinstance(token, _Run)]
+    triples = _triple_lines(runs) if any(run.size % 3 == 0 for run in runs) else set()
+    kinds: set[object] = set()
     out: list[_Token] = []
     for number, token in enumerate(tokens):
         if not isinstance(token, _Run):
             out.append(token)
+            if isinstance(token, _Under):
+                kinds.add(_Under)
         elif token.line in triples:
             out.extend(_Star(3, token.line, number) for _ in range(token.size // 3))
+            kinds.add(3)
         else:
             out.extend(_star_run(token, number))
-    return out
+            kinds.update((2,) if token.size % 2 == 0 else (1, 2) if token.size > 1 else (1,))
+    return out, kinds
 
 
 def _pair_triples(tokens: list[_Token]) -> None:
@@ -782,14 +840,17 @@ def _add_texts(merged: list[Inline], texts: list[Text]) -> None:
 
 def plain_text(inlines: tuple[Inline, ...] | list[Inline], *, breaks: str = "\n") -> str:
     """The visible text of inline runs (image alt text left out)."""
+    if len(inlines) == 1 and type(inlines[0]) is Text:  # most lines of an article
+        return inlines[0].text
     parts: list[str] = []
-    for inline in inlines:
-        if isinstance(inline, Text) or isinstance(inline, Code):
+    for inline in inlines:  # by exact type: the model's classes have no subclasses
+        if type(inline) is Text or type(inline) is Code:
             parts.append(inline.text)
-        elif isinstance(inline, (SoftBreak, HardBreak)):
+        elif type(inline) is Strong or type(inline) is Emphasis or type(inline) is Link:
+            inner = inline.children
+            parts.append(inner[0].text if len(inner) == 1 and type(inner[0]) is Text else plain_text(inner, breaks=breaks))
+        elif type(inline) is SoftBreak or type(inline) is HardBreak:
             parts.append(breaks)
-        elif isinstance(inline, (Strong, Emphasis, Link)):
-            parts.append(plain_text(inline.children, breaks=breaks))
     return "".join(parts)
 
 

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from functools import partial
 
 from bs4 import BeautifulSoup
 
+from ..chars import FORBIDDEN_IN_HTML
 from ..model import (
     AccountCard,
     Block,
@@ -49,16 +51,36 @@ HEAD_WINDOW = 24
 
 def block_text(block: Block) -> str:
     """The visible text of a leaf block, one line."""
+    texts = _TEXTS.get()
+    if texts is None:
+        return _block_text(block)
+    known = texts.get(id(block))
+    if known is None or known[0] is not block:
+        known = texts[id(block)] = (block, _block_text(block))
+    return known[1]
+
+
+def _block_text(block: Block) -> str:
     if isinstance(block, Figure):
         return plain_text(block.caption, breaks="").strip()
     return plain_text(block_inlines(block), breaks="").strip()
 
 
+#: The texts :func:`block_text` found while :func:`recognise` runs, by the block's ``id`` (the
+#: block kept with its text, so that no other block takes its ``id`` meanwhile): each
+#: recogniser reads the lines again, and the texts are the same.
+_TEXTS: ContextVar[dict[int, tuple[Block, str]] | None] = ContextVar("block_texts", default=None)
+
+
 def recognise(blocks: Sequence[Block]) -> list[Block]:
     """Wrap every structured part found among ``blocks``."""
     found = list(blocks)
-    for recogniser in RECOGNISERS:
-        found = recogniser(found)
+    token = _TEXTS.set({})
+    try:
+        for recogniser in RECOGNISERS:
+            found = recogniser(found)
+    finally:
+        _TEXTS.reset(token)
     return found
 
 
@@ -97,12 +119,9 @@ def read_repost_html(html: str) -> tuple[str, str] | None:
     """``(via, channel)`` from a repost note's HTML, or None when it is not one."""
     # A lone surrogate (only a Python string can hold one) cannot be encoded for lxml.
     readable = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    soup = BeautifulSoup(readable, "lxml")
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    lines = [line.strip() for line in soup.get_text().splitlines() if line.strip()]
+    text = plain_note_text(readable)
     via = channel = None
-    for line in lines:
+    for line in note_lines(soup_text(readable) if text is None else text):
         if via is None and (match := _REPOST_VIA.match(line)):
             via = match.group(2).strip()
         elif channel is None and (match := _REPOST_CHANNEL.match(line)):
@@ -110,6 +129,33 @@ def read_repost_html(html: str) -> tuple[str, str] | None:
     if not via:
         return None
     return via, channel or ""
+
+
+#: The note as exporters write it: two lines of text in a paragraph in a quote, with no
+#: entity, no other markup and no character HTML forbids, whose text is plain to read.
+_PLAIN_NOTE = re.compile(r"\s*<blockquote>\s*<p>([^<>&]*)<br\s*/?>([^<>&]*)</p>\s*</blockquote>\s*")
+
+
+def plain_note_text(html: str) -> str | None:
+    """The text of a note of the plain shape (:data:`_PLAIN_NOTE`) with its ``<br>`` a line
+    end, as :func:`soup_text` reads it but without an HTML parser; None for any other HTML."""
+    match = _PLAIN_NOTE.fullmatch(html)
+    if match is None or FORBIDDEN_IN_HTML.search(html):
+        return None
+    return match.group(1) + "\n" + match.group(2)
+
+
+def soup_text(html: str) -> str:
+    """The text of HTML as a browser shows it, each ``<br>`` a line end (lxml reads it)."""
+    soup = BeautifulSoup(html, "lxml")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    return str(soup.get_text())
+
+
+def note_lines(text: str) -> list[str]:
+    """The lines of a note's text that show something, white space stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def read_repost_quote(block: Block) -> tuple[str, str] | None:
@@ -430,6 +476,8 @@ _ROLE_BAR = re.compile(rf"^((?:{'|'.join(ROLES)})(?:、(?:{'|'.join(ROLES)}))*)\
 _UNKNOWN_ROLE = re.compile(rf"[{re.escape(_CREDIT_SEPARATORS)}]+([^\s:：\d][^\s:：]{{0,5}})\s*[:：]\s*")
 #: The publishing date some clippers write after the last credit.
 _TRAILING_DATE = re.compile(r"\s*\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}:\d{2})?\s*$")
+#: What every credits line holds: the colon after a role (:data:`_ROLE`) or a bar (:data:`_ROLE_BAR`).
+_CREDIT_MARK = re.compile(r"[:：|｜/]")
 #: A name is short and holds no sentence punctuation.
 _NAME = re.compile(r"^[^。！？!?：:“”\"]{1,30}$")
 
@@ -440,6 +488,8 @@ def read_credits(text: str, *, alone: bool = True) -> tuple[tuple[str, str], ...
     ``alone=False`` reads a line among other credits lines, where one role
     without brackets (``记者：石磊``) is a credit whatever the role.
     """
+    if not _CREDIT_MARK.search(text):
+        return None  # neither a role's colon nor a bar: no pattern below can match
     stripped = text.strip()
     bracketed = len(stripped) > 2 and stripped[0] in "（(" and stripped[-1] in ")）"
     inner = _TRAILING_DATE.sub("", stripped[1:-1].strip() if bracketed else stripped)

@@ -34,9 +34,10 @@ from . import (
     text,
 )
 from .base import REGISTRY, Change, Options, Rule
-from .conservation import article_text
-from .features import Features
+from .dispatch import Dispatcher
+from .survey import Survey
 from .image_links import file_name, is_local
+from .walk import dispatched
 
 #: The order rules run in.  Each pass runs them all; passes repeat until none changes anything.
 ORDER: tuple[str, ...] = (
@@ -112,29 +113,36 @@ def settle(post: Post, options: Options, *, skip: bool = True) -> tuple[Post, li
 
     With ``skip`` (what :func:`repair` does), a rule is not called where it surely finds
     nothing: where its pre-test (:attr:`Rule.applies`) says no, or on the very post it last
-    found nothing in (rules are pure).  ``skip=False`` calls every rule on every pass: the
-    reference the tests hold the skipping to.
+    found nothing in (rules are pure); and a :attr:`Rule.per_block` rule visits only the
+    blocks its pre-test, asked of each block, lets through.  ``skip=False`` calls every rule
+    on every pass and every block: the reference the tests hold the skipping to.
     """
     changes: list[Change] = []
-    survey = _Survey()
-    kept = _Kept.of(post, survey.of(post))
+    survey = Survey()
+    kept = _Kept.of(post, survey)
     # Hand-written Markdown gets only the rules that cannot mistake it for damage.
     rules = [rule for rule in _RUN_ORDER if rule.name not in options.disabled and (rule.generic or not post.generic)]
     #: The post each rule last found nothing in: a pure rule finds nothing there again.
     idle: dict[str, Post] = {}
+    #: What per-block rules know of the blocks they may change (see :mod:`.dispatch`).
+    dispatcher = Dispatcher(survey)
     for _pass in range(MAX_PASSES):
         changed = False
         for rule in rules:
             if skip and idle.get(rule.name) is post:
                 continue
-            if skip and rule.applies is not None and not rule.applies(survey.of(post), post):
+            if skip and not _may_change(rule, post, survey, dispatcher):
                 idle[rule.name] = post
                 continue
-            repaired, found = rule(post, options)
+            if skip and rule.per_block:
+                with dispatched(dispatcher.calling(rule, post)):
+                    repaired, found = rule(post, options)
+            else:
+                repaired, found = rule(post, options)
             if not found:
                 idle[rule.name] = post
                 continue
-            kept = kept.check(post, repaired, survey.of(repaired), rule)
+            kept = kept.check(post, repaired, survey, rule)
             post, changed = repaired, True
             changes.extend(found)
         if not changed:
@@ -142,17 +150,12 @@ def settle(post: Post, options: Options, *, skip: bool = True) -> tuple[Post, li
     raise RepairError(post.path, 0, f"rules did not settle after {MAX_PASSES} passes; two rules undo each other")
 
 
-class _Survey:
-    """The :class:`~.features.Features` of the post the rules now see, gathered once per version of it."""
-
-    def __init__(self) -> None:
-        self._post: Post | None = None
-        self._features: Features | None = None
-
-    def of(self, post: Post) -> Features:
-        if self._features is None or self._post is not post:
-            self._post, self._features = post, Features.of(post)
-        return self._features
+def _may_change(rule: Rule, post: Post, survey: Survey, dispatcher: Dispatcher) -> bool:
+    """Whether the rule may change the post: where its pre-test (if any) says so and, for a
+    per-block rule, some block is one for it to visit."""
+    if rule.applies is not None and not rule.applies(survey.of(post), post):
+        return False
+    return not rule.per_block or dispatcher.may_change(rule, post)
 
 
 @attrs.frozen
@@ -164,13 +167,12 @@ class _Kept:
     images: tuple[str, ...]
 
     @classmethod
-    def of(cls, post: Post, features: Features) -> _Kept:
-        return cls(article_text(post), tuple(image.alt for image in features.images))
+    def of(cls, post: Post, survey: Survey) -> _Kept:
+        return cls(survey.article_text(post), tuple(image.alt for image in survey.of(post).images))
 
-    def check(self, before: Post, after: Post, features: Features, rule: Rule) -> _Kept:
-        """Refuse a rule's result when it lost (or invented) article text or images
-        (``features``: the result's)."""
-        new = _Kept.of(after, features)
+    def check(self, before: Post, after: Post, survey: Survey, rule: Rule) -> _Kept:
+        """Refuse a rule's result when it lost (or invented) article text or images."""
+        new = _Kept.of(after, survey)
         if not rule.removes_text and new.text != self.text:
             raise RepairError(
                 before.path, 0, f"rule {rule.name} changed the article's letters or digits; refusing its result"

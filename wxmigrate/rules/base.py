@@ -74,6 +74,13 @@ class Rule:
     #: A cheap test the runner asks first: when it says no, the rule could not change the post
     #: and is not called (see :mod:`.features`).  None: the rule is always called.
     applies: PreTest | None = None
+    #: The rule is a fixed series of walks (:func:`.walk.map_leaves`, :func:`.walk.edit_inlines`),
+    #: each editing every leaf block on its own, as a function of that block alone (and of what
+    #: no rule changes: the options, the post's path and dialect).  Then its pre-test, asked of
+    #: one block, says whether the rule may change that block, a walk that left a block as it was
+    #: leaves it so again, and the runner has each walk visit only the other blocks
+    #: (:mod:`.dispatch`).
+    per_block: bool = False
 
     @property
     def summary(self) -> str:
@@ -96,8 +103,12 @@ def rule(
     reveals_images: bool = False,
     generic: bool = False,
     applies: PreTest | None = None,
+    per_block: bool = False,
 ) -> Callable[[_F], _F]:
-    """Register a rule under its function's name (``generic``, ``applies``: see :class:`Rule`)."""
+    """Register a rule under its function's name (``generic``, ``applies``, ``per_block``: see :class:`Rule`)."""
+
+    if per_block and applies is None:
+        raise ValueError("a per_block rule needs a pre-test (applies=...) to ask of each block")
 
     def register(function: _F) -> _F:
         REGISTRY[function.__name__] = Rule(
@@ -109,6 +120,7 @@ def rule(
             opt_in=opt_in,
             generic=generic,
             applies=applies,
+            per_block=per_block,
         )
         return function
 

@@ -13,7 +13,7 @@ import re
 
 import attrs
 
-from ..chars import PAIRS, SENTENCE_END, is_punctuation, left_flanking, right_flanking
+from ..chars import PAIRS, SENTENCE_END, is_punctuation, is_whitespace, left_flanking, right_flanking
 from ..model import (
     Block,
     Emphasis,
@@ -25,10 +25,20 @@ from ..model import (
     Strong,
     Text,
     is_blank_run,
+    walk_inlines,
 )
 from ..parse.inline import merge_texts, plain_text
 from .base import Change, Options, rule, short
-from .features import all_of, any_of, has_blocks, has_inlines, has_split_text, text_has
+from .features import (
+    all_of,
+    any_of,
+    has_blocks,
+    has_inlines,
+    has_split_text,
+    has_strong,
+    has_touching_runs,
+    text_has,
+)
 from .inlines import first_char, last_char, text_of
 from .toggles import Mark, from_toggles, marks, to_toggles
 from .walk import edit_inlines, map_leaves, map_sequences
@@ -75,7 +85,7 @@ def _close_across_empty_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return inlines
 
 
-@rule(applies=all_of(has_inlines(Strong), text_has("**")))
+@rule(applies=all_of(has_inlines(Strong), text_has("**")), per_block=True)
 def close_bold_across_empty_runs(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Close a bold run over the words that empty runs cut it from, at the lone ``**`` after them.
 
@@ -86,7 +96,7 @@ def close_bold_across_empty_runs(post: Post, options: Options) -> tuple[Post, li
     return edit_inlines(post, options, "close_bold_across_empty_runs", _close_across_empty_runs, nested=False)
 
 
-@rule(applies=has_inlines(Strong))
+@rule(applies=has_strong(lambda strong: not text_of(strong.children).strip()), per_block=True)
 def drop_stray_bold_markers(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove bold markers around nothing (``****``, ``**⏎**``) or around images only.
 
@@ -127,7 +137,7 @@ def _trim_markers(children: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return merge_texts(out)
 
 
-@rule(applies=any_of(text_has("**"), has_split_text))
+@rule(applies=any_of(text_has("**"), has_split_text), per_block=True)
 def drop_dangling_bold_markers(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove a lone ``**`` left at the start or end of a paragraph or heading,
     where the exporter cut a bold run across paragraphs.
@@ -192,6 +202,11 @@ def _nests(strong: Strong) -> bool:
     return any(isinstance(child, Strong) for child in strong.children)
 
 
+def _nests_deep(strong: Strong) -> bool:
+    """Whether a bold run holds another at any depth (a pre-test: looser than :func:`_nests`)."""
+    return any(isinstance(inline, Strong) for inline in walk_inlines(strong.children))
+
+
 def _unnest(inlines: tuple[Inline, ...], inside: bool) -> list[Inline]:
     out: list[Inline] = []
     for inline in inlines:
@@ -204,7 +219,7 @@ def _unnest(inlines: tuple[Inline, ...], inside: bool) -> list[Inline]:
     return out
 
 
-@rule(applies=any_of(has_inlines(Strong), has_split_text))
+@rule(applies=any_of(has_strong(_nests_deep), has_split_text), per_block=True)
 def flatten_nested_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make bold inside bold part of the outer run (exporters nest ``<strong>``).
 
@@ -232,7 +247,7 @@ def merge_touching_runs(inlines: tuple[Inline, ...] | list[Inline]) -> tuple[Inl
     return merge_texts(out)
 
 
-@rule(applies=any_of(has_inlines(Strong, Emphasis), has_split_text))
+@rule(applies=any_of(has_touching_runs, has_split_text), per_block=True)
 def merge_adjacent_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Merge bold runs that touch into one run (and italic runs that touch).
 
@@ -257,7 +272,7 @@ def _open_quote(text: str) -> str | None:
     return waiting[-1] if waiting else None
 
 
-@rule(applies=has_inlines(Strong))
+@rule(applies=has_strong(lambda strong: _open_quote(text_of(strong.children)) is not None), per_block=True)
 def balance_quotes_in_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Take the closing quote that a garbled bold run left outside back into it.
 
@@ -303,6 +318,14 @@ def _split_tail(inline: Inline) -> tuple[Inline | None, Inline | None]:
     return None, inline
 
 
+def _may_not_flank(strong: Strong) -> bool:
+    """Whether a bold run's markers may fail to flank it (a pre-test of :func:`fit_strong`):
+    its first or last character is white space, punctuation, or missing.  Other markers open
+    and close the run whatever stands beside it."""
+    first, last = first_char(strong.children), last_char(strong.children)
+    return not (first and last) or any(is_whitespace(char) or is_punctuation(char) for char in (first, last))
+
+
 def fit_strong(before: str, strong: Strong, after: str) -> list[Inline]:
     """Move characters out of a bold run until CommonMark reads its markers as bold."""
     children = list(strong.children)
@@ -337,7 +360,7 @@ def _moves_only_wide_punctuation(fitted: list[Inline]) -> bool:
     return bool(moved) and all(ord(char) > 0x7F and is_punctuation(char) for char in moved)
 
 
-@rule(generic=True, applies=has_inlines(Strong))
+@rule(generic=True, applies=any_of(has_strong(_may_not_flank), has_split_text), per_block=True)
 def fit_bold_to_cjk_punctuation(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Move punctuation and spaces at a bold run's edges outside it, so strict engines render it.
 

@@ -70,5 +70,11 @@ def _article_parts(blocks: tuple[Block, ...]) -> Iterator[str]:
 
 def article_text(post: Post) -> str:
     """Every letter and digit of the post's blocks, in order (markup and the repost note left out)."""
+    return "".join(map(block_article_text, post.blocks))
+
+
+def block_article_text(block: Block) -> str:
+    """Every letter and digit of one block, nested blocks included: a post's article text
+    is its top-level blocks' joined (no part of it depends on the blocks around)."""
     # ``[\W_]`` is exactly what ``str.isalnum`` rejects; one substitution instead of a call per character.
-    return _NOT_ALNUM.sub("", "".join(_article_parts(post.blocks)))
+    return _NOT_ALNUM.sub("", "".join(_article_parts((block,))))

@@ -67,7 +67,7 @@ def retoggle(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return from_toggles(tokens)
 
 
-@rule(applies=text_has("*"))
+@rule(applies=text_has("*"), per_block=True)
 def restore_escaped_bold(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make bold (and CJK italic) out of asterisks a converter escaped but the author meant as markup.
 
@@ -99,7 +99,7 @@ def _restore_row(row: str) -> str:
     return _ESCAPED_PAIR.sub(bold, row)
 
 
-@rule(applies=has_blocks(RawBlock))
+@rule(applies=has_blocks(RawBlock), per_block=True)
 def restore_escaped_bold_in_tables(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make bold out of escaped ``\\*\\*x\\*\\*`` pairs inside a GFM table's rows.
 

@@ -10,11 +10,29 @@ applies where the rule then finds nothing, never the other way round
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import chain
+from operator import attrgetter
 
 import attrs
 
-from ..model import Figure, Heading, Image, Paragraph, Post, Text, block_inlines, is_blank_run, walk_blocks, walk_inlines
+from ..model import (
+    Block,
+    Emphasis,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    Paragraph,
+    Post,
+    Strong,
+    Text,
+    block_inlines,
+    is_blank_run,
+    walk_blocks,
+    walk_inlines,
+)
 
 
 @attrs.frozen
@@ -32,40 +50,99 @@ class Features:
     images: tuple[Image, ...]
     #: Whether some paragraph shows nothing (only white space or empty bold).
     blank_paragraph: bool
-    #: Whether some sequence of runs holds two text runs side by side, not merged into one
-    #: (a rule that removed what stood between them leaves them so; rules that merge text
-    #: runs report merging them).
+    #: Whether some sequence of runs holds two text runs side by side, not merged into one,
+    #: or an empty one (a rule that removed what stood between them leaves them so; rules that
+    #: merge text runs, dropping empty ones, report merging them).
     split_text: bool
     #: How blocks continue the line above them: every ``break_before`` that is not None
     #: (``""`` for a plain line end, ``"  "`` or ``"\\"`` for a hard break).
     joints: frozenset[str]
+    #: Every bold run, at any depth, in order (a pre-test may look inside them).
+    strongs: tuple[Strong, ...]
+    #: Whether some sequence of runs holds two bold runs side by side, or two italic runs
+    #: with the same marker.
+    touching_runs: bool
 
     @classmethod
     def of(cls, post: Post) -> Features:
+        """The features of a whole post."""
+        return cls.merged(map(cls.of_block, post.blocks))
+
+    @classmethod
+    def of_block(cls, block: Block) -> Features:
+        """The features of one block, with every block nested in it: those of a post holding
+        only this block.  A post's are its top-level blocks' merged (:meth:`merged`)."""
         blocks: set[type] = set()
         inlines: set[type] = set()
         texts: list[str] = []
         found: list[Image] = []
+        strongs: list[Strong] = []
         joints: set[str] = set()
-        blank = split = False
-        for block in walk_blocks(post.blocks):
-            blocks.add(type(block))
-            if isinstance(block, (Paragraph, Figure, Heading)):
-                if block.break_before is not None:
-                    joints.add(block.break_before)
-                if isinstance(block, Paragraph) and not blank:
-                    blank = is_blank_run(block.children)
-            previous: type | None = None
-            for inline in walk_inlines(block_inlines(block)):
-                kind = type(inline)
-                inlines.add(kind)
+        blank = split = touching = False
+        for leaf in walk_blocks((block,)):
+            blocks.add(type(leaf))
+            if isinstance(leaf, (Paragraph, Figure, Heading)):
+                if leaf.break_before is not None:
+                    joints.add(leaf.break_before)
+                if isinstance(leaf, Paragraph) and not blank:
+                    blank = is_blank_run(leaf.children)
+            runs = block_inlines(leaf)
+            if runs:
+                leaf_split, leaf_touching = _sequences(runs)
+                split, touching = split or leaf_split, touching or leaf_touching
+            for inline in walk_inlines(runs):
+                inlines.add(type(inline))
                 if isinstance(inline, Text):
                     texts.append(inline.text)
-                    split = split or previous is Text
                 elif isinstance(inline, Image):
                     found.append(inline)
-                previous = kind
-        return cls(frozenset(blocks), frozenset(inlines), "".join(texts), tuple(found), blank, split, frozenset(joints))
+                elif isinstance(inline, Strong):
+                    strongs.append(inline)
+        return cls(
+            frozenset(blocks), frozenset(inlines), "".join(texts), tuple(found), blank, split,
+            frozenset(joints), tuple(strongs), touching,
+        )
+
+    @classmethod
+    def merged(cls, parts: Iterable[Features]) -> Features:
+        """The features of consecutive blocks, from each one's (in their order)."""
+        every = list(parts)
+        # Each field in one pass that stays in C (the runner merges once per version of a post).
+        return cls(
+            frozenset().union(*map(_BLOCKS, every)),
+            frozenset().union(*map(_INLINES, every)),
+            "".join(map(_TEXT, every)),
+            tuple(chain.from_iterable(map(_IMAGES, every))),
+            any(map(_BLANK, every)),
+            any(map(_SPLIT, every)),
+            frozenset().union(*map(_JOINTS, every)),
+            tuple(chain.from_iterable(map(_STRONGS, every))),
+            any(map(_TOUCHING, every)),
+        )
+
+
+_BLOCKS, _INLINES, _TEXT, _IMAGES = (attrgetter(name) for name in ("blocks", "inlines", "text", "images"))
+_BLANK, _SPLIT, _JOINTS = (attrgetter(name) for name in ("blank_paragraph", "split_text", "joints"))
+_STRONGS, _TOUCHING = attrgetter("strongs"), attrgetter("touching_runs")
+
+
+def _sequences(inlines: tuple[Inline, ...]) -> tuple[bool, bool]:
+    """Whether these runs, or the runs nested in them, hold split text (see
+    :attr:`Features.split_text`), and touching runs (:attr:`Features.touching_runs`)."""
+    split = touching = False
+    previous: Inline | None = None
+    for inline in inlines:
+        if isinstance(inline, Text):
+            split = split or not inline.text or isinstance(previous, Text)
+        elif isinstance(inline, Strong):
+            touching = touching or isinstance(previous, Strong)
+        elif isinstance(inline, Emphasis):
+            touching = touching or (isinstance(previous, Emphasis) and previous.marker == inline.marker)
+        if isinstance(inline, (Strong, Emphasis, Link)):
+            inner_split, inner_touching = _sequences(inline.children)
+            split, touching = split or inner_split, touching or inner_touching
+        previous = inline
+    return split, touching
 
 
 #: A rule's pre-test: may the rule change this post?  (``False`` only when it surely cannot.)
@@ -117,6 +194,16 @@ def all_of(*tests: PreTest) -> PreTest:
 def has_blank_paragraph(features: Features, post: Post) -> bool:
     """A pre-test: some paragraph shows nothing."""
     return features.blank_paragraph
+
+
+def has_strong(test: Callable[[Strong], bool]) -> PreTest:
+    """A pre-test: some bold run (at any depth) passes ``test``."""
+    return lambda features, post: any(map(test, features.strongs))
+
+
+def has_touching_runs(features: Features, post: Post) -> bool:
+    """A pre-test: some bold runs touch, or italic runs (see :attr:`Features.touching_runs`)."""
+    return features.touching_runs
 
 
 def has_split_text(features: Features, post: Post) -> bool:

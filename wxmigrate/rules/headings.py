@@ -69,7 +69,7 @@ def drop_repeated_title_heading(post: Post, options: Options) -> tuple[Post, lis
     return attrs.evolve(post, blocks=blocks), [change]
 
 
-@rule(applies=has_blocks(Heading))
+@rule(applies=has_blocks(Heading), per_block=True)
 def drop_empty_headings(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove headings with no text, which show as empty space in large type.
 

@@ -75,7 +75,7 @@ def _markdown_start(markup: str) -> int | None:
     return None
 
 
-@rule(reveals_images=True, applies=has_blocks(HtmlBlock))
+@rule(reveals_images=True, applies=has_blocks(HtmlBlock), per_block=True)
 def split_markdown_from_html_blocks(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Give Markdown written right under a closed HTML block its own block.
 
@@ -109,7 +109,7 @@ def _tag_name(markup: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-@rule(applies=has_inlines(RawHtml))
+@rule(applies=has_inlines(RawHtml), per_block=True)
 def unwrap_styling_tags(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove leftover styling tags around text (``<span style=…>``, ``<section>``, ``<font>``).
 
@@ -145,7 +145,7 @@ def clean_html(markup: str) -> str:
     return "".join(parts).strip()
 
 
-@rule(applies=has_blocks(HtmlBlock))
+@rule(applies=has_blocks(HtmlBlock), per_block=True)
 def strip_html_styling(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove styling from HTML blocks (tables kept as tables): ``style``, ``class``,
     ``data-*`` attributes, ``<span>``/``<section>`` wrappers and doubled ``<strong>``.
@@ -168,7 +168,7 @@ def strip_html_styling(post: Post, options: Options) -> tuple[Post, list[Change]
     return map_leaves(post, edit)
 
 
-@rule(generic=True, applies=has_inlines(Link))
+@rule(generic=True, applies=has_inlines(Link), per_block=True)
 def unlink_javascript_links(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Turn links that would run script into their plain text (``javascript:``, ``vbscript:``,
     ``data:``, also disguised as ``jav&#x61;script:``).

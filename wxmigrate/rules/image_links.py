@@ -86,7 +86,7 @@ def map_images(post: Post, name: str, fix: Callable[[Image], Image]) -> tuple[Po
 _PICTURE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|avif|bmp|svg|tiff?)(?:[?#][^\s]*)?$", re.IGNORECASE)
 
 
-@rule(generic=True, applies=has_image(lambda image: "\n" in image.src))
+@rule(generic=True, applies=has_image(lambda image: "\n" in image.src), per_block=True)
 def join_split_image_path(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Join an image path the exporter split over several lines.
 
@@ -112,7 +112,7 @@ def join_split_image_path(post: Post, options: Options) -> tuple[Post, list[Chan
 _MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\[!-/:-@\[\]^_`{-~]")
 
 
-@rule(generic=True, applies=has_image(lambda image: "\\" in image.src))
+@rule(generic=True, applies=has_image(lambda image: "\\" in image.src), per_block=True)
 def replace_backslashes_in_image_path(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Turn Windows backslashes in a local image path into slashes.
 
@@ -131,7 +131,7 @@ def replace_backslashes_in_image_path(post: Post, options: Options) -> tuple[Pos
     return map_images(post, "replace_backslashes_in_image_path", fix)
 
 
-@rule(generic=True, applies=has_inlines(Image))
+@rule(generic=True, applies=has_inlines(Image), per_block=True)
 def relink_local_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Point a local image at its file in the site's image folder, in the engine's URL form.
 
@@ -162,7 +162,7 @@ def unescape_query(url: str) -> str:
     return _ESCAPED_QUERY.sub(r"&\1", url)
 
 
-@rule(applies=has_image(lambda image: _ESCAPED_QUERY.search(image.src) is not None))
+@rule(applies=has_image(lambda image: _ESCAPED_QUERY.search(image.src) is not None), per_block=True)
 def unescape_image_queries(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Repair image URLs whose query an HTML converter mangled into entities.
 
@@ -176,7 +176,7 @@ def unescape_image_queries(post: Post, options: Options) -> tuple[Post, list[Cha
     return map_images(post, "unescape_image_queries", fix)
 
 
-@rule(applies=has_image(lambda image: image.title == ""))
+@rule(applies=has_image(lambda image: image.title == ""), per_block=True)
 def drop_empty_image_titles(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove an image's empty title, which some engines print as an empty tooltip.
 
@@ -208,7 +208,7 @@ def _placeholders(inline: Inline) -> list[Image]:
     return [i for i in walk_inlines((inline,)) if isinstance(i, Image) and is_placeholder(i.src)]
 
 
-@rule(removes_images=True, applies=has_image(lambda image: is_placeholder(image.src)))
+@rule(removes_images=True, applies=has_image(lambda image: is_placeholder(image.src)), per_block=True)
 def drop_placeholder_images(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Remove lazy-load placeholders exported as images (they never show a picture).
 

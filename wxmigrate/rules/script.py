@@ -16,7 +16,19 @@ from ..emit.frontmatter import inert_front_matter
 from ..emit.inert import alt_text, inert_html, inert_text, script_url, tagged_strings
 from ..emit.markdown import Context, render_blocks
 from ..emit.raw_html import html_blocks
-from ..model import Block, Figure, HtmlBlock, Image, Inline, OriginalCard, Post, RawHtml, Repost
+from ..model import (
+    Block,
+    Figure,
+    HtmlBlock,
+    Image,
+    Inline,
+    OriginalCard,
+    Post,
+    RawHtml,
+    Repost,
+    block_inlines,
+    walk_inlines,
+)
 from ..parse.blocks import parse_blocks, split_lines
 from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
@@ -87,6 +99,8 @@ def inert_block(block: Block) -> Block:
         block = block if image is block.image else attrs.evolve(block, image=image)
     if isinstance(block, OriginalCard) and block.avatar and script_url(block.avatar, picture=True):
         return attrs.evolve(block, avatar=None)
+    if not any(isinstance(inline, (RawHtml, Image)) for inline in walk_inlines(block_inlines(block))):
+        return block  # nothing :func:`inert_inlines` changes (a walk that rebuilds nothing)
     return block_with_inlines(block, inert_inlines, nested=True)
 
 

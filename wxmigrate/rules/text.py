@@ -18,7 +18,7 @@ _SPACES = re.compile("[\u00a0\u2002-\u200a\u202f\u205f]")
 _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff]")
 
 
-@rule(applies=any_of(text_matches(_SPACES), text_matches(_INVISIBLE), has_blank_paragraph))
+@rule(applies=any_of(text_matches(_SPACES), text_matches(_INVISIBLE), has_blank_paragraph), per_block=True)
 def normalize_invisible_spaces(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Make no-break spaces plain, remove zero-width characters, and drop lines that show nothing.
 

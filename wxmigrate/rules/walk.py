@@ -7,7 +7,10 @@ changes.  Nothing here mutates: new tuples, ``attrs.evolve``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Protocol
 
 import attrs
 
@@ -39,26 +42,70 @@ BlockEdit = Callable[[Block], tuple[Sequence[Block], list[Change]]]
 SequenceEdit = Callable[[list[Block]], tuple[list[Block], list[Change]]]
 #: An edit of a sequence of inline runs.
 InlineEdit = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
+#: Whether a block (with the blocks nested in it) may hold something a rule changes.
+BlockTest = Callable[[Block], bool]
 
 
-def map_sequences(post: Post, edit: SequenceEdit, *, skip: tuple[type, ...] = ()) -> tuple[Post, list[Change]]:
-    """Apply ``edit`` to every list of sibling blocks (the top level and each container's)."""
+class Dispatch(Protocol):
+    """The runner's side of per-block dispatch: which blocks each walk of a rule visits."""
+
+    def walk(self) -> tuple[BlockTest, Callable[[Block], None]]:
+        """For the rule's next walk (its first, second, ... call of :func:`map_leaves`): the
+        test of the blocks to visit, and what to tell of each leaf the walk's edit left as it was."""
+        ...
+
+
+#: While the runner calls a rule that edits each leaf block on its own, its dispatch
+#: (see :func:`dispatched`); None: every block is visited.
+_DISPATCH: ContextVar[Dispatch | None] = ContextVar("dispatch", default=None)
+
+
+@contextmanager
+def dispatched(dispatch: Dispatch) -> Iterator[None]:
+    """Within, each :func:`map_leaves` edits only the blocks ``dispatch`` lets through, and does
+    not enter a container it turns away.  ``dispatch`` must be conservative (no block it turns
+    away would be changed), so the result is what visiting every block gives."""
+    token = _DISPATCH.set(dispatch)
+    try:
+        yield
+    finally:
+        _DISPATCH.reset(token)
+
+
+def map_sequences(
+    post: Post,
+    edit: SequenceEdit,
+    *,
+    skip: tuple[type, ...] = (),
+    enter: BlockTest | None = None,
+    left_alone: Callable[[Block], None] | None = None,
+) -> tuple[Post, list[Change]]:
+    """Apply ``edit`` to every list of sibling blocks (the top level and each container's).
+
+    ``enter``: containers it turns away are not walked into (their lists are not edited);
+    ``left_alone`` is told of each container walked into that came back as it was.
+    """
     changes: list[Change] = []
+
+    def enters(block: Block) -> bool:
+        return not isinstance(block, skip) and (enter is None or enter(block))
 
     def walk(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         inner: list[Block] = []
         for block in blocks:
-            if isinstance(block, skip):
-                inner.append(block)
-            elif isinstance(block, CONTAINERS):
+            known = len(changes)
+            if isinstance(block, CONTAINERS) and enters(block):
                 children = walk(block.children)
                 inner.append(block if children is block.children else attrs.evolve(block, children=children))
-            elif isinstance(block, ListBlock):
+            elif isinstance(block, ListBlock) and enters(block):
                 items = tuple(_with_children(item, walk(item.children)) for item in block.items)
                 unchanged = all(new is old for new, old in zip(items, block.items))
                 inner.append(block if unchanged else attrs.evolve(block, items=items))
             else:
                 inner.append(block)
+                continue
+            if left_alone is not None and inner[-1] is block and len(changes) == known:
+                left_alone(block)
         edited, found = edit(inner)
         changes.extend(found)
         return blocks if _same(edited, blocks) else tuple(edited)
@@ -99,27 +146,32 @@ def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> t
     """Apply ``edit`` to every leaf block (containers in ``skip`` are left alone).
 
     An edit that would leave a paragraph line opening with block HTML where
-    there was none (see :func:`opens_html_block`) is not taken.
+    there was none (see :func:`opens_html_block`) is not taken.  Within
+    :func:`dispatched`, only the blocks the dispatch lets through are edited.
     """
 
     not_leaves = (*CONTAINERS, ListBlock, *skip)
+    dispatch = _DISPATCH.get()
+    wanted, left_alone = dispatch.walk() if dispatch is not None else (None, None)
 
     def on_sequence(blocks: list[Block]) -> tuple[list[Block], list[Change]]:
         out: list[Block] = []
         changes: list[Change] = []
         for block in blocks:
-            if isinstance(block, not_leaves):
+            if isinstance(block, not_leaves) or (wanted is not None and not wanted(block)):
                 out.append(block)
                 continue
             replaced, found = edit(block)
             unchanged = len(replaced) == 1 and replaced[0] is block
             if not unchanged and any(map(opens_html_block, replaced)) and not opens_html_block(block):
-                replaced, found = [block], []
+                replaced, found, unchanged = [block], [], True
+            if left_alone is not None and unchanged and not found:
+                left_alone(block)
             out.extend(replaced)
             changes.extend(found)
         return out, changes
 
-    return map_sequences(post, on_sequence, skip=skip)
+    return map_sequences(post, on_sequence, skip=skip, enter=wanted, left_alone=left_alone)
 
 
 def map_inlines(inlines: tuple[Inline, ...], edit: InlineEdit) -> tuple[Inline, ...]:

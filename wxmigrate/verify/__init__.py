@@ -10,21 +10,23 @@ reference (:mod:`.resolve`), checks each local file once with Pillow
 (:mod:`.check`) and returns a :class:`~.report.Report`; :func:`fix_assets`
 repairs what can be repaired (:mod:`.fix`).  Nothing here writes to the site
 except :func:`fix_assets`.
+
+What only ``--fix`` needs (:mod:`.fix`, and :mod:`.fetch` with its HTTP client) is
+imported on first use (PEP 562): a verification run never loads it.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ..errors import WxMigrateError, boundary
-from ..parse import load_blocks
+from ..errors import boundary
 from ..read import check_encoding
-from ..site import outside_link
 from ..write import digest
 from .check import (
     DEFAULT_LIMITS,
@@ -34,13 +36,13 @@ from .check import (
     check_file,
     pillow_limits,
 )
-from .fetch import Fetcher, FetchError, UrlFetcher
-from .fix import AssetChange, FixResult, fix_assets
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
-from .parallel import check_files, local_files
+from ..pool import Pool as WorkerPool
+from .parallel import Checking, Pool, local_files
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
-from .references import Reference, references
+from .posts import all_references, post_references
+from .references import Reference
 from .report import (
     PLACEHOLDER,
     STATUSES,
@@ -54,6 +56,35 @@ from .report import (
 )
 from .resolve import Resolution, clean, resolve_all
 from .site import Site, find_site
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher, FetchError, UrlFetcher
+    from .fix import AssetChange, FixResult, fix_assets
+
+#: The names of fixing, and the module each is imported from on first use.
+_FIXING = {
+    "AssetChange": ".fix",
+    "FixResult": ".fix",
+    "fix_assets": ".fix",
+    "Fetcher": ".fetch",
+    "FetchError": ".fetch",
+    "UrlFetcher": ".fetch",
+}
+
+
+def __getattr__(name: str) -> object:
+    """A name of :data:`_FIXING`, imported now (PEP 562)."""
+    if name not in _FIXING:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_FIXING[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """Every public name, those not imported yet included."""
+    return sorted({*globals(), *__all__})
+
 
 #: Called after each reference with (done, total).
 Progress = Callable[[int, int], None]
@@ -70,7 +101,7 @@ def verify(
     progress: Progress | None = None,
     encoding: str | None = None,
     jobs: int = 1,
-    executor: Any = None,
+    executor: Callable[[Checking, int], WorkerPool[Checking]] | None = None,
 ) -> Report:
     """Verify every image reference of every post of ``site`` (a site folder or one post).
 
@@ -78,21 +109,26 @@ def verify(
     find images in by name; ``placeholders`` adds stand-in images (hashes,
     files or folders) to :data:`KNOWN_PLACEHOLDERS`; ``encoding`` is the posts'
     encoding (default: detected, see :func:`wxmigrate.read.decode`); ``jobs`` worker
-    processes check the files (0: one per core; the report is the same), or ``jobs``
-    workers of ``executor`` (:func:`wxmigrate.distributed.dask_executor`).  Raises
+    processes read the posts and check the files (0: one per core; the report is the same), or
+    ``jobs`` workers of ``executor`` (:func:`wxmigrate.distributed.dask_executor`).  Raises
     :class:`~wxmigrate.errors.ReadError` when ``site`` or an assets folder does
     not exist; a post that cannot be read is listed in ``Report.errors``.
     """
     if encoding is not None:
         check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
-    refs, errors = _references(layout, encoding)
-    read = len(layout.posts) - len(errors)
-    resolutions, folders = resolve_all(layout, refs)
-    known = placeholder_hashes(placeholders)
     checks: dict[Path, FileCheck] = {}
-    if jobs != 1 or executor is not None:
-        checks = check_files(local_files(resolutions), deep=deep, limits=limits, jobs=jobs, pool=executor)
+    if jobs == 1 and executor is None:
+        refs, errors = all_references(post_references(path, layout.root, encoding) for path in layout.posts)
+        resolutions, folders = resolve_all(layout, refs)
+        known = placeholder_hashes(placeholders)
+    else:
+        with Pool(Checking(layout.root, encoding, deep, limits), jobs, executor) as pool:
+            refs, errors = all_references(pool.read(layout.posts))
+            resolutions, folders = resolve_all(layout, refs)
+            known = placeholder_hashes(placeholders)
+            checks = pool.check(local_files(resolutions))
+    read = len(layout.posts) - len(errors)
     results: list[ImageResult] = []
     with pillow_limits(limits):
         for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
@@ -109,23 +145,6 @@ def verify(
         errors=tuple(errors),
         posts_read=read,
     )
-
-
-def _references(site: Site, encoding: str | None) -> tuple[list[Reference], list[str]]:
-    refs: list[Reference] = []
-    errors: list[str] = []
-    for path in site.posts:
-        refused = outside_link(path, site.root)
-        if refused is not None:
-            errors.append(f"{path}:0: {refused}")
-            continue
-        try:
-            post = load_blocks(path, encoding=encoding)
-        except WxMigrateError as error:
-            errors.append(str(error))
-            continue
-        refs.extend(references(post))
-    return refs, errors
 
 
 def _result(
@@ -159,6 +178,7 @@ def _result(
         return attrs.evolve(base, status="remote", format=hotlink.format, note=hotlink.kind, detail=detail)
     if found.kind in ("unsafe", "missing"):
         return attrs.evolve(base, status=found.kind)
+    path: str | None = None
     if found.kind == "inline":
         checked = check_bytes(found.data or b"", declared=found.declared, deep=deep, limits=limits)
     else:
@@ -168,9 +188,14 @@ def _result(
                 found.path, declared=found.declared, deep=deep, limits=limits
             )
         checked = checks[found.path]
-        base = attrs.evolve(base, path=site.relative(found.path))
-    result = attrs.evolve(
-        base,
+        path = site.relative(found.path)
+    placeholder = known.get(checked.sha256 or "")
+    # Built at once, not evolved from ``base``: there is one result per reference.
+    return ImageResult(
+        post=base.post,
+        line=ref.line,
+        src=ref.src,
+        path=path,
         status=checked.status,
         format=checked.format,
         width=checked.width,
@@ -178,11 +203,11 @@ def _result(
         frames=checked.frames,
         bytes=checked.bytes,
         sha256=checked.sha256,
-        detail=checked.detail,
+        note=None if placeholder is None else PLACEHOLDER,
+        detail=checked.detail if placeholder is None else placeholder,
+        key=ref.key,
+        by_name=found.by_name,
     )
-    if checked.sha256 in known:
-        return attrs.evolve(result, note=PLACEHOLDER, detail=known[checked.sha256])
-    return result
 
 
 def _orphans(folders: Sequence[Path], *, used: set[Path]) -> list[Path]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -49,6 +50,9 @@ from .report import Status
 _HEAD = 4096
 _TAIL = 1024
 _CHUNK = 1 << 20
+#: Files up to this size are read once and checked in memory: Pillow reads a file in many
+#: small pieces, each a call into the file; a larger file is checked on disk, a chunk at a time.
+IN_MEMORY = 8 << 20
 
 
 @attrs.frozen
@@ -109,10 +113,25 @@ def check_file(
 ) -> FileCheck:
     """Check the image file at ``path``; ``declared`` is the format its name promises."""
     try:
-        with open(path, "rb") as stream, pillow_limits(limits):
+        with open(path, "rb") as file, pillow_limits(limits):
+            stream: IO[bytes] = file
+            if os.fstat(file.fileno()).st_size <= IN_MEMORY:
+                stream = _Loaded(file.read(), repr(file))
             return check_stream(stream, declared=declared, deep=deep, limits=limits)
     except OSError as error:
         return FileCheck("missing", detail=f"cannot read: {error.strerror or error}")
+
+
+class _Loaded(io.BytesIO):
+    """A file's bytes in memory, shown as the file was (Pillow names the stream in some
+    messages, which a report quotes)."""
+
+    def __init__(self, data: bytes, shown: str) -> None:
+        super().__init__(data)
+        self._shown = shown
+
+    def __repr__(self) -> str:
+        return self._shown
 
 
 def check_bytes(

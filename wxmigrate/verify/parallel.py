@@ -1,27 +1,37 @@
-"""``verify --jobs``: the distinct image files checked by worker processes (:mod:`wxmigrate.pool`).
+"""``verify --jobs``: the posts read and the image files checked by worker processes (:mod:`wxmigrate.pool`).
 
-Each file is checked once, with the format the first reference to it declares,
-exactly as the one-process loop in :func:`wxmigrate.verify.verify` would check
-it; the checks come back in that order and the loop then finds them done.
+The workers are forked once and do both halves of the work that grows with a
+site: they get chunks of post paths, read each post (scanned or parsed, as
+:func:`.posts.post_references` does in one process) and send back only its
+references; the run resolves them (which needs every reference: a folder's
+rank is how many use it) and sends chunks of the distinct local files back
+to be checked.  Each file is checked once, with the format the first
+reference to it declares, exactly as the one-process loop in
+:func:`wxmigrate.verify.verify` would check it; the checks come back in that
+order and the loop then finds them done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..pool import Workers, chunks, worker_count
+from ..pool import Pool as WorkerPool, Workers, chunks, worker_count
 from .check import FileCheck, Limits, check_file, pillow_limits
+from .posts import post_references
+from .references import Reference
 from .resolve import Resolution
 
 
 @attrs.frozen
 class Checking:
-    """How every file of one run is checked."""
+    """What every worker of one run is given once: how posts are read and files checked."""
 
+    root: Path
+    encoding: str | None
     deep: bool
     limits: Limits
 
@@ -35,23 +45,41 @@ def local_files(resolutions: Sequence[Resolution]) -> list[tuple[Path, str | Non
     return list(files.items())
 
 
+def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[tuple[list[Reference], str | None]]:
+    return [post_references(path, how.root, how.encoding) for path in posts]
+
+
 def _check_chunk(how: Checking, files: tuple[tuple[Path, str | None], ...]) -> list[FileCheck]:
     with pillow_limits(how.limits):
         return [check_file(path, declared=declared, deep=how.deep, limits=how.limits) for path, declared in files]
 
 
-def check_files(
-    files: Sequence[tuple[Path, str | None]], *, deep: bool, limits: Limits, jobs: int, pool: Any = None
-) -> dict[Path, FileCheck]:
-    """Every file checked by ``jobs`` workers (0: one per core) of ``pool`` (default:
-    :class:`~wxmigrate.pool.Workers`), in the order given."""
-    count = min(worker_count(jobs), max(1, len(files)))
-    parts = list(chunks(files))
-    checks: dict[Path, FileCheck] = {}
-    with (pool or Workers)(Checking(deep, limits), count) as workers:
-        for part, found in zip(parts, workers.map(_check_chunk, parts)):
+class Pool:
+    """``jobs`` workers (0: one per core) for one run; use as a context manager."""
+
+    def __init__(
+        self, how: Checking, jobs: int, executor: Callable[[Checking, int], WorkerPool[Checking]] | None = None
+    ) -> None:
+        self._workers = (executor or Workers)(how, worker_count(jobs))
+
+    def __enter__(self) -> Pool:
+        self._workers.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._workers.__exit__(*exc)
+
+    def read(self, posts: Sequence[Path]) -> list[tuple[list[Reference], str | None]]:
+        """Each post's references or error, in the order given."""
+        return [found for part in self._workers.map(_read_chunk, chunks(posts)) for found in part]
+
+    def check(self, files: Sequence[tuple[Path, str | None]]) -> dict[Path, FileCheck]:
+        """Every file checked, in the order given."""
+        parts = list(chunks(files))
+        checks: dict[Path, FileCheck] = {}
+        for part, found in zip(parts, self._workers.map(_check_chunk, parts)):
             checks.update((path, check) for (path, _declared), check in zip(part, found))
-    return checks
+        return checks
 
 
-__all__ = ["Checking", "check_files", "local_files"]
+__all__ = ["Checking", "Pool", "local_files"]

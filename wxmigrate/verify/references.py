@@ -9,6 +9,7 @@ import attrs
 
 from ..model import Post, images
 from ..parse import front_matter_line
+from ..read import Source
 
 #: Front-matter keys themes use for a post's images (header, cover, social card).
 IMAGE_KEYS = (
@@ -49,13 +50,18 @@ class Reference:
 
 def references(post: Post) -> Iterator[Reference]:
     """The post's image references: front matter first, then the body in source order."""
-    for key, value in post.front_matter.data.items():
-        if key in IMAGE_KEYS or key == "header":
-            line = front_matter_line(post, key)
-            for src in _strings(value, nested=key == "header"):
-                yield Reference(post.path, line, src, key)
+    yield from front_matter_references(post.path, post)
     for image, line in images(post):
         yield Reference(post.path, line, image.src)
+
+
+def front_matter_references(path: str, source: Source | Post) -> Iterator[Reference]:
+    """The image references in the front matter of a post (read or loaded) at ``path``."""
+    for key, value in source.front_matter.data.items():
+        if key in IMAGE_KEYS or key == "header":
+            line = front_matter_line(source, key)
+            for src in _strings(value, nested=key == "header"):
+                yield Reference(path, line, src, key)
 
 
 def _strings(value: Any, *, nested: bool = False) -> Iterator[str]:

@@ -95,6 +95,30 @@ def resolve_all(site: Site, refs: Sequence[Reference]) -> tuple[list[Resolution]
     return resolved, folders
 
 
+class RealFiles:
+    """Real paths of files (symlinks followed), each folder's real path found once: a
+    site's references lead to thousands of files in a few folders."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def find(self, path: str) -> str | None:
+        """The real path of the file at ``path``, or None when there is no file there."""
+        try:
+            mode = os.lstat(path).st_mode
+        except (OSError, ValueError):
+            return None
+        if stat.S_ISLNK(mode):
+            real = os.path.realpath(path)
+            return real if os.path.isfile(real) else None
+        if not stat.S_ISREG(mode):
+            return None
+        folder, name = os.path.split(path)
+        if folder not in self._folders:
+            self._folders[folder] = os.path.realpath(folder)
+        return os.path.join(self._folders[folder], name)
+
+
 class DirectResolver:
     """Resolves references as written.
 
@@ -107,7 +131,7 @@ class DirectResolver:
         self.site = site
         self._root = os.fspath(site.root)
         self._post_folders: dict[str, str] = {}
-        self._real_folders: dict[str, str] = {}
+        self._real = RealFiles()
 
     def resolve(self, ref: Reference) -> Resolution | None:
         """Where ``ref`` leads as written; None when it must be looked up by file name."""
@@ -143,7 +167,7 @@ class DirectResolver:
         if not inside:
             return Resolution("unsafe", detail=f"{written} leads outside the site")
         for candidate in inside:
-            real = self._real_file(candidate)
+            real = self._real.find(candidate)
             if real is None:
                 continue
             if not self.site.contains(real):
@@ -151,23 +175,6 @@ class DirectResolver:
                 return Resolution("unsafe", detail=f"{where} is a link to {real}, outside the site")
             return Resolution("local", Path(real), declared=declared_format(real))
         return None
-
-    def _real_file(self, path: str) -> str | None:
-        """The real path of the file at ``path`` (symlinks followed), or None when there is none."""
-        try:
-            mode = os.lstat(path).st_mode
-        except (OSError, ValueError):
-            return None
-        if stat.S_ISLNK(mode):
-            real = os.path.realpath(path)
-            return real if os.path.isfile(real) else None
-        if not stat.S_ISREG(mode):
-            return None
-        folder, name = os.path.split(path)
-        if folder not in self._real_folders:
-            self._real_folders[folder] = os.path.realpath(folder)
-        return os.path.join(self._real_folders[folder], name)
-
 
 def _remote(text: str) -> Resolution | None:
     if text.startswith("//"):
@@ -230,6 +237,7 @@ class NameIndex:
         self._names: dict[str, list[tuple[Path, Path]]] | None = None
         # Many references name the same file; each (name, folder) is looked up once.
         self._found: dict[tuple[str, str | None], Resolution] = {}
+        self._real = RealFiles()
 
     def resolve(self, ref: Reference) -> Resolution:
         """Find ``ref``'s file by its name; ``missing`` when no folder holds one."""
@@ -252,10 +260,11 @@ class NameIndex:
             matches,
             key=lambda match: (match[1] in self._exports, match[0].parent.name != wanted_folder),
         )
-        real = Path(os.path.realpath(path))
-        if not os.path.isfile(real):
+        found = self._real.find(os.fspath(path))
+        if found is None:
             detail = f"{self._site.relative(path)} is a symlink to no file (a loop?)"
             return Resolution("missing", detail=detail)
+        real = Path(found)
         if not (self._site.contains(real) or Path(os.path.realpath(folder)) in real.parents):
             return Resolution(
                 "unsafe",

@@ -1,0 +1,135 @@
+"""The parser's shortcuts give what the long way gives.
+
+Each shortcut skips work for input that is common in exports (a line with no
+markup, a line whose only markup is ``**X**``, a line that cannot open a block,
+a repost note of the usual shape); each test here checks, over generated input,
+that the answer is the one the full reading gives.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+
+from wxmigrate.model import Strong, block_inlines, is_blank_run, walk_blocks, walk_inlines
+from wxmigrate.parse.reading import Reading, reading
+from wxmigrate.testing import damaged_posts, paragraphs
+
+# ``wxmigrate.parse`` is also the name of a function in the package: import the modules by name.
+parse_module = importlib.import_module("wxmigrate.parse")
+blocks = importlib.import_module("wxmigrate.parse.blocks")
+inline = importlib.import_module("wxmigrate.parse.inline")
+structure = importlib.import_module("wxmigrate.parse.structure")
+
+#: Characters of every kind the inline shortcuts look at: markup, white space of several
+#: kinds (some CommonMark's, some only Python's), CJK text and punctuation.
+_SPACES = [" ", "\t", "\u00a0", "\u3000", "\u2028", "\x1f", "\x85"]
+_PLAIN = st.sampled_from(["a", "Z", "1", "一", "二", "，", "。", "“", "”", "！", "(", ")", "]", ".", "#", *_SPACES])
+_MARKUP = st.sampled_from(["*", "**", "***", "_", "__", "`", "\\", "&amp;", "&", "[", "![", "](", "<", ">", "\n", "<b>"])
+_plain_texts = st.lists(_PLAIN, max_size=12).map("".join)
+#: Plain text with ``**X**`` runs in it, X spaced or not (``**甲， **乙** 丙**`` is read by its spacing).
+_BOLD_INSIDE = st.one_of(st.sampled_from(["甲", "甲， ", " 乙", "丙 ", " ", "\u3000", "\u2028", "a b"]), _plain_texts)
+_bold_texts = st.lists(st.tuples(st.sampled_from(["", "一", " ", "，", "“"]), _BOLD_INSIDE), min_size=1, max_size=4).map(
+    lambda parts: "".join(f"{before}**{inside}**" for before, inside in parts)
+)
+_any_texts = st.lists(st.one_of(_PLAIN, _MARKUP), max_size=24).map("".join)
+
+
+@given(st.one_of(_plain_texts, _bold_texts, _any_texts, paragraphs()), st.booleans())
+@example("**甲， **乙** 丙**", True)
+@example("** 甲**乙", True)
+def test_inline_shortcuts_read_text_as_the_tokenizer_does(text: str, nested_bold: bool) -> None:
+    """Text with no markup, or with only ``**X**`` runs, parses to the runs the tokenizer and
+    the pairings make of it."""
+    assert inline._parse(text, nested_bold, 0) == inline._parse_markup(text, nested_bold, 0)
+
+
+@given(st.one_of(_bold_texts, paragraphs(bold=True)))
+def test_bold_runs_are_read_by_the_shortcut_when_they_can_be(text: str) -> None:
+    """The ``**X**`` shortcut answers the texts it is for (so the test above exercises it)."""
+    assume(inline._BOLD_PAIRS.fullmatch(text) and not re.search(r"\*\*\s|\s\*\*", text))
+    assert inline._bold_pairs(text) is not None
+
+
+@given(_any_texts)
+def test_inline_parses_hold_no_empty_text(text: str) -> None:
+    """No parse holds an empty text run: the block parser strips a line's edges counting on it."""
+    assert all(not (type(run).__name__ == "Text" and not run.text) for run in inline._parse(text, True, 0))
+
+
+_LINE = st.lists(
+    st.sampled_from([" ", "  ", "\t", "`", "```", "~~~", "<", "<div>", "<!--", "#", "*", "_", ">", "+", "-",
+                     "[", "]", ":", "1", "1.", "\u0661)", "\uff11.", ".", ")", "a", "一", "|", "=", "!", "/"]),
+    max_size=8,
+).map("".join)
+
+
+@given(_LINE)
+@example("\uff11. 项")  # a full-width digit is a digit to the list pattern
+def test_a_line_that_cannot_open_a_block_matches_no_block_pattern(line: str) -> None:
+    """Every block pattern the parser tries first fails on a line the shortcut passes over."""
+    patterns = [
+        blocks._FENCE, blocks._ATX, blocks._RULE, blocks._CM_RULE, blocks._QUOTE, blocks._LIST,
+        blocks._HTML_RAW, blocks._HTML_COMMENT, blocks._HTML_BLOCK, blocks._HTML_LONE_TAG, blocks._REFERENCE,
+    ]
+    if not blocks._MAY_OPEN_BLOCK.match(line):
+        assert [pattern.pattern for pattern in patterns if pattern.match(line)] == []
+
+
+@given(st.lists(st.sampled_from(["文", "编辑", "责编", "审核", "张三", " ", "、", "，", "（", "）", "(", ")", "：", ":", "|", "｜", "/"]), max_size=10).map("".join))
+def test_credits_need_a_colon_or_a_bar(text: str) -> None:
+    """A line without a role's colon or a bar matches neither credits pattern: the shortcut's
+    None is what reading it would give."""
+    if not structure._CREDIT_MARK.search(text):
+        assert structure._ROLE.search(text) is None
+        assert structure._ROLE_BAR.match(text) is None
+
+
+_NOTE_TEXT = st.lists(
+    st.sampled_from(["转载：", "来源：", "微信公众号", "社区", "a", " ", "\t", "\n", "\u00a0", "\u3000", "\u2028", "\ufeff", "\x0c", "\ufffe", "…"]),
+    max_size=8,
+).map("".join)
+_GAP = st.sampled_from(["", " ", "\n", "\u3000", "\n  "])
+
+
+@given(_GAP, _GAP, _NOTE_TEXT, st.sampled_from(["<br>", "<br/>", "<br />"]), _NOTE_TEXT, _GAP, _GAP)
+def test_plain_repost_notes_read_as_lxml_reads_them(
+    outer: str, inner: str, first: str, br: str, second: str, after: str, end: str
+) -> None:
+    """A note of the usual shape has the lines lxml reads in it."""
+    html = f"{outer}<blockquote>{inner}<p>{first}{br}{second}</p>{after}</blockquote>{end}"
+    text = structure.plain_note_text(html)
+    assume(text is not None)
+    assert structure.note_lines(text) == structure.note_lines(structure.soup_text(html))
+
+
+def _parsed_blocks(text: str) -> list[object]:
+    """The blocks of a post's body as the block parser makes them (no part recognised)."""
+    source = parse_module.split_front_matter(text)
+    with reading(Reading()):
+        return blocks.parse_blocks(blocks.split_lines(source.body, source.body_line))
+
+
+@given(damaged_posts())
+def test_recognition_reads_the_texts_it_would_read_each_time(sample: object) -> None:
+    """Recognising the parts with each block's text read once gives the parts found when each
+    recogniser reads the texts again."""
+    found = _parsed_blocks(sample.text)  # type: ignore[attr-defined]
+    again = list(found)
+    for recogniser in structure.RECOGNISERS:
+        again = recogniser(again)
+    recognised = structure.recognise(found)
+    assert repr(recognised) == repr(again)  # the lines too, which equality leaves out
+
+
+@given(damaged_posts())
+def test_empty_bold_runs_are_counted_as_walking_them_counts(sample: object) -> None:
+    """The damage findings count every empty bold run, nested ones too."""
+    post = parse_module.parse(sample.text)  # type: ignore[attr-defined]
+    for block in walk_blocks(post.blocks):
+        inlines = block_inlines(block)
+        walked = sum(isinstance(run, Strong) and is_blank_run(run.children) for run in walk_inlines(inlines))
+        assert parse_module._empty_bold_runs(inlines) == walked
