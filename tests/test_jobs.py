@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from wxmigrate import migrate, pool
+from wxmigrate import migrate, pool, work
 from wxmigrate.cli import run
 from wxmigrate.errors import ConfigError, LockError, ReadError
 from wxmigrate.lock import LOCK_NAME
@@ -40,19 +40,24 @@ CLASH_A = "---\ntitle: 同名文章\n---\n\n第一篇。\n\n![](/assets/one/pic.
 CLASH_B = "---\ntitle: 同名文章\n---\n\n第二篇。\n\n![](/assets/two/pic.png)\n"
 
 
-@pytest.fixture(scope="module")
-def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated site of 30 posts, with clashing names."""
+def generated_site(root: Path, count: int) -> Path:
+    """The benchmark's generated site of ``count`` posts at ``root``, plus two posts of one title."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import synthetic_site
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    root = tmp_path_factory.mktemp("jobs") / "site"
-    synthetic_site.build_site(root, 30)
+    synthetic_site.build_site(root, count)
+    (root / "_posts" / "2016-01-01-aaa-clash.md").write_text(CLASH_A, encoding="utf-8")
+    (root / "_posts" / "2030-01-01-aaa-clash.md").write_text(CLASH_B, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated site of 30 posts, with clashing names."""
+    root = generated_site(tmp_path_factory.mktemp("jobs") / "site", 30)
     posts = root / "_posts"
-    (posts / "2016-01-01-aaa-clash.md").write_text(CLASH_A, encoding="utf-8")
-    (posts / "2030-01-01-aaa-clash.md").write_text(CLASH_B, encoding="utf-8")
     (posts / "2030-02-01-Case.md").write_text("# 大写\n\n正文。\n", encoding="utf-8")
     (posts / "2030-02-01-case.md").write_text("# 小写\n\n正文。\n", encoding="utf-8")
     for folder, color in (("one", "red"), ("two", "blue")):
@@ -220,3 +225,51 @@ def test_errors_cross_from_a_worker_whole() -> None:
         again = pickle.loads(pickle.dumps(error))
         assert type(again) is type(error) and str(again) == str(error)
         assert (again.path, again.line, again.detail) == (error.path, error.line, error.detail)
+
+
+def test_a_lost_worker_loses_nothing_and_a_second_run_finishes(
+    tmp_path: Path, site_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-run: the posts not done are reported so (exit 1), nothing half
+    written is left, and the same command run again finishes them, rewriting nothing that
+    was written already; the output is then a clean run's."""
+    real = work.repair_one
+    victim = sorted(path.name for path in (site_template / "_posts").iterdir())[20]  # mid-run
+
+    def dying(path: Path, *args: object) -> object:
+        if path.name == victim and os.getpid() != parent:
+            os._exit(9)  # the worker process dies at once, as under the OOM killer
+        return real(path, *args)  # type: ignore[arg-type]
+
+    parent = os.getpid()
+    monkeypatch.setattr(work, "repair_one", dying)
+    site, out = tmp_path / "site", tmp_path / "out"
+    shutil.copytree(site_template, site)
+    code, _, stderr = _run("repair", str(site), "--out", str(out), "--jobs", "2")
+    not_done = [line for line in stderr.splitlines() if ":0: not done: the workers were lost" in line]
+    assert code == 1 and f"{site / '_posts' / victim}:0: not done" in stderr
+    assert 0 < len(not_done) < 34 and "run the same command again" in not_done[0]
+    assert not [path for path in out.rglob("*") if path.name.startswith(TEMP_PREFIX) or path.name == LOCK_NAME]
+    before = {path: path.stat().st_ino for path in out.rglob("*.md")}
+
+    monkeypatch.setattr(work, "repair_one", real)
+    code, _, stderr = _run("repair", str(site), "--out", str(out), "--jobs", "2")
+    assert code == 1 and "not done" not in stderr and "34 post(s)" in stderr  # 1: the generated damage
+    assert {path: path.stat().st_ino for path in before} == before  # written once, not again
+    clean = tmp_path / "clean"
+    code, _, stderr = _run("repair", str(site), "--out", str(clean))
+    assert code == 1 and _tree(out) == _tree(clean), stderr
+
+
+def test_a_run_keeps_its_posts_and_files_on_disk(tmp_path: Path, site_template: Path) -> None:
+    """RunResult's posts, copies and actions are read back from the run's ledger, in order,
+    each file once (a shared image at the first post that needed it)."""
+    result = repair_site(site_template, out=tmp_path / "o", dry_run=True)
+    posts = result.posts
+    assert len(posts) == 34 and [post.source for post in posts] == list(result.site.posts)
+    assert posts[-1] == list(posts)[-1] and posts[1:3] == list(posts)[1:3]
+    actions = list(result.actions)
+    assert len({action.path for action in actions}) == len(actions) == len(result.actions)
+    copies = [(action.source, action.path) for action in actions if action.verb == "copy"]
+    assert copies == list(result.copied) and len(copies) > 30
+    assert result.counts.posts == 34 and result.counts.failed == len(result.failed)

@@ -26,7 +26,7 @@ import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import yaml
@@ -46,6 +46,7 @@ from .parse.reading import shared_inlines
 from .read import check_encoding, read_text, split_front_matter
 from .rules import Change, make_options, repair
 from .rules.conservation import article_text
+from .ledger import Ledger
 from .lock import folder_lock, terminate_raises
 from .site import (
     FRONT_MATTER_IMAGE_KEYS,
@@ -60,6 +61,9 @@ from .site import (
 from .verify.check import FileCheck, check_file
 from .verify.formats import TRUE_EXTENSIONS, declared_format
 from .write import atomic_write, backup, copy_file, digest, remove_stale_temporaries
+
+if TYPE_CHECKING:
+    from .work import PoolFactory
 
 FORMATS = ("markdown", "html")
 #: Image checks an :class:`ImagePlan` remembers (a file used by several posts is checked once).
@@ -140,23 +144,53 @@ class Action:
 
 
 @attrs.frozen
+class Counts:
+    """How many posts a run did, failed and left with problems (for its exit code)."""
+
+    posts: int = 0
+    failed: int = 0
+    #: Posts not :attr:`~PostResult.ok`: failed, or with images not found or not used.
+    problems: int = 0
+
+    def add(self, post: PostResult) -> Counts:
+        return Counts(self.posts + 1, self.failed + bool(post.error), self.problems + (not post.ok))
+
+
+@attrs.frozen
 class RunResult:
-    """What a repair run did."""
+    """What a repair run did.
+
+    Its per-post results and files are read from the run's :class:`~wxmigrate.ledger.Ledger`
+    on disk (a run's memory does not grow with the archive): each is a sequence read anew
+    every time it is iterated.
+    """
 
     site: Site
-    posts: tuple[PostResult, ...]
-    #: Image files copied: (from, to).
-    copied: tuple[tuple[Path, Path], ...] = ()
+    ledger: Ledger = attrs.field(repr=False)
+    counts: Counts = Counts()
     backup_folder: Path | None = None
     #: The engine written for, and whether the posts were re-laid out for it.
     engine: str = "jekyll"
     relaid: bool = False
     #: Files of the minimal site generated in the output (it had no configuration).
     generated: tuple[Path, ...] = ()
-    #: Every file written, copied or backed up, in order (with ``dry_run``: that would be).
-    actions: tuple[Action, ...] = ()
     #: Site files (configuration, the minimal site) that could not be written: one line each.
     errors: tuple[str, ...] = ()
+
+    @property
+    def posts(self) -> Sequence[PostResult]:
+        """Every post's result, in post order (without its texts, unless ``keep_texts``)."""
+        return self.ledger.posts(_post_result)
+
+    @property
+    def copied(self) -> Sequence[tuple[Path, Path]]:
+        """Image files copied: (from, to)."""
+        return self.ledger.copies()
+
+    @property
+    def actions(self) -> Sequence[Action]:
+        """Every file written, copied or backed up, in order (with ``dry_run``: that would be)."""
+        return self.ledger.actions(Action)
 
     @property
     def failed(self) -> tuple[PostResult, ...]:
@@ -167,9 +201,14 @@ class RunResult:
     def exit_code(self) -> int:
         """0 when every post is clean, 1 when problems are left (errors, missing images,
         site files not written), 2 when every post failed (nothing could be done)."""
-        if self.posts and len(self.failed) == len(self.posts):
+        if self.counts.posts and self.counts.failed == self.counts.posts:
             return 2
-        return 0 if all(post.ok for post in self.posts) and not self.errors else 1
+        return 0 if not self.counts.problems and not self.errors else 1
+
+
+def _post_result(value: object) -> PostResult:
+    assert isinstance(value, PostResult)
+    return value
 
 
 class ImagePlan:
@@ -738,6 +777,7 @@ def repair_site(
     jobs: int = 1,
     on_post: Callable[[PostResult], None] | None = None,
     keep_texts: bool = False,
+    executor: PoolFactory | None = None,
     posts: Iterable[str | Path] | None = None,
     **option_values: object,
 ) -> RunResult:
@@ -746,10 +786,12 @@ def repair_site(
     Posts are read as ``encoding`` (default: detected, see :func:`wxmigrate.read.decode`)
     and always written as UTF-8; in place, a post whose text is unchanged is not rewritten.
 
-    Memory does not grow with the posts' texts: each post's :class:`PostResult` is passed,
-    texts included, to ``on_post`` as soon as it is done (in post order), and kept without
-    them (``keep_texts`` keeps them).  ``jobs`` worker processes share the posts (0: one per
-    core); the files written, the results and their order are the same as with one.
+    Memory does not grow with the posts: each post's :class:`PostResult` is passed, texts
+    included, to ``on_post`` as soon as it is done (in post order), and kept on disk without
+    them (``keep_texts`` keeps them), in the run's :class:`~wxmigrate.ledger.Ledger`.  ``jobs``
+    worker processes share the posts (0: one per core), or ``jobs`` workers of ``executor``
+    (a Dask cluster: :func:`wxmigrate.distributed.dask_executor`); the files written, the
+    results and their order are the same as with one.
     ``posts``: only these post files of the site at ``source`` (see :func:`~wxmigrate.site.discover`).
     """
     make_options(
@@ -774,7 +816,7 @@ def repair_site(
     output = Output(target_root, dry_run=dry_run, sync_new=in_place)
     work = functools.partial(
         _run, site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values,
-        jobs=jobs, on_post=on_post, keep_texts=keep_texts,
+        jobs=jobs, on_post=on_post, keep_texts=keep_texts, executor=executor,
     )
     if dry_run:
         return work()
@@ -796,13 +838,14 @@ class Output:
         self.root = root
         self.dry_run = dry_run
         self.sync_new = sync_new
-        self.actions: dict[Path, Action] = {}
         #: The actions recorded since it was last cleared (one post's).
         self.log: list[Action] = []
         self._real_root: str | None = None
+        # Image copies made lately: a file many posts use is not compared again for each
+        # (bounded, like the image checks; the ledger lists each file once anyway).
+        self._copied: set[Path] = set()
 
     def _record(self, action: Action) -> None:
-        self.actions[action.path] = action
         self.log.append(action)
 
     def _check(self, path: Path) -> None:
@@ -813,8 +856,6 @@ class Output:
 
     def write(self, path: Path, data: bytes) -> bool:
         """Write ``path`` atomically unless it holds ``data``; whether it (would have) changed."""
-        if path in self.actions:
-            return False  # written once already (a dry run has not written it)
         self._check(path)
         changed = atomic_write(path, data, dry_run=self.dry_run, sync_new=self.sync_new)
         if changed:
@@ -823,11 +864,14 @@ class Output:
 
     def copy(self, source: Path, target: Path) -> bool:
         """Copy ``source`` to ``target`` (never over another file); whether it (would have) copied."""
-        if target in self.actions:
+        if target in self._copied:
             return False
         self._check(target)
         copied = copy_file(source, target, dry_run=self.dry_run, sync_new=self.sync_new)
         if copied:
+            if len(self._copied) >= CHECKS_KEPT:
+                self._copied.clear()
+            self._copied.add(target)
             self._record(Action("copy", target, source))
         return copied
 
@@ -868,6 +912,7 @@ def _run(
     jobs: int = 1,
     on_post: Callable[[PostResult], None] | None = None,
     keep_texts: bool = False,
+    executor: PoolFactory | None = None,
 ) -> RunResult:
     from .work import Batch, posts_done  # the parallel machinery is built on this module
 
@@ -878,33 +923,27 @@ def _run(
         site, plan, target_root, backup_folder, output.dry_run, options,
         texts=keep_texts or on_post is not None,
     )
-    results: list[PostResult] = []
-    done_files: list[tuple[tuple[Action, ...], tuple[tuple[Path, Path, bool], ...]]] = []
-    for number, done in enumerate(posts_done(batch, jobs, output), 1):
+    ledger = Ledger()
+    counts = Counts()
+    for number, done in enumerate(posts_done(batch, jobs, output, executor), 1):
         if on_post is not None:
             on_post(done.result)
-        results.append(done.result if keep_texts else done.result.without_texts())
-        done_files.append((done.writes, done.copies))
+        ledger.add_post(done.result if keep_texts else done.result.without_texts())
+        ledger.add_files(done.writes, done.copies)
+        counts = counts.add(done.result)
         if progress:
             progress(number, len(site.posts))
-    copies = _merge_files(done_files, output)
     generated: list[Path] = []
     errors: list[str] = []
     if not in_place:
+        output.log.clear()
         try:
             generated = _site_files(site, plan, target_root, configured, output)
         except WriteError as error:
             errors.append(str(error))
+        ledger.add_files(output.log)
     return RunResult(
-        site,
-        tuple(results),
-        tuple(copies),
-        backup_folder,
-        plan.engine.name,
-        plan.relayout,
-        tuple(generated),
-        tuple(output.actions.values()),
-        tuple(errors),
+        site, ledger, counts, backup_folder, plan.engine.name, plan.relayout, tuple(generated), tuple(errors)
     )
 
 
@@ -946,26 +985,6 @@ def repair_one(
             problem = f"{path}:0: cannot copy {file} to {where}: {_reason(error)}"
             result = attrs.evolve(result, error=result.error or problem)
     return Done(result, writes, tuple(copies))
-
-
-def _merge_files(
-    done: Sequence[tuple[tuple[Action, ...], tuple[tuple[Path, Path, bool], ...]]], output: Output
-) -> list[tuple[Path, Path]]:
-    """Record every post's files in ``output`` in post order, as one process would have:
-    an image copy is listed at the first post that needed it, when any process made it;
-    return the copies made."""
-    made = {target for _writes, copies in done for _file, target, copied in copies if copied}
-    actions = output.actions
-    actions.clear()  # what this process wrote so far is in ``done`` too, in order
-    copies: list[tuple[Path, Path]] = []
-    for writes, needed in done:
-        for action in writes:
-            actions.setdefault(action.path, action)
-        for file, target, _copied in needed:
-            if target in made and target not in actions:
-                actions[target] = Action("copy", target, file)
-                copies.append((file, target))
-    return copies
 
 
 def _write_post(
@@ -1044,6 +1063,7 @@ def site_title(site: Site) -> str:
 __all__ = [
     "FORMATS",
     "Action",
+    "Counts",
     "Done",
     "ImagePlan",
     "ImageProblem",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
@@ -19,11 +20,14 @@ from typing import Generic, Protocol, TypeVar
 
 #: Items per chunk: small enough to share the work out evenly and to stop soon when asked.
 CHUNK = 32
+#: Chunks sent to each worker ahead of the one whose result is awaited.
+AHEAD = 4
 
 _S = TypeVar("_S")
 _S_co = TypeVar("_S_co", covariant=True)
 _C = TypeVar("_C")
 _R = TypeVar("_R")
+_R_co = TypeVar("_R_co", covariant=True)
 _T = TypeVar("_T")
 
 
@@ -58,6 +62,7 @@ class Workers(Generic[_S]):
     """
 
     def __init__(self, shared: _S, jobs: int) -> None:
+        self.jobs = jobs
         self.pool = ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=multiprocessing.get_context("fork"),
@@ -66,13 +71,43 @@ class Workers(Generic[_S]):
         )
 
     def map(self, function: Callable[[_S, _C], _R], chunks: Iterable[_C]) -> Iterator[_R]:
-        return self.pool.map(functools.partial(_with_shared, function), chunks)
+        """Each chunk's result, in order; at most :data:`AHEAD` chunks per worker are sent
+        ahead of the one awaited (``Executor.map`` would send them all at once, and keep
+        every result not yet taken)."""
+        return ahead(
+            functools.partial(self.pool.submit, functools.partial(_with_shared, function)),
+            chunks,
+            AHEAD * self.jobs,
+        )
 
     def __enter__(self) -> Workers[_S]:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Pending(Protocol[_R_co]):
+    """A submitted chunk (a ``concurrent.futures`` or a Dask future)."""
+
+    def result(self) -> _R_co: ...
+    def cancel(self) -> object: ...
+
+
+def ahead(submit: Callable[[_C], Pending[_R]], chunks: Iterable[_C], window: int) -> Iterator[_R]:
+    """The results of ``submit`` over ``chunks``, in order, with at most ``window`` submitted
+    and not yet taken (memory stays bounded however many chunks there are)."""
+    pending: deque[Pending[_R]] = deque()
+    try:
+        for chunk in chunks:
+            pending.append(submit(chunk))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def worker_count(jobs: int) -> int:
@@ -82,10 +117,11 @@ def worker_count(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
-def chunks(items: Sequence[_T], size: int | None = None) -> list[tuple[_T, ...]]:
-    """``items`` cut into consecutive chunks of ``size`` (default :data:`CHUNK`)."""
+def chunks(items: Sequence[_T], size: int | None = None) -> Iterator[tuple[_T, ...]]:
+    """``items`` cut into consecutive chunks of ``size`` (default :data:`CHUNK`), made as
+    they are taken."""
     size = size or CHUNK
-    return [tuple(items[start : start + size]) for start in range(0, len(items), size)]
+    return (tuple(items[start : start + size]) for start in range(0, len(items), size))
 
 
-__all__ = ["CHUNK", "Executor", "Pool", "Workers", "chunks", "worker_count"]
+__all__ = ["AHEAD", "CHUNK", "Executor", "Pending", "Pool", "Workers", "ahead", "chunks", "worker_count"]

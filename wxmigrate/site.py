@@ -13,12 +13,14 @@ site (and any ``--assets`` folder), so all of those resolve to one file.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import overload
 
 import attrs
 
@@ -45,12 +47,101 @@ _LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
+class Paths(Sequence[Path]):
+    """Paths kept as strings, each made a :class:`~pathlib.Path` when it is read.
+
+    A ``Path`` costs about 600 bytes (its parts are strings of their own), its string a
+    sixth of that: a site's posts and images, kept for the whole run, are kept so.
+    """
+
+    __slots__ = ("_names",)
+
+    def __init__(self, paths: Iterable[str | Path] = ()) -> None:
+        self._names = tuple(os.fspath(path) for path in paths)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Path, ...]: ...
+    def __getitem__(self, index: int | slice) -> Path | tuple[Path, ...]:
+        if isinstance(index, slice):
+            return tuple(Path(name) for name in self._names[index])
+        return Path(self._names[index])
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __iter__(self) -> Iterator[Path]:
+        return map(Path, self._names)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._names)
+
+    def __repr__(self) -> str:
+        return f"Paths({list(self._names)!r})"
+
+    def __reduce__(self) -> tuple[type[Paths], tuple[tuple[str, ...]]]:
+        return Paths, (self._names,)
+
+
+#: An image file in an :class:`ImageIndex`: its folder (the file is named by its key), or its folder and name.
+_Entry = str | tuple[str, str]
+
+
+class ImageIndex(Mapping[str, tuple[Path, ...]]):
+    """The image files of a site by file name (:func:`file_key`), in little memory.
+
+    An archive holds hundreds of thousands of images, kept for the whole run: each
+    file is kept as its folder (one string shared by every file in it), or, when its
+    name is not the key it is filed under (a name in NFD), as its folder and name;
+    a name only one file has (most) needs no tuple.
+    """
+
+    __slots__ = ("_files",)
+
+    def __init__(self, files: Iterable[tuple[str, Path]] = ()) -> None:
+        """Index ``files``: (key, path) pairs, in the order :meth:`__getitem__` gives them back."""
+        folders: dict[str, str] = {}
+        self._files: dict[str, str | tuple[_Entry, ...]] = {}
+        for key, path in files:
+            folder = folders.setdefault(os.fspath(path.parent), os.fspath(path.parent))
+            entry: _Entry = folder if path.name == key else (folder, path.name)
+            known = self._files.get(key)
+            if known is None and isinstance(entry, str):
+                self._files[key] = entry
+            else:
+                self._files[key] = (*_entries(known), entry)
+
+    def __getitem__(self, key: str) -> tuple[Path, ...]:
+        return tuple(
+            Path(entry, key) if isinstance(entry, str) else Path(*entry)
+            for entry in _entries(self._files[key])
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+def _entries(found: str | tuple[_Entry, ...] | None) -> tuple[_Entry, ...]:
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, str) else found
+
+
 @attrs.frozen
 class Site:
     """Where a repair run reads from."""
 
     root: Path
-    posts: tuple[Path, ...]
+    posts: Sequence[Path]
     #: The folder (relative to ``root``) the posts keep their images in, e.g. ``postimg``.
     image_folder: str
     #: Every image file found, by file name (several files may share a name).
@@ -104,8 +195,8 @@ def walk_files(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[Path]:
                 yield Path(current, name)
 
 
-def _files(folder: Path, suffixes: tuple[str, ...], skip: Iterable[Path] = ()) -> list[Path]:
-    return [path for path in walk_files(folder, skip=skip) if path.name.lower().endswith(suffixes)]
+def _files(folder: Path, suffixes: tuple[str, ...], skip: Iterable[Path] = ()) -> Iterator[Path]:
+    return (path for path in walk_files(folder, skip=skip) if path.name.lower().endswith(suffixes))
 
 
 def site_root(post: Path) -> Path:
@@ -144,7 +235,7 @@ def post_files(root: Path, *, skip: Iterable[Path] = (), drafts: bool = False) -
             post for folder in folders for post in _files(folder, POST_SUFFIXES, skip)
             if post.name not in engine.skip_names
         ]
-    return _files(root, POST_SUFFIXES, [*skip, root / EXPORT_FOLDER])
+    return list(_files(root, POST_SUFFIXES, [*skip, root / EXPORT_FOLDER]))
 
 
 def discover(
@@ -163,31 +254,36 @@ def discover(
         raise ReadError(str(source), 0, "does not exist; expected a site folder or a post file")
     if posts is not None:
         root = source
-        files = tuple(Path(post) for post in posts)
+        files = Paths(posts)
     elif source.is_file():
         root = root_of(source)
-        files = (source if root.is_absolute() == source.is_absolute() else source.resolve(),)
+        files = Paths([source if root.is_absolute() == source.is_absolute() else source.resolve()])
     else:
         root = source
-        files = tuple(post_files(root, skip=skip))
-    index: dict[str, list[Path]] = {}
+        files = Paths(post_files(root, skip=skip))
     refused: dict[str, str] = {}
-    found = [(image, root) for image in _files(root, IMAGE_SUFFIXES, skip)]
-    found += [(image, Path(a)) for a in assets for image in _files(Path(a), IMAGE_SUFFIXES)]
-    for image, folder in found:
-        problem = outside_link(image, folder)
-        if problem is None:
-            index.setdefault(file_key(image.name), []).append(image)
-        else:
-            refused.setdefault(file_key(image.name), f"{image} {problem}")
+    found = ((image, root) for image in _files(root, IMAGE_SUFFIXES, skip))
+    more = ((image, Path(a)) for a in assets for image in _files(Path(a), IMAGE_SUFFIXES))
+    index = ImageIndex(_usable(itertools.chain(found, more), refused))
     return Site(
         root=root,
         posts=files,
         image_folder=_image_folder(root, files),
-        images={name: tuple(paths) for name, paths in index.items()},
+        images=index,
         engine=detect_engine(root),
         refused=refused,
     )
+
+
+def _usable(found: Iterable[tuple[Path, Path]], refused: dict[str, str]) -> Iterator[tuple[str, Path]]:
+    """Each image file found (in a folder) that stays inside it, keyed by name; the others'
+    names go into ``refused``, with why."""
+    for image, folder in found:
+        problem = outside_link(image, folder)
+        if problem is None:
+            yield file_key(image.name), image
+        else:
+            refused.setdefault(file_key(image.name), f"{image} {problem}")
 
 
 def local_path(src: str) -> str | None:

@@ -32,13 +32,13 @@ is held by this process until every worker is done.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
 
 from .layout import Contested, unique
-from .migrate import Done, ImagePlan, Output, Plan, read_post, repair_one, wanted_file
+from .migrate import Done, ImagePlan, Output, Plan, PostResult, read_post, repair_one, wanted_file
 from .pool import Executor, Pool, Workers, chunks, worker_count
 from .site import Site, outside_link
 
@@ -58,23 +58,24 @@ class Batch:
     texts: bool = False
 
 
-def repair_chunk(batch: Batch, paths: tuple[Path, ...]) -> list[Done | None]:
-    """Repair and write each post of ``paths``; None for one whose images' names are contested."""
+def repair_chunk(batch: Batch, paths: tuple[Path, ...]) -> list[Done | Path]:
+    """Repair and write each post of ``paths``; for one whose images' names are contested,
+    its path (this process repairs it, in order)."""
     output = Output(batch.target_root, dry_run=batch.dry_run, sync_new=batch.backup_folder is not None)
-    done: list[Done | None] = []
+    done: list[Done | Path] = []
     for path in paths:
         try:
             one = repair_one(
                 path, batch.site, batch.plan, output, batch.target_root, batch.backup_folder, batch.options
             )
         except Contested:
-            done.append(None)
+            done.append(path)
             continue
         done.append(one if batch.texts else attrs.evolve(one, result=one.result.without_texts()))
     return done
 
 
-def _repair_named(batch: Batch, chunk: tuple[tuple[Path, ...], Mapping[Path, str] | None]) -> list[Done | None]:
+def _repair_named(batch: Batch, chunk: tuple[tuple[Path, ...], Mapping[Path, str] | None]) -> list[Done | Path]:
     """:func:`repair_chunk` with the chunk's output paths decided beforehand (None: each its own)."""
     paths, names = chunk
     if names is not None:
@@ -105,25 +106,34 @@ def could_clash(site: Site, plan: Plan) -> bool:
     return len(set(keys)) != len(keys)
 
 
-def assign_names(site: Site, executor: Executor[Batch], parts: Sequence[tuple[Path, ...]]) -> dict[Path, str]:
+def assign_names(site: Site, executor: Executor[Batch], parts: Iterable[tuple[Path, ...]]) -> dict[Path, str]:
     """Each post's output path, given out in post order as one process does."""
     taken: set[str] = set()
     assigned: dict[Path, str] = {}
-    for paths, names in zip(parts, executor.map(wanted_names, parts)):
-        for path, name in zip(paths, names):
+    paths = iter(site.posts)
+    for names in executor.map(wanted_names, parts):
+        for name, path in zip(names, paths):  # names first: zip takes no path past a chunk's end
             if name is not None:
                 assigned[path] = unique(name, taken)
     return assigned
 
 
-def posts_done(
-    batch: Batch, jobs: int, output: Output, pool: Callable[[Batch, int], Pool[Batch]] = Workers
-) -> Iterator[Done]:
-    """Every post of the site done, in post order: here with ``jobs`` 1 (through
-    ``output``), else by :func:`worker_count` workers of ``pool`` (see the module doc)."""
+#: Makes the pool of a parallel run from its shared data and its number of workers.
+PoolFactory = Callable[[Batch, int], Pool[Batch]]
+
+
+def posts_done(batch: Batch, jobs: int, output: Output, pool: PoolFactory | None = None) -> Iterator[Done]:
+    """Every post of the site done, in post order: here with ``jobs`` 1 and no ``pool``
+    (through ``output``), else by :func:`worker_count` workers of ``pool`` (default
+    :class:`~wxmigrate.pool.Workers`; see the module doc).
+
+    When workers are lost (a process killed, a Dask worker gone for good), the posts not
+    done yet are each reported as not done, and the run goes on to its end: running the
+    same command again finishes them.
+    """
     posts = batch.site.posts
     count = min(worker_count(jobs), max(1, len(posts)))
-    if count == 1:
+    if pool is None and count == 1:
         for path in posts:
             yield repair_one(
                 path, batch.site, batch.plan, output, batch.target_root, batch.backup_folder, batch.options
@@ -132,16 +142,27 @@ def posts_done(
     plan = batch.plan
     images = ImagePlan(batch.site, plan.images.folder, plan.images.contested, defer=True)
     shared = attrs.evolve(batch, plan=attrs.evolve(plan, images=images))
-    parts = chunks(posts)
-    with pool(shared, count) as workers:
-        assigned = assign_names(batch.site, workers, parts) if could_clash(batch.site, plan) else None
-        here = attrs.evolve(plan, assigned=assigned)  # for the contested posts, done here in order
-        named = [(paths, _subset(assigned, paths)) for paths in parts]
-        for paths, done in zip(parts, workers.map(_repair_named, named)):
-            for path, one in zip(paths, done):
-                yield one if one is not None else repair_one(
-                    path, batch.site, here, output, batch.target_root, batch.backup_folder, batch.options
-                )
+    done = 0
+    try:
+        with (pool or Workers)(shared, count) as workers:
+            assigned = assign_names(batch.site, workers, chunks(posts)) if could_clash(batch.site, plan) else None
+            here = attrs.evolve(plan, assigned=assigned)  # for the contested posts, done here in order
+            named = ((paths, _subset(assigned, paths)) for paths in chunks(posts))
+            for results in workers.map(_repair_named, named):
+                for one in results:
+                    done += 1
+                    yield one if isinstance(one, Done) else repair_one(
+                        one, batch.site, here, output, batch.target_root, batch.backup_folder, batch.options
+                    )
+    except Exception as error:  # the workers are lost: what they had not done is reported
+        lost = f"not done: the workers were lost ({_first_line(error)}); run the same command again to finish it"
+        for path in posts[done:]:
+            yield Done(PostResult(source=path, error=f"{path}:0: {lost}"))
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
 def _subset(assigned: Mapping[Path, str] | None, paths: Iterable[Path]) -> dict[Path, str] | None:
@@ -152,6 +173,7 @@ def _subset(assigned: Mapping[Path, str] | None, paths: Iterable[Path]) -> dict[
 
 __all__ = [
     "Batch",
+    "PoolFactory",
     "assign_names",
     "could_clash",
     "posts_done",

@@ -20,7 +20,7 @@ from ..rules import ORDER, RULES
 from ..site import root_of
 from ..verify import fix_assets, verify
 from .encoding import add_encoding_argument
-from .jobs import add_jobs_argument
+from .jobs import add_jobs_argument, executor_of
 from .progress import ProgressBar, is_terminal
 from .settings import (
     Settings, add_config_arguments, from_files, read_config, resolve, settings_of, show, warn_shadowed
@@ -198,6 +198,7 @@ def _repair(args: argparse.Namespace, source: str, posts: list[Path] | None, out
             dialect=args.dialect,
             encoding=args.encoding,
             jobs=args.jobs,
+            executor=executor_of(args),
             on_post=_printer(args, out, review) if args.explain or args.diff or review else None,
             posts=posts,
         )

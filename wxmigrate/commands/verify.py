@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..errors import WxMigrateError
 from ..verify import DEFAULT_LIMITS, Limits, Report, to_json, to_table, verify
 from .encoding import add_encoding_argument
-from .jobs import add_jobs_argument
+from .jobs import add_jobs_argument, executor_of
 from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
 from .settings import add_config_arguments, resolve, show, warn_shadowed
 
@@ -126,6 +126,7 @@ def _verify(args: argparse.Namespace, err: TextIO) -> Report:
             progress=bar,
             encoding=args.encoding,
             jobs=args.jobs,
+            executor=executor_of(args),
         )
     finally:
         if bar is not None:

@@ -38,6 +38,7 @@ from .check import (
 )
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
+from ..pool import Pool as WorkerPool
 from .parallel import Checking, Pool, local_files
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
 from .posts import all_references, post_references
@@ -100,6 +101,7 @@ def verify(
     progress: Progress | None = None,
     encoding: str | None = None,
     jobs: int = 1,
+    executor: Callable[[Checking, int], WorkerPool[Checking]] | None = None,
 ) -> Report:
     """Verify every image reference of every post of ``site`` (a site folder or one post).
 
@@ -107,7 +109,8 @@ def verify(
     find images in by name; ``placeholders`` adds stand-in images (hashes,
     files or folders) to :data:`KNOWN_PLACEHOLDERS`; ``encoding`` is the posts'
     encoding (default: detected, see :func:`wxmigrate.read.decode`); ``jobs`` worker
-    processes read the posts and check the files (0: one per core; the report is the same).  Raises
+    processes read the posts and check the files (0: one per core; the report is the same), or
+    ``jobs`` workers of ``executor`` (:func:`wxmigrate.distributed.dask_executor`).  Raises
     :class:`~wxmigrate.errors.ReadError` when ``site`` or an assets folder does
     not exist; a post that cannot be read is listed in ``Report.errors``.
     """
@@ -115,12 +118,12 @@ def verify(
         check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
     checks: dict[Path, FileCheck] = {}
-    if jobs == 1:
+    if jobs == 1 and executor is None:
         refs, errors = all_references(post_references(path, layout.root, encoding) for path in layout.posts)
         resolutions, folders = resolve_all(layout, refs)
         known = placeholder_hashes(placeholders)
     else:
-        with Pool(Checking(layout.root, encoding, deep, limits), jobs) as pool:
+        with Pool(Checking(layout.root, encoding, deep, limits), jobs, executor) as pool:
             refs, errors = all_references(pool.read(layout.posts))
             resolutions, folders = resolve_all(layout, refs)
             known = placeholder_hashes(placeholders)

@@ -13,12 +13,13 @@ order and the loop then finds them done.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from ..pool import Workers, chunks, worker_count
+from ..pool import Pool as WorkerPool, Workers, chunks, worker_count
 from .check import FileCheck, Limits, check_file, pillow_limits
 from .posts import post_references
 from .references import Reference
@@ -56,14 +57,16 @@ def _check_chunk(how: Checking, files: tuple[tuple[Path, str | None], ...]) -> l
 class Pool:
     """``jobs`` workers (0: one per core) for one run; use as a context manager."""
 
-    def __init__(self, how: Checking, jobs: int) -> None:
-        self._workers = Workers(how, worker_count(jobs))
+    def __init__(
+        self, how: Checking, jobs: int, executor: Callable[[Checking, int], WorkerPool[Checking]] | None = None
+    ) -> None:
+        self._workers = (executor or Workers)(how, worker_count(jobs))
 
     def __enter__(self) -> Pool:
         self._workers.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._workers.__exit__(*exc)
 
     def read(self, posts: Sequence[Path]) -> list[tuple[list[Reference], str | None]]:
@@ -72,7 +75,7 @@ class Pool:
 
     def check(self, files: Sequence[tuple[Path, str | None]]) -> dict[Path, FileCheck]:
         """Every file checked, in the order given."""
-        parts = chunks(files)
+        parts = list(chunks(files))
         checks: dict[Path, FileCheck] = {}
         for part, found in zip(parts, self._workers.map(_check_chunk, parts)):
             checks.update((path, check) for (path, _declared), check in zip(part, found))
