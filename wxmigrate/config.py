@@ -72,6 +72,7 @@ KEYS: Mapping[str, Key] = {
         Key("assets", list, BOTH, paths=True),
         Key("encoding", str, BOTH),
         Key("jobs", int, BOTH),
+        Key("scheduler", str, BOTH),
         Key("deep", bool, VERIFY),
         Key("placeholder", list, VERIFY, paths=True),
         Key("max-pixels", int, VERIFY),
