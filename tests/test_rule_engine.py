@@ -11,13 +11,30 @@ calling every rule on every pass and every block (``skip=False``) gives.
 from __future__ import annotations
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import wxmigrate
-from wxmigrate.model import Heading, Image, Paragraph, Strong, Text
+from wxmigrate.model import (
+    Block,
+    Code,
+    Emphasis,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    Paragraph,
+    Strong,
+    Text,
+    block_inlines,
+    is_blank_run,
+    walk_blocks,
+    walk_inlines,
+)
 from wxmigrate.rules import ORDER, RULES, make_options, settle
-from wxmigrate.rules.conservation import _NOT_ALNUM, _article_parts, article_text
+from wxmigrate.rules.conservation import _NOT_ALNUM, _article_parts, article_text, block_article_text
 from wxmigrate.rules.dispatch import Dispatcher
 from wxmigrate.rules.features import Features
 from wxmigrate.rules.survey import Survey
@@ -137,3 +154,115 @@ def test_dispatch_visits_only_blocks_a_rule_may_change_and_not_twice() -> None:
     # The rule itself, given every block, would change the bold one: the verdict is only the walk's.
     assert [change.rule for change in rule(post, make_options())[1]] == ["balance_quotes_in_bold"]
     assert not Dispatcher(Survey()).may_change(rule, attrs.evolve(post, blocks=(plain,)))
+
+
+def _features_walked(block: Block) -> Features:
+    """:meth:`Features.of_block` as it was first written, with the model's own walks: the
+    reference its one-pass gathering is held to."""
+    blocks: set[type] = set()
+    inlines: set[type] = set()
+    texts: list[str] = []
+    found: list[Image] = []
+    strongs: list[Strong] = []
+    joints: set[str] = set()
+    blank = split = touching = False
+
+    def neighbours(runs: tuple[Inline, ...]) -> tuple[bool, bool]:
+        split = touching = False
+        previous: Inline | None = None
+        for inline in runs:
+            if isinstance(inline, Text):
+                split = split or not inline.text or isinstance(previous, Text)
+            elif isinstance(inline, Strong):
+                touching = touching or isinstance(previous, Strong)
+            elif isinstance(inline, Emphasis):
+                touching = touching or (isinstance(previous, Emphasis) and previous.marker == inline.marker)
+            if isinstance(inline, (Strong, Emphasis, Link)):
+                inner_split, inner_touching = neighbours(inline.children)
+                split, touching = split or inner_split, touching or inner_touching
+            previous = inline
+        return split, touching
+
+    for leaf in walk_blocks((block,)):
+        blocks.add(type(leaf))
+        if isinstance(leaf, (Paragraph, Figure, Heading)):
+            if leaf.break_before is not None:
+                joints.add(leaf.break_before)
+            if isinstance(leaf, Paragraph) and not blank:
+                blank = is_blank_run(leaf.children)
+        runs = block_inlines(leaf)
+        leaf_split, leaf_touching = neighbours(runs)
+        split, touching = split or leaf_split, touching or leaf_touching
+        for inline in walk_inlines(runs):
+            inlines.add(type(inline))
+            if isinstance(inline, Text):
+                texts.append(inline.text)
+            elif isinstance(inline, Image):
+                found.append(inline)
+            elif isinstance(inline, Strong):
+                strongs.append(inline)
+    return Features(
+        frozenset(blocks), frozenset(inlines), "".join(texts), tuple(found), blank, split,
+        frozenset(joints), tuple(strongs), touching,
+    )
+
+
+_HAND_MADE = (
+    Paragraph((Text("甲"), Code("x_1"), Strong((Text(""), Emphasis((Text("乙"),)))), Emphasis((Text("丙"),))), (1, 1)),
+    Heading(2, (Link((Text("链接"), Image("a.png", "图")), "https://example.com"), Code("c")), (1, 1)),
+    Figure(Image("b.png", "说明"), (Text("图注"), Code("2")), (1, 1), ""),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_posts(), st.sampled_from([None, "wechat", "generic"]))
+def test_features_and_article_text_of_each_block_are_those_of_the_slow_walks(
+    damaged: DamagedPost, dialect: str | None
+) -> None:
+    """The survey's fast paths agree with the plain walks on every block, nested ones too:
+    features gathered in one pass over the runs, and a paragraph's, heading's or figure's
+    article text taken from its features (code spans aside)."""
+    post = wxmigrate.parse(damaged.text, **({"dialect": dialect} if dialect else {}))
+    survey = Survey()
+    for block in (*walk_blocks(post.blocks), *_HAND_MADE):
+        assert Features.of_block(block) == _features_walked(block), block
+        assert survey.article_text(attrs.evolve(post, blocks=(block,))) == block_article_text(block), block
+    assert survey.article_text(post) == article_text(post)
+
+
+def test_article_text_from_features_keeps_code_spans() -> None:
+    """Code is article text the features do not hold: such a block takes the slow path."""
+    paragraph = _HAND_MADE[0]
+    post = wxmigrate.parse("正文\n", dialect="wechat")
+    assert Survey().article_text(attrs.evolve(post, blocks=(paragraph,))) == "甲x1乙丙"
+
+
+def test_splitting_lines_gives_back_the_paragraphs_it_does_not_split() -> None:
+    """The very block, not an equal copy, so that the runner need not survey it again."""
+    post = wxmigrate.parse("第一段。\n第二段，**粗体**。\n\n第三段。\n", dialect="wechat")
+    repaired, changes = RULES["split_line_paragraphs"](post, make_options())
+    assert changes and len(repaired.blocks) == len(post.blocks) == 3
+    assert repaired.blocks[0] is post.blocks[0] and repaired.blocks[2] is post.blocks[2]
+    joined = post.blocks[1]
+    assert isinstance(joined, Paragraph) and joined.break_before == ""
+    assert repaired.blocks[1] == attrs.evolve(joined, break_before=None)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "holds"),
+    [
+        ("---\ntitle: 题\n---\n第一段，**粗体**。\n\n![图](a.png)\n", False),
+        ("---\ntitle: 题<script>x()</script>\n---\n正文\n", True),
+        ("---\ntitle: 题\n---\n![图](javascript:alert(1))\n", True),
+        ("---\ntitle: 题\n---\n![<b>图</b>](a.png)\n", True),
+        ("---\ntitle: 题\n---\n正文<span onclick=\"x()\">点</span>\n", True),
+        ("---\ntitle: 题\n---\n<div onclick=\"x()\">块</div>\n", True),
+    ],
+)
+def test_neutralize_script_runs_where_script_may_be(markdown: str, holds: bool) -> None:
+    """Its pre-test passes where the rule changes something; where it does not, the rule finds nothing."""
+    post = wxmigrate.parse(markdown, dialect="wechat")
+    rule = RULES["neutralize_script"]
+    assert rule.applies is not None
+    assert rule.applies(Features.of(post), post) is holds
+    assert bool(rule(post, make_options())[1]) is holds

@@ -76,5 +76,10 @@ def article_text(post: Post) -> str:
 def block_article_text(block: Block) -> str:
     """Every letter and digit of one block, nested blocks included: a post's article text
     is its top-level blocks' joined (no part of it depends on the blocks around)."""
+    return letters_and_digits("".join(_article_parts((block,))))
+
+
+def letters_and_digits(text: str) -> str:
+    """The letters and digits of a text, in order (what the conservation check compares)."""
     # ``[\W_]`` is exactly what ``str.isalnum`` rejects; one substitution instead of a call per character.
-    return _NOT_ALNUM.sub("", "".join(_article_parts((block,))))
+    return _NOT_ALNUM.sub("", text)

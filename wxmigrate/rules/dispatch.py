@@ -36,11 +36,14 @@ class _Walk:
 
     def wanted(self, block: Block, test: BlockTest) -> bool:
         key = id(block)
+        if key in self.settled:  # most blocks, once the rule has walked the post
+            return False
         if key not in self.known:
             self.known[key] = block
             if not test(block):
                 self.settled.add(key)
-        return key not in self.settled
+                return False
+        return True
 
     def left_alone(self, block: Block) -> None:
         self.known[id(block)] = block

@@ -31,7 +31,6 @@ from ..model import (
     block_inlines,
     is_blank_run,
     walk_blocks,
-    walk_inlines,
 )
 
 
@@ -73,12 +72,9 @@ class Features:
         """The features of one block, with every block nested in it: those of a post holding
         only this block.  A post's are its top-level blocks' merged (:meth:`merged`)."""
         blocks: set[type] = set()
-        inlines: set[type] = set()
-        texts: list[str] = []
-        found: list[Image] = []
-        strongs: list[Strong] = []
+        runs = _Runs()
         joints: set[str] = set()
-        blank = split = touching = False
+        blank = False
         for leaf in walk_blocks((block,)):
             blocks.add(type(leaf))
             if isinstance(leaf, (Paragraph, Figure, Heading)):
@@ -86,21 +82,10 @@ class Features:
                     joints.add(leaf.break_before)
                 if isinstance(leaf, Paragraph) and not blank:
                     blank = is_blank_run(leaf.children)
-            runs = block_inlines(leaf)
-            if runs:
-                leaf_split, leaf_touching = _sequences(runs)
-                split, touching = split or leaf_split, touching or leaf_touching
-            for inline in walk_inlines(runs):
-                inlines.add(type(inline))
-                if isinstance(inline, Text):
-                    texts.append(inline.text)
-                elif isinstance(inline, Image):
-                    found.append(inline)
-                elif isinstance(inline, Strong):
-                    strongs.append(inline)
+                runs.gather(block_inlines(leaf))
         return cls(
-            frozenset(blocks), frozenset(inlines), "".join(texts), tuple(found), blank, split,
-            frozenset(joints), tuple(strongs), touching,
+            frozenset(blocks), frozenset(runs.kinds), "".join(runs.texts), tuple(runs.images), blank,
+            runs.split, frozenset(joints), tuple(runs.strongs), runs.touching,
         )
 
     @classmethod
@@ -126,23 +111,41 @@ _BLANK, _SPLIT, _JOINTS = (attrgetter(name) for name in ("blank_paragraph", "spl
 _STRONGS, _TOUCHING = attrgetter("strongs"), attrgetter("touching_runs")
 
 
-def _sequences(inlines: tuple[Inline, ...]) -> tuple[bool, bool]:
-    """Whether these runs, or the runs nested in them, hold split text (see
-    :attr:`Features.split_text`), and touching runs (:attr:`Features.touching_runs`)."""
-    split = touching = False
-    previous: Inline | None = None
-    for inline in inlines:
-        if isinstance(inline, Text):
-            split = split or not inline.text or isinstance(previous, Text)
-        elif isinstance(inline, Strong):
-            touching = touching or isinstance(previous, Strong)
-        elif isinstance(inline, Emphasis):
-            touching = touching or (isinstance(previous, Emphasis) and previous.marker == inline.marker)
-        if isinstance(inline, (Strong, Emphasis, Link)):
-            inner_split, inner_touching = _sequences(inline.children)
-            split, touching = split or inner_split, touching or inner_touching
-        previous = inline
-    return split, touching
+class _Runs:
+    """What the inline runs of leaf blocks hold, gathered in one depth-first pass over them
+    (the order :func:`~wxmigrate.model.walk_inlines` yields them in)."""
+
+    def __init__(self) -> None:
+        self.kinds: set[type] = set()
+        self.texts: list[str] = []
+        self.images: list[Image] = []
+        self.strongs: list[Strong] = []
+        #: See :attr:`Features.split_text` and :attr:`Features.touching_runs`.
+        self.split = self.touching = False
+
+    def gather(self, inlines: tuple[Inline, ...]) -> None:
+        """Add one sequence of runs, and the sequences nested in them: split text and touching
+        runs are looked for among neighbours in each sequence."""
+        previous: Inline | None = None
+        for inline in inlines:
+            self.kinds.add(type(inline))
+            if isinstance(inline, Text):
+                self.texts.append(inline.text)
+                self.split = self.split or not inline.text or isinstance(previous, Text)
+            elif isinstance(inline, Strong):
+                self.strongs.append(inline)
+                self.touching = self.touching or isinstance(previous, Strong)
+                self.gather(inline.children)
+            elif isinstance(inline, Emphasis):
+                self.touching = self.touching or (
+                    isinstance(previous, Emphasis) and previous.marker == inline.marker
+                )
+                self.gather(inline.children)
+            elif isinstance(inline, Link):
+                self.gather(inline.children)
+            elif isinstance(inline, Image):
+                self.images.append(inline)
+            previous = inline
 
 
 #: A rule's pre-test: may the rule change this post?  (``False`` only when it surely cannot.)

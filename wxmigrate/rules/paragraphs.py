@@ -332,7 +332,14 @@ def join_cut_sentences(post: Post, options: Options) -> tuple[Post, list[Change]
 
 def _split_at_breaks(block: Paragraph, kind: type) -> list[Paragraph]:
     """A paragraph cut at each line end of ``kind`` it holds at its top level (where a
-    rule moved the end of a bold run out of it); each piece records how it was joined."""
+    rule moved the end of a bold run out of it); each piece records how it was joined.
+    A paragraph with no such line end whose runs are merged already is its one piece (the
+    very block, not an equal copy: the runner need not look at it again)."""
+    if not any(isinstance(inline, kind) for inline in block.children):
+        if not block.children:
+            return []
+        if merge_texts(block.children) == block.children:
+            return [block]
     pieces: list[Paragraph] = []
     run: list[Inline] = []
     joint = block.break_before

@@ -13,7 +13,7 @@ import attrs
 
 from ..chars import clean_text
 from ..emit.frontmatter import inert_front_matter
-from ..emit.inert import alt_text, inert_html, inert_text, script_url, tagged_strings
+from ..emit.inert import alt_text, holds_tag, inert_html, inert_text, script_url, tagged_strings
 from ..emit.markdown import Context, render_blocks
 from ..emit.raw_html import html_blocks
 from ..model import (
@@ -32,6 +32,7 @@ from ..model import (
 from ..parse.blocks import parse_blocks, split_lines
 from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
+from .features import Features
 from .walk import block_with_inlines, map_sequences
 
 
@@ -110,7 +111,25 @@ def _shown(block: Block, context: Context) -> str:
     return short(render_blocks((block,), context))
 
 
-@rule(generic=True, removes_text=True, removes_images=True)
+#: The blocks :func:`inert_block` and :func:`inert_html_block` look into themselves (the
+#: repost note's HTML, an avatar's address); in others, only their runs.
+_MARKUP_BLOCKS = frozenset({HtmlBlock, Repost, OriginalCard})
+
+
+def may_hold_script(features: Features, post: Post) -> bool:
+    """:func:`neutralize_script`'s pre-test: the post holds raw HTML (blocks, runs, the repost
+    note), an original card (its avatar), an image the rule would change, or front matter or
+    a title with a tag in it.  Most posts hold none of them, or only the repost note."""
+    return (
+        not _MARKUP_BLOCKS.isdisjoint(features.blocks)
+        or RawHtml in features.inlines
+        or any(inert_image(image) is not image for image in features.images)
+        or holds_tag(post.front_matter.data)
+        or inert_text(post.title) != post.title
+    )
+
+
+@rule(generic=True, removes_text=True, removes_images=True, applies=may_hold_script)
 def neutralize_script(post: Post, options: Options) -> tuple[Post, list[Change]]:
     """Cut script out of raw HTML, images and front matter, keeping the text.
 

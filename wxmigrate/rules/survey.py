@@ -9,40 +9,39 @@ post's are its top-level blocks' put together (:meth:`.Features.merged`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-from ..model import Block, Post
-from .conservation import block_article_text
+from ..model import Block, Code, Figure, Heading, Paragraph, Post
+from .conservation import block_article_text, letters_and_digits
 from .features import Features
 
 _T = TypeVar("_T")
 
 
 class _PerBlock(Generic[_T]):
-    """``derive(block)`` for each block object, computed once.  Each entry holds its block,
-    so that block's ``id`` is not reused while the entry lives."""
+    """``derive(block)`` for each block object, computed once.  Each block is held while its
+    entry lives, so that its ``id`` is not reused meanwhile."""
 
     def __init__(self, derive: Callable[[Block], _T]) -> None:
         self._derive = derive
-        self._known: dict[int, tuple[Block, _T]] = {}
+        self._values: dict[int, _T] = {}
+        self._blocks: dict[int, Block] = {}
 
     def __call__(self, block: Block) -> _T:
-        known = self._known.get(id(block))
-        if known is None:
-            known = self._known[id(block)] = (block, self._derive(block))
-        return known[1]
+        key = id(block)
+        if key not in self._values:
+            self._blocks[key], self._values[key] = block, self._derive(block)
+        return self._values[key]
 
-    def each(self, blocks: Iterable[Block]) -> list[_T]:
-        """``derive`` of each block, in order."""
-        known, derive = self._known, self._derive
-        out: list[_T] = []
-        for block in blocks:
-            entry = known.get(id(block))
-            if entry is None:
-                entry = known[id(block)] = (block, derive(block))
-            out.append(entry[1])
-        return out
+    def each(self, blocks: Sequence[Block]) -> list[_T]:
+        """``derive`` of each block, in order (looked up in C: most are known already)."""
+        keys, values = list(map(id, blocks)), self._values
+        if not values.keys() >= set(keys):
+            for key, block in zip(keys, blocks):
+                if key not in values:
+                    self._blocks[key], values[key] = block, self._derive(block)
+        return list(map(values.__getitem__, keys))
 
 
 class Survey:
@@ -51,7 +50,7 @@ class Survey:
     def __init__(self) -> None:
         #: The features of a block (with the blocks nested in it).
         self.block = _PerBlock(Features.of_block)
-        self._text = _PerBlock(block_article_text)
+        self._text = _PerBlock(self._article_text)
         self._post: Post | None = None
         self._features: Features | None = None
         self._top_post: Post | None = None
@@ -72,3 +71,17 @@ class Survey:
     def article_text(self, post: Post) -> str:
         """:func:`.conservation.article_text` of the post."""
         return "".join(self._text.each(post.blocks))
+
+    def _article_text(self, block: Block) -> str:
+        """:func:`.conservation.block_article_text`, from the block's features where they hold
+        it: a paragraph's, heading's or figure's is the text of its runs (and of its code
+        spans, which the features do not keep), so one walk of its runs serves both."""
+        if isinstance(block, _RUNS_ONLY):
+            features = self.block(block)
+            if Code not in features.inlines:
+                return letters_and_digits(features.text)
+        return block_article_text(block)
+
+
+#: The blocks whose article text is only that of their runs (see :func:`.conservation._article_parts`).
+_RUNS_ONLY = (Paragraph, Heading, Figure)

@@ -91,27 +91,32 @@ def map_sequences(
         return not isinstance(block, skip) and (enter is None or enter(block))
 
     def walk(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        inner: list[Block] = []
-        for block in blocks:
-            known = len(changes)
-            if isinstance(block, CONTAINERS) and enters(block):
-                children = walk(block.children)
-                inner.append(block if children is block.children else attrs.evolve(block, children=children))
-            elif isinstance(block, ListBlock) and enters(block):
-                items = tuple(_with_children(item, walk(item.children)) for item in block.items)
-                unchanged = all(new is old for new, old in zip(items, block.items))
-                inner.append(block if unchanged else attrs.evolve(block, items=items))
-            else:
-                inner.append(block)
-                continue
-            if left_alone is not None and inner[-1] is block and len(changes) == known:
-                left_alone(block)
+        inner = list(blocks)
+        if not _NESTING.isdisjoint(map(type, blocks)):  # most lists hold no container
+            for index, block in enumerate(blocks):
+                if type(block) not in _NESTING or not enters(block):
+                    continue
+                known = len(changes)
+                if isinstance(block, ListBlock):
+                    items = tuple(_with_children(item, walk(item.children)) for item in block.items)
+                    unchanged = all(new is old for new, old in zip(items, block.items))
+                    inner[index] = block if unchanged else attrs.evolve(block, items=items)
+                elif isinstance(block, CONTAINERS):
+                    children = walk(block.children)
+                    inner[index] = block if children is block.children else attrs.evolve(block, children=children)
+                if left_alone is not None and inner[index] is block and len(changes) == known:
+                    left_alone(block)
         edited, found = edit(inner)
         changes.extend(found)
         return blocks if _same(edited, blocks) else tuple(edited)
 
     blocks = walk(post.blocks)
     return (attrs.evolve(post, blocks=blocks) if changes else post), changes
+
+
+#: The block types that hold blocks (the model's classes are final: a block's type is one of them).
+_CONTAINER_TYPES = frozenset(CONTAINERS)
+_NESTING = _CONTAINER_TYPES | {ListBlock}
 
 
 def opens_html_block(block: Block) -> bool:
@@ -150,7 +155,7 @@ def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> t
     :func:`dispatched`, only the blocks the dispatch lets through are edited.
     """
 
-    not_leaves = (*CONTAINERS, ListBlock, *skip)
+    not_leaves = _NESTING.union(skip)
     dispatch = _DISPATCH.get()
     wanted, left_alone = dispatch.walk() if dispatch is not None else (None, None)
 
@@ -158,7 +163,7 @@ def map_leaves(post: Post, edit: BlockEdit, *, skip: tuple[type, ...] = ()) -> t
         out: list[Block] = []
         changes: list[Change] = []
         for block in blocks:
-            if isinstance(block, not_leaves) or (wanted is not None and not wanted(block)):
+            if type(block) in not_leaves or (wanted is not None and not wanted(block)):
                 out.append(block)
                 continue
             replaced, found = edit(block)
