@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -313,12 +314,17 @@ class ImagePlan:
 def contested_names(site: Site, check: Callable[[Path], FileCheck]) -> frozenset[str]:
     """The image names (:func:`~wxmigrate.layout.name_key`) whose output path depends on
     the order of the posts: files of different content that could be given one path
-    (the same name, a mislabelled file's true extension, or a ``-<sha8>`` renaming)."""
+    (the same name, a mislabelled file's true extension, or a ``-<sha8>`` renaming).
+
+    Only the names of more than one file are grouped: an archive's hundreds of thousands
+    of files, each a :class:`~pathlib.Path` in a group, would be the run's peak memory."""
+    keys = Counter(name_key(name) for name in site.images)  # an index key is its files' name, in NFC
     groups: dict[str, set[Path]] = {}
-    for files in site.images.values():
-        for file in files:
-            groups.setdefault(name_key(file.name), set()).add(file)
-    return frozenset(key for key, files in groups.items() if len(files) > 1 and _could_clash(files, check))
+    for name, files in site.images.items():
+        key = name_key(name)
+        if keys[key] > 1 or len(files) > 1:
+            groups.setdefault(key, set()).update(files)
+    return frozenset(key for key, files in groups.items() if _could_clash(files, check))
 
 
 def _could_clash(files: Iterable[Path], check: Callable[[Path], FileCheck]) -> bool:

@@ -104,13 +104,12 @@ class ImageIndex(Mapping[str, tuple[Path, ...]]):
 
     __slots__ = ("_files",)
 
-    def __init__(self, files: Iterable[tuple[str, Path]] = ()) -> None:
-        """Index ``files``: (key, path) pairs, in the order :meth:`__getitem__` gives them back."""
-        folders: dict[str, str] = {}
+    def __init__(self, files: Iterable[tuple[str, str, str]] = ()) -> None:
+        """Index ``files``: (key, folder, name) of each, in the order :meth:`__getitem__`
+        gives them back (the files of one folder given one shared folder string)."""
         self._files: dict[str, str | tuple[_Entry, ...]] = {}
-        for key, path in files:
-            folder = folders.setdefault(os.fspath(path.parent), os.fspath(path.parent))
-            entry: _Entry = folder if path.name == key else (folder, path.name)
+        for key, folder, name in files:
+            entry: _Entry = folder if name == key else (folder, name)
             known = self._files.get(key)
             if known is None and isinstance(entry, str):
                 self._files[key] = entry
@@ -183,16 +182,39 @@ def outside_link(path: Path, root: Path) -> str | None:
 def walk_files(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[Path]:
     """Every file below ``folder``, in sorted order: hidden files and folders, :data:`IGNORED`
     folders and the folders in ``skip`` left out; symlinked folders not followed."""
-    skipped = {os.fspath(p.resolve()) for p in skip}
-    for current, folders, files in os.walk(folder):
-        folders[:] = sorted(
-            name for name in folders
-            if name not in IGNORED and not name.startswith(".")
-            and (not skipped or os.fspath(Path(current, name).resolve()) not in skipped)
-        )
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(current, name)
+    for current, files in _walk(os.fspath(folder), {os.fspath(p.resolve()) for p in skip}):
+        for file in files:
+            yield Path(current, file.name)
+
+
+def _walk(current: str, skipped: set[str]) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+    """``current`` and every folder below it, each with its files' entries, as
+    :func:`walk_files` gives them (top-down, in sorted order, as :func:`os.walk`: a folder
+    that cannot be listed is passed over).  The entries tell a plain file from a link
+    without another system call (:func:`_image_files`)."""
+    try:
+        with os.scandir(current) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    folders: list[os.DirEntry[str]] = []
+    files: list[os.DirEntry[str]] = []
+    for entry in sorted(entries, key=lambda entry: entry.name):
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        (folders if is_folder else files).append(entry)
+    yield current, files
+    for entry in folders:
+        inner = os.path.join(current, entry.name)
+        if entry.name in IGNORED or os.path.islink(inner):
+            continue
+        if skipped and os.fspath(Path(inner).resolve()) in skipped:
+            continue
+        yield from _walk(inner, skipped)
 
 
 def _files(folder: Path, suffixes: tuple[str, ...], skip: Iterable[Path] = ()) -> Iterator[Path]:
@@ -262,9 +284,9 @@ def discover(
         root = source
         files = Paths(post_files(root, skip=skip))
     refused: dict[str, str] = {}
-    found = ((image, root) for image in _files(root, IMAGE_SUFFIXES, skip))
-    more = ((image, Path(a)) for a in assets for image in _files(Path(a), IMAGE_SUFFIXES))
-    index = ImageIndex(_usable(itertools.chain(found, more), refused))
+    found = _image_files(root, refused, skip)
+    more = (image for folder in assets for image in _image_files(Path(folder), refused))
+    index = ImageIndex(itertools.chain(found, more))
     return Site(
         root=root,
         posts=files,
@@ -275,15 +297,32 @@ def discover(
     )
 
 
-def _usable(found: Iterable[tuple[Path, Path]], refused: dict[str, str]) -> Iterator[tuple[str, Path]]:
-    """Each image file found (in a folder) that stays inside it, keyed by name; the others'
-    names go into ``refused``, with why."""
-    for image, folder in found:
-        problem = outside_link(image, folder)
-        if problem is None:
-            yield file_key(image.name), image
-        else:
-            refused.setdefault(file_key(image.name), f"{image} {problem}")
+def _image_files(
+    folder: Path, refused: dict[str, str], skip: Iterable[Path] = ()
+) -> Iterator[tuple[str, str, str]]:
+    """Each image file below ``folder`` (:func:`walk_files`) that stays inside it, as
+    (key by name, its folder, its name); the others' names go into ``refused``, with why.
+
+    A plain file (not a link) found by the walk, which follows no link, stays inside: only
+    links are resolved (two ``realpath`` calls per file were most of the walk's time)."""
+    for current, files in _walk(os.fspath(folder), {os.fspath(p.resolve()) for p in skip}):
+        for file in files:
+            if not file.name.lower().endswith(IMAGE_SUFFIXES):
+                continue
+            if not _plain_file(file):
+                image = Path(current, file.name)
+                problem = outside_link(image, folder)
+                if problem is not None:
+                    refused.setdefault(file_key(file.name), f"{image} {problem}")
+                    continue
+            yield file_key(file.name), current, file.name
+
+
+def _plain_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def local_path(src: str) -> str | None:
@@ -301,6 +340,7 @@ def _image_folder(root: Path, posts: Iterable[Path]) -> str:
     # Alt text stops at the next ``![``, so that no link is looked for from every ``![``
     # to the end of the text (quadratic time on ``![![![…``).
     link = re.compile(r"!\[(?:(?!!\[)[^\]])*\]\(((?:\{\{.*?\}\}|[^)\s])*)")
+    folders: dict[str, bool] = {}  # whether the root holds a folder of this name: asked once each
     for post in posts:
         if outside_link(post, root) is not None:
             continue
@@ -310,7 +350,12 @@ def _image_folder(root: Path, posts: Iterable[Path]) -> str:
             continue
         for src in link.findall(text):
             path = local_path(src)
-            if path and "/" in path and (root / path.split("/")[0]).is_dir():
+            if not path or "/" not in path:
+                continue
+            top = path.split("/")[0]
+            if top not in folders:
+                folders[top] = (root / top).is_dir()
+            if folders[top]:
                 counts[path.rsplit("/", 1)[0]] += 1
     return counts.most_common(1)[0][0] if counts else ""
 
