@@ -18,11 +18,12 @@ from wxmigrate import outcheck
 from wxmigrate.emit import to_markdown
 from wxmigrate.errors import WxMigrateError
 from wxmigrate.model import Block
-from wxmigrate.outcheck import Summaries, piece_starts, read_back
-from wxmigrate.parse.blocks import Line, parse_blocks
+from wxmigrate.outcheck import Summaries, conserved, piece_starts, read_back
+from wxmigrate.parse.blocks import Line, parse_blocks, split_lines
 from wxmigrate.parse.reading import Reading, reading
 from wxmigrate.read import split_front_matter
 from wxmigrate.rules import repair
+from wxmigrate.rules.conservation import article_text
 from wxmigrate.testing import damaged_posts, posts
 
 from .hostile_vectors import VECTORS
@@ -60,34 +61,48 @@ def _shown(blocks: list[Block]) -> list[str]:
 )
 def test_each_piece_reads_alone_as_in_the_whole_text(text: str, commonmark: bool) -> None:
     """Cut where :func:`piece_starts` says, a text gives the block parser's very blocks, line for line."""
-    lines = text.split("\n")
-    starts = piece_starts(lines)
+    lines = split_lines(text)
+    starts = [line for line, _ in piece_starts(text)]
     assert starts[0] == 0 and starts == sorted(set(starts))
-    whole = _read([Line(number + 1, line) for number, line in enumerate(lines)], commonmark)
+    assert all(text.count("\n", 0, offset) == line for line, offset in piece_starts(text))
+    whole = _read(lines, commonmark)
     by_pieces: list[Block] = []
     for start, stop in zip(starts, [*starts[1:], len(lines)]):
-        numbered = [Line(start + number + 1, line) for number, line in enumerate(lines[start:stop])]
-        by_pieces += _read(numbered, commonmark)
+        by_pieces += _read(lines[start:stop], commonmark)
     assert _shown(by_pieces) == _shown(whole)
 
 
 def test_texts_are_cut_only_where_every_block_has_stopped() -> None:
     """After a blank line, before an unindented line: not before a list item, nor after a fence,
     nor where an image link opened above may still be open."""
-    assert piece_starts("a\n\nb\n\n- c\n\n  d\n\n**e**".split("\n")) == [0, 2, 8]
-    assert piece_starts("a\n\n```\n\nb\n\nc".split("\n")) == [0, 2]
-    assert piece_starts("![图](a/\n\nb.png)\n\nc".split("\n")) == [0, 4]
-    assert piece_starts("a\n\u00a0\nb".split("\n")) == [0, 2]
+    assert [line for line, _ in piece_starts("a\n\nb\n\n- c\n\n  d\n\n**e**")] == [0, 2, 8]
+    assert [line for line, _ in piece_starts("a\n\n```\n\nb\n\nc")] == [0, 2]
+    assert [line for line, _ in piece_starts("![图](a/\n\nb.png)\n\nc")] == [0, 4]
+    assert [line for line, _ in piece_starts("a\n\u00a0\nb")] == [0, 2]
+
+
+def _shown_by(post: wxmigrate.Post) -> tuple[str, list[str]]:
+    """A post's article text and images, as the full check compares them."""
+    return article_text(post), [image.src for image, _ in wxmigrate.images(post)]
 
 
 def _full(output: str) -> tuple[str, list[str]]:
-    """What the full parse of an emitted post reads: its article text and images."""
-    return Summaries().joined(wxmigrate.parse(output).blocks)
+    """What the full parse of an emitted post reads."""
+    return _shown_by(wxmigrate.parse(output))
 
 
 def _fast(output: str, repaired: wxmigrate.Post) -> tuple[str, list[str]] | None:
+    """What :func:`read_back` reads in an emitted post, or None when it leaves it to the full parse."""
     source = split_front_matter(output)
-    return read_back(source.body, source.front_matter, source.body_line, repaired, Summaries())
+    blocks = read_back(source.body, source.front_matter, source.body_line, repaired)
+    return None if blocks is None else Summaries().joined(blocks)
+
+
+def _verdict(output: str, repaired: wxmigrate.Post) -> tuple[bool, bool] | None:
+    """Whether the fast check finds the text and the images kept (None: it leaves it to the full parse)."""
+    source = split_front_matter(output)
+    blocks = read_back(source.body, source.front_matter, source.body_line, repaired)
+    return None if blocks is None else conserved(blocks, repaired)
 
 
 def _emitted(text: str, engine: str) -> tuple[wxmigrate.Post, str]:
@@ -140,7 +155,8 @@ def test_the_fast_check_reads_what_the_full_parse_reads(
     text: str, engine: str, bugs: list[tuple[int, str]], more: list[tuple[int, str]]
 ) -> None:
     """On posts as emitted and with bugs planted in them, reading piece by piece gives the full
-    parse's article text and images whenever it gives an answer; so both accept and refuse alike."""
+    parse's article text and images whenever it gives an answer, and comparing only the blocks
+    that differ gives the verdict comparing everything gives: both accept and refuse alike."""
     repaired, output = _emitted(text, engine)
     output = _with_bugs(output, bugs)
     for where, how in more:
@@ -149,11 +165,13 @@ def test_the_fast_check_reads_what_the_full_parse_reads(
         full = _full(output)
     except WxMigrateError:
         return  # a broken front matter: read_back is never asked (split_front_matter raises first)
+    expected = _shown_by(repaired)
+    verdict = (full[0] == expected[0], full[1] == expected[1])
+    assert conserved(wxmigrate.parse(output).blocks, repaired) == verdict
     fast = _fast(output, repaired)
     if fast is not None:
         assert fast == full
-        expected = Summaries().joined(repaired.blocks)
-        assert (fast == expected) == (full == expected)
+        assert _verdict(output, repaired) == verdict
 
 
 def test_a_wechat_post_is_read_back_without_a_second_parse(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,7 +185,7 @@ def test_a_wechat_post_is_read_back_without_a_second_parse(monkeypatch: pytest.M
         return parse_blocks(lines, **options)
 
     monkeypatch.setattr(outcheck, "parse_blocks", counting)
-    assert _fast(output, repaired) == _full(output) == Summaries().joined(repaired.blocks)
+    assert _fast(output, repaired) == _full(output) == _shown_by(repaired)
     assert read == [2]  # ``# 通知`` / ``第一段。``, the piece a rule changed; the others are the source's
 
 

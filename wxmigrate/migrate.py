@@ -39,14 +39,14 @@ from .emit.verbatim import claimed_lines
 from .errors import ConfigError, FrontMatterError, UnsafePathError, WriteError, WxMigrateError, boundary, contain
 from .guard import check_render
 from .layout import Contested, PostMeta, name_key, post_meta, unique
-from .model import Cruft, Finding, Footer, FrontMatter, Post, images
+from .model import Block, Cruft, Finding, Footer, FrontMatter, Post, images
 from .parse import front_matter_line, parse
 from .parse.dialects import DIALECTS
 from .parse.reading import shared_inlines
 from .read import Source, check_encoding, read_text, split_front_matter
 from .rules import Change, make_options, repair
 from .ledger import Ledger
-from .outcheck import Summaries, read_back
+from .outcheck import conserved, read_back
 from .lock import folder_lock, terminate_raises
 from .site import (
     FRONT_MATTER_IMAGE_KEYS,
@@ -714,38 +714,36 @@ def _check_output(
     if pelican:
         found = split_pelican(output)
         output = found[1] if found is not None else output
-    summaries = Summaries(repaired.origin.blocks if repaired.origin is not None else ())
-    shown = None
+    read_blocks: list[Block] | None = None
     if read is not None and output == read[0]:
         model = read[1]
-        shown = summaries.joined(model.blocks)
+        read_blocks = list(model.blocks)
         body = output if pelican or model.origin is None else model.origin.body
     elif pelican:
         body = output
     else:
         source = split_front_matter(output, str(path))  # as parse() would: the same errors
         body = source.body
-        shown = _read_back(source, repaired, summaries)
-    if shown is None:
-        shown = summaries.joined(parse(output, path=str(path)).blocks)
-    text, sources = shown
-    expected_text, expected_sources = summaries.joined(repaired.blocks)
-    if text != expected_text:
+        read_blocks = _read_back(source, repaired)
+    if read_blocks is None:
+        read_blocks = list(parse(output, path=str(path)).blocks)
+    text_kept, images_kept = conserved(read_blocks, repaired)
+    if not text_kept:
         raise WxMigrateError(
             str(path), 0, "the emitted Markdown would change the article's text; not written"
         )
-    if sources != expected_sources:
+    if not images_kept:
         raise WxMigrateError(
             str(path), 0, "the emitted Markdown would change the post's images; not written"
         )
     return body
 
 
-def _read_back(source: Source, repaired: Post, summaries: Summaries) -> tuple[str, list[str]] | None:
+def _read_back(source: Source, repaired: Post) -> list[Block] | None:
     """:func:`~wxmigrate.outcheck.read_back` of an emitted post, or None when it cannot tell
     (it parses a piece as :func:`parse` would: should that fail, the full parse says how)."""
     try:
-        return read_back(source.body, source.front_matter, source.body_line, repaired, summaries)
+        return read_back(source.body, source.front_matter, source.body_line, repaired)
     except Exception:  # the full parse raises it, or finds the text fine: it decides
         return None
 
