@@ -70,7 +70,7 @@ _LEAVES = (Paragraph, Heading, Figure)
 #: How a line that opens a piece may not start: indented (a list item's or an indented code
 #: block's continuation), or with what may be a list item's marker (``\\d``, as the parser's:
 #: any decimal digit).
-_NOT_FRESH = re.compile(r"[ \t]|[-+*](?:[ \t]|$)|\d+[.)]")
+_NOT_FRESH = re.compile(r"[ \t]|[-+*](?:[ \t\n]|$)|\d+[.)]")
 
 
 def piece_starts(text: str) -> list[tuple[int, int]]:
