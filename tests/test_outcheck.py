@@ -79,6 +79,7 @@ def test_texts_are_cut_only_where_every_block_has_stopped() -> None:
     assert [line for line, _ in piece_starts("a\n\n```\n\nb\n\nc")] == [0, 2]
     assert [line for line, _ in piece_starts("![图](a/\n\nb.png)\n\nc")] == [0, 4]
     assert [line for line, _ in piece_starts("a\n\u00a0\nb")] == [0, 2]
+    assert [line for line, _ in piece_starts("- a\n\n-\nb")] == [0]  # a lone ``-`` is a list item
 
 
 def _shown_by(post: wxmigrate.Post) -> tuple[str, list[str]]:
