@@ -222,7 +222,7 @@ def rendered_differences(
 #: may stand anywhere in a line, inside a quote or a list item) or an HTML block that only
 #: its own end closes (``<script``, ``<pre``, ``<style``, ``<textarea``, a comment, ``<?``,
 #: ``<!X``, ``<![CDATA[``).  Looked for anywhere, in any case: more than can open one.
-_LONG_BLOCK = re.compile(r"```|~~~|<(?:script|pre|style|textarea|!|\?)", re.IGNORECASE)
+LONG_BLOCK = re.compile(r"```|~~~|<(?:script|pre|style|textarea|!|\?)", re.IGNORECASE)
 #: A line that may open blocks nested deep enough for markdown-it's nesting limit, past
 #: which it skips the rest of the text (a block nested ``n`` deep needs ``n`` columns of
 #: quote marks, list markers and indentation before it; a tab may be four): twelve
@@ -248,13 +248,13 @@ def pieces(text: str) -> list[tuple[int, str]]:
     (the block parser keeps no state from one top-level block to the next that changes a
     token).  Only a fenced code block and an HTML block that only its end tag closes run
     on over blank lines, and blocks nested past markdown-it's limit take the rest of the
-    text: the text is not cut after anything that may open one (:data:`_LONG_BLOCK`,
+    text: the text is not cut after anything that may open one (:data:`LONG_BLOCK`,
     :data:`_DEEP`).  Link reference definitions count for the whole text: the
     caller must see that neither text has one.  ``tests/test_guard.py`` checks this
     against markdown-it on generated posts and Markdown.
     """
     # No cut after the line of the first such opening: one may be open there.
-    openings = [found.start() for found in (_LONG_BLOCK.search(text), _DEEP.search(text)) if found]
+    openings = [found.start() for found in (LONG_BLOCK.search(text), _DEEP.search(text)) if found]
     last = text.rfind("\n", 0, min(openings)) + 1 if openings else len(text)
     found: list[tuple[int, str]] = []
     begin = line = 0

@@ -40,14 +40,14 @@ from .emit.verbatim import claimed_lines
 from .errors import ConfigError, FrontMatterError, UnsafePathError, WriteError, WxMigrateError, boundary, contain
 from .guard import check_render
 from .layout import Contested, PostMeta, name_key, post_meta, unique
-from .model import Cruft, Finding, Footer, FrontMatter, Post, images
+from .model import Block, Cruft, Finding, Footer, FrontMatter, Post, images
 from .parse import front_matter_line, parse
 from .parse.dialects import DIALECTS
 from .parse.reading import shared_inlines
-from .read import check_encoding, read_text, split_front_matter
+from .read import Source, check_encoding, read_text, split_front_matter
 from .rules import Change, make_options, repair
-from .rules.conservation import article_text
 from .ledger import Ledger
+from .outcheck import conserved, read_back
 from .lock import folder_lock, terminate_raises
 from .site import (
     FRONT_MATTER_IMAGE_KEYS,
@@ -685,20 +685,11 @@ def _emit(
             post, standalone=plan.standalone, assets=_dimensions(needed, plan, name)
         )
     output = to_markdown(post, plan.engine)
-    _check_output(output, post, Path(post.path), plan.engine, read)
-    body = _body_of(output, plan.engine)
+    body = _check_output(output, post, Path(post.path), plan.engine, read)
     if post.origin is not None and body != post.origin.body:  # an unchanged body needs no guard
         prepared = plan.engine.prepare(post)  # what to_markdown wrote: claimed as it claims
         check_render(prepared, body, claimed_lines(prepared), [change.rule for change in changes])
     return output
-
-
-def _body_of(output: str, engine: Engine) -> str:
-    """The Markdown after an emitted post's front matter."""
-    if engine.front_matter_format is PELICAN:
-        found = split_pelican(output)
-        return found[1] if found is not None else output
-    return split_front_matter(output).body
 
 
 def _dimensions(needed: Mapping[Path, str], plan: Plan, name: str) -> dict[str, tuple[int, int]]:
@@ -715,24 +706,52 @@ def _dimensions(needed: Mapping[Path, str], plan: Plan, name: str) -> dict[str, 
 
 def _check_output(
     output: str, repaired: Post, path: Path, engine: Engine | None = None, read: tuple[str, Post] | None = None
-) -> None:
-    """Parse the output again: it must hold the same article text and images.
+) -> str:
+    """Read the output back: it must hold the same article text and images.  Returns the
+    output's Markdown after its front matter.
 
     ``read``: a text and the model :func:`parse` made of it (with no dialect forced); an
     output that is that text (a post left as it was) has that model, and is not parsed again.
+    Any other output is read back as :func:`parse` would read it, but parsing only what the
+    source does not hold (:func:`~wxmigrate.outcheck.read_back`); only when that cannot be
+    sure is it parsed whole.
     """
-    if engine is not None and engine.front_matter_format is PELICAN:
+    pelican = engine is not None and engine.front_matter_format is PELICAN
+    if pelican:
         found = split_pelican(output)
         output = found[1] if found is not None else output
-    again = read[1] if read is not None and output == read[0] else parse(output, path=str(path))
-    if article_text(again) != article_text(repaired):
+    read_blocks: list[Block] | None = None
+    if read is not None and output == read[0]:
+        model = read[1]
+        read_blocks = list(model.blocks)
+        body = output if pelican or model.origin is None else model.origin.body
+    elif pelican:
+        body = output
+    else:
+        source = split_front_matter(output, str(path))  # as parse() would: the same errors
+        body = source.body
+        read_blocks = _read_back(source, repaired)
+    if read_blocks is None:
+        read_blocks = list(parse(output, path=str(path)).blocks)
+    text_kept, images_kept = conserved(read_blocks, repaired)
+    if not text_kept:
         raise WxMigrateError(
             str(path), 0, "the emitted Markdown would change the article's text; not written"
         )
-    if [i.src for i, _ in images(again)] != [i.src for i, _ in images(repaired)]:
+    if not images_kept:
         raise WxMigrateError(
             str(path), 0, "the emitted Markdown would change the post's images; not written"
         )
+    return body
+
+
+def _read_back(source: Source, repaired: Post) -> list[Block] | None:
+    """:func:`~wxmigrate.outcheck.read_back` of an emitted post, or None when it cannot tell
+    (it parses a piece as :func:`parse` would: should that fail, the full parse says how)."""
+    try:
+        return read_back(source.body, source.front_matter, source.body_line, repaired)
+    except Exception:  # the full parse raises it, or finds the text fine: it decides
+        return None
 
 
 def make_plan(
