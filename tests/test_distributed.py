@@ -91,3 +91,24 @@ def test_without_dask_the_scheduler_is_a_usage_error(
 def test_a_bad_scheduler_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = _run("verify", ".", "--scheduler", "spark")
     assert code == 2 and "expected local, dask or dask:ADDRESS" in capsys.readouterr().err
+
+
+def test_a_rerun_on_a_local_cluster_skips_what_was_written(tmp_path: Path, site_template: Path) -> None:
+    """Run on the cluster, then again: the same output, report and exit code as the rerun with
+    --no-resume; and the posts were skipped, on the workers: results altered in the record show."""
+    from wxmigrate.resume import RECORD
+
+    from .test_resume import _alter_stored_results
+
+    site, out = tmp_path / "site", tmp_path / "out"
+    shutil.copytree(site_template, site)
+    argv = ["repair", str(site), "--out", str(out), "--report", "-", "--scheduler", "dask", "--jobs", "2"]
+    first = _run(*argv)
+    assert first[0] == 1 and (out / RECORD).is_file()
+    tree = _tree(out)
+    resumed = _run(*argv)
+    assert resumed == _run(*argv, "--no-resume") and _tree(out) == tree
+    assert '"written": true' not in resumed[1] and f"{POSTS + 2} post(s)" in resumed[2]
+    altered = _alter_stored_results(out, "FROM-THE-RECORD")
+    assert altered > POSTS / 2
+    assert _run(*argv)[1].count("FROM-THE-RECORD") == altered

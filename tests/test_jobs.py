@@ -78,10 +78,11 @@ def _run(*argv: str) -> tuple[int, str, str]:
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    """Every file below ``root`` and its bytes; a backup folder's time stamp made constant."""
+    """Every file below ``root`` and its bytes; a backup folder's time stamp made constant;
+    not the output folder's record (:mod:`wxmigrate.resume`: it notes the files' times)."""
     files = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file():
+        if path.is_file() and ".wxmigrate" not in path.relative_to(root).parts:
             name = re.sub(r"\d{8}-\d{6}", "STAMP", path.relative_to(root).as_posix())
             files[name] = path.read_bytes()
     return files

@@ -117,7 +117,7 @@ def test_any_folder_is_mirrored_under_out(wild_folder: Path, tmp_path: Path) -> 
     docsify = (out / "gzh" / "梧桐社区" / "社区菜园开张了.md").read_text(encoding="utf-8")
     assert "![](_media/garden.png)" in docsify
     assert (out / "gzh" / "梧桐社区" / "_media" / "garden.png").is_file()
-    assert sorted(p.name for p in out.iterdir()) == ["Clippings", "doc", "gzh"]
+    assert sorted(p.name for p in out.iterdir()) == [".wxmigrate", "Clippings", "doc", "gzh"]  # .wxmigrate: the record
 
 
 def test_any_folder_is_relaid_out_for_an_engine(wild_folder: Path, tmp_path: Path) -> None:

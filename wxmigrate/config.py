@@ -69,6 +69,7 @@ KEYS: Mapping[str, Key] = {
         Key("disable", list, REPAIR),
         Key("dialect", str, REPAIR),
         Key("fix-assets", bool, REPAIR),
+        Key("resume", bool, REPAIR),
         Key("assets", list, BOTH, paths=True),
         Key("encoding", str, BOTH),
         Key("jobs", int, BOTH),

@@ -64,6 +64,7 @@ from .verify.formats import TRUE_EXTENSIONS, declared_format
 from .write import atomic_write, backup, copy_file, digest, remove_stale_temporaries
 
 if TYPE_CHECKING:
+    from .resume import Entry
     from .work import PoolFactory
 
 FORMATS = ("markdown", "html")
@@ -177,6 +178,8 @@ class RunResult:
     generated: tuple[Path, ...] = ()
     #: Site files (configuration, the minimal site) that could not be written: one line each.
     errors: tuple[str, ...] = ()
+    #: What the run could not do that changes nothing it wrote (a record it could not read): one line each.
+    warnings: tuple[str, ...] = ()
 
     @property
     def posts(self) -> Sequence[PostResult]:
@@ -212,6 +215,15 @@ def _post_result(value: object) -> PostResult:
     return value
 
 
+@attrs.define
+class Trace:
+    """What one post's output was made from besides its own text, noted while it is repaired
+    (for :mod:`wxmigrate.resume`): the image names it looked up, the output path it wanted."""
+
+    names: set[str] = attrs.field(factory=set)
+    wanted: str | None = None
+
+
 class ImagePlan:
     """Where each image file of the site goes in the output, without name clashes."""
 
@@ -230,6 +242,8 @@ class ImagePlan:
         self._targets: dict[tuple[Path, str], str] = {}
         self._taken: dict[str, str] = {}  # target -> content digest
         self._checks: dict[Path, FileCheck] = {}
+        #: Set while a post is repaired, to note what it looks up.
+        self.trace: Trace | None = None
 
     @property
     def contested(self) -> frozenset[str]:
@@ -255,7 +269,7 @@ class ImagePlan:
         if path is None:
             return None
         name = PurePosixPath(path).name
-        candidates = self.site.images_named(name)
+        candidates = self._named(name)
         if not candidates:
             return None
         direct = self.linked(src, post_folder)
@@ -275,7 +289,7 @@ class ImagePlan:
         path = local_path(src)
         if path is None:
             return None
-        candidates = self.site.images_named(PurePosixPath(path).name)
+        candidates = self._named(PurePosixPath(path).name)
         if not candidates:
             return None  # no file of that name: resolving the link's path would find none
         directs = [os.path.realpath(self.site.root / path)]
@@ -289,9 +303,17 @@ class ImagePlan:
                     return candidate
         return None
 
+    def _named(self, name: str) -> tuple[Path, ...]:
+        """The site's image files called ``name`` (noted in the :attr:`trace`)."""
+        if self.trace is not None:
+            self.trace.names.add(name)
+        return self.site.images_named(name)
+
     def target(self, file: Path, wanted: str) -> str:
         """The file's site-relative path in the output: ``wanted``, or ``NAME-<sha8>.ext``
         beside it when another file already took that path."""
+        if self.trace is not None:
+            self.trace.names.add(PurePosixPath(wanted).name)
         if name_key(PurePosixPath(wanted).name) not in self.contested:
             return wanted  # no file of other content could be given it
         if self.defer:
@@ -427,6 +449,8 @@ def read_post(
 def output_file(path: Path, post: Post, site: Site, plan: Plan) -> tuple[str, PostMeta]:
     """The post's path in the output, relative to its root, and its metadata."""
     name, meta = wanted_file(path, post, site, plan)
+    if plan.images.trace is not None:
+        plan.images.trace.wanted = name
     if plan.assigned is not None:
         return plan.assigned[path], meta
     return unique(name, plan.taken), meta
@@ -804,6 +828,7 @@ def repair_site(
     keep_texts: bool = False,
     executor: PoolFactory | None = None,
     posts: Iterable[str | Path] | None = None,
+    resume: bool = True,
     **option_values: object,
 ) -> RunResult:
     """Repair every post of ``source`` into ``out`` (or in place); see the module doc.
@@ -818,6 +843,8 @@ def repair_site(
     (a Dask cluster: :func:`wxmigrate.distributed.dask_executor`); the files written, the
     results and their order are the same as with one.
     ``posts``: only these post files of the site at ``source`` (see :func:`~wxmigrate.site.discover`).
+    ``resume``: with ``out`` (not a dry run), skip the posts an earlier run wrote that would
+    come out the same, and record the posts written (:mod:`wxmigrate.resume`).
     """
     make_options(
         engine=get_engine(engine or "jekyll"), **option_values
@@ -842,6 +869,7 @@ def repair_site(
     work = functools.partial(
         _run, site, plan, output, target_root, in_place=in_place, progress=progress, options=option_values,
         jobs=jobs, on_post=on_post, keep_texts=keep_texts, executor=executor,
+        resume=resume and not in_place and not dry_run,
     )
     if dry_run:
         return work()
@@ -938,7 +966,9 @@ def _run(
     on_post: Callable[[PostResult], None] | None = None,
     keep_texts: bool = False,
     executor: PoolFactory | None = None,
+    resume: bool = False,
 ) -> RunResult:
+    from .resume import Record, fingerprint
     from .work import Batch, posts_done  # the parallel machinery is built on this module
 
     configured = in_place or _configured(target_root, plan.engine)
@@ -946,18 +976,25 @@ def _run(
     backup_folder = site.root / ".wxmigrate-backup" / stamp if in_place else None
     batch = Batch(
         site, plan, target_root, backup_folder, output.dry_run, options,
-        texts=keep_texts or on_post is not None,
+        texts=keep_texts or on_post is not None, record=resume,
     )
+    record = Record.open(target_root, fingerprint(site, plan, target_root, options)) if resume else None
     ledger = Ledger()
     counts = Counts()
-    for number, done in enumerate(posts_done(batch, jobs, output, executor), 1):
-        if on_post is not None:
-            on_post(done.result)
-        ledger.add_post(done.result if keep_texts else done.result.without_texts())
-        ledger.add_files(done.writes, done.copies)
-        counts = counts.add(done.result)
-        if progress:
-            progress(number, len(site.posts))
+    try:
+        for number, done in enumerate(posts_done(batch, jobs, output, executor, record), 1):
+            if record is not None and done.entry is not None:
+                record.add(done.entry)  # its file is written: the worker wrote it before it answered
+            if on_post is not None:
+                on_post(done.result)
+            ledger.add_post(done.result if keep_texts else done.result.without_texts())
+            ledger.add_files(done.writes, done.copies)
+            counts = counts.add(done.result)
+            if progress:
+                progress(number, len(site.posts))
+    finally:  # what was written is recorded, even when the run is stopped
+        if record is not None:
+            record.close()
     generated: list[Path] = []
     errors: list[str] = []
     if not in_place:
@@ -967,8 +1004,10 @@ def _run(
         except WriteError as error:
             errors.append(str(error))
         ledger.add_files(output.log)
+    warnings = (record.warning,) if record is not None and record.warning else ()
     return RunResult(
-        site, ledger, counts, backup_folder, plan.engine.name, plan.relayout, tuple(generated), tuple(errors)
+        site, ledger, counts, backup_folder, plan.engine.name, plan.relayout, tuple(generated), tuple(errors),
+        warnings,
     )
 
 
@@ -981,6 +1020,8 @@ class Done:
     writes: tuple[Action, ...] = ()
     #: Each image file copy the post needed: (from, to, whether this process made it).
     copies: tuple[tuple[Path, Path, bool], ...] = ()
+    #: What the output folder's record is to keep of it (:mod:`wxmigrate.resume`; None: nothing).
+    entry: Entry | None = None
 
 
 def repair_one(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -45,6 +46,10 @@ _SHARED: list[object] = []  # a worker process's shared data, installed once whe
 
 
 def _install(shared: object) -> None:
+    # SIGTERM ends a worker outright (its writes are atomic): the run's handler, inherited
+    # through fork, would raise in it instead, and a worker then blocked on sending a large
+    # result back to a broken pool would never exit.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _SHARED[:] = [shared]
 
 

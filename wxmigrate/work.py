@@ -24,6 +24,13 @@ post, so :func:`posts_done` settles it first, in post order:
   (:class:`~wxmigrate.layout.Contested`), and this process repairs it in its
   place in post order, so those names are given exactly as one process would.
 
+With an output folder's record (:mod:`wxmigrate.resume`), this process looks
+up the entries of each chunk's posts and sends them along; the post an entry
+still stands for is skipped where it would have been repaired
+(:func:`repair_recorded`), and the output paths of skipped posts are given out
+from their entries.  A post repaired comes back with its new entry, which this
+process writes.
+
 Results come back in post order, so what a run prints and reports is the same
 for any ``jobs``.  Workers are forked; each writes atomically (a temporary
 file and a rename), so an interrupted run leaves no partial file, and the lock
@@ -38,9 +45,13 @@ from pathlib import Path
 import attrs
 
 from .layout import Contested, unique
-from .migrate import Done, ImagePlan, Output, Plan, PostResult, read_post, repair_one, wanted_file
+from .migrate import Done, ImagePlan, Output, Plan, PostResult, Trace, read_post, repair_one, wanted_file
 from .pool import Executor, Pool, Workers, chunks, worker_count
+from .resume import Entry, Record, entry_of, skipped, source_state, unchanged_source
 from .site import Site, outside_link
+
+#: The record's entries of a chunk's posts (see :mod:`wxmigrate.resume`).
+Known = Mapping[Path, Entry]
 
 
 @attrs.frozen
@@ -56,18 +67,39 @@ class Batch:
     options: Mapping[str, object]
     #: Send each post's texts back (for a caller's ``on_post``).
     texts: bool = False
+    #: Make each post's entry for the output folder's record (:mod:`wxmigrate.resume`).
+    record: bool = False
 
 
-def repair_chunk(batch: Batch, paths: tuple[Path, ...]) -> list[Done | Path]:
-    """Repair and write each post of ``paths``; for one whose images' names are contested,
-    its path (this process repairs it, in order)."""
+def repair_recorded(path: Path, batch: Batch, plan: Plan, output: Output, known: Entry | None = None) -> Done:
+    """The post done: from its record's entry ``known`` when that still stands for it (see
+    :func:`wxmigrate.resume.skipped`), else repaired (with its new entry, when recording)."""
+    made: dict[Path, bool] = {}
+    if known is not None:
+        done, made = skipped(known, path, batch.site, plan, output, batch.target_root, texts=batch.texts)
+        if done is not None:
+            return done
+    if not batch.record:
+        return repair_one(path, batch.site, plan, output, batch.target_root, batch.backup_folder, batch.options)
+    before, trace = source_state(path), Trace()
+    plan.images.trace = trace
+    try:
+        done = repair_one(path, batch.site, plan, output, batch.target_root, batch.backup_folder, batch.options)
+    finally:
+        plan.images.trace = None
+    if made:  # copies the attempt to skip made: a full run would have made them here
+        done = attrs.evolve(done, copies=tuple((a, b, c or made.get(b, False)) for a, b, c in done.copies))
+    return attrs.evolve(done, entry=entry_of(done, before, trace, batch.site, plan, batch.target_root))
+
+
+def repair_chunk(batch: Batch, paths: tuple[Path, ...], known: Known | None = None) -> list[Done | Path]:
+    """Repair and write each post of ``paths`` (or skip it, see :func:`repair_recorded`); for
+    one whose images' names are contested, its path (this process repairs it, in order)."""
     output = Output(batch.target_root, dry_run=batch.dry_run, sync_new=batch.backup_folder is not None)
     done: list[Done | Path] = []
     for path in paths:
         try:
-            one = repair_one(
-                path, batch.site, batch.plan, output, batch.target_root, batch.backup_folder, batch.options
-            )
+            one = repair_recorded(path, batch, batch.plan, output, (known or {}).get(path))
         except Contested:
             done.append(path)
             continue
@@ -75,19 +107,33 @@ def repair_chunk(batch: Batch, paths: tuple[Path, ...]) -> list[Done | Path]:
     return done
 
 
-def _repair_named(batch: Batch, chunk: tuple[tuple[Path, ...], Mapping[Path, str] | None]) -> list[Done | Path]:
-    """:func:`repair_chunk` with the chunk's output paths decided beforehand (None: each its own)."""
-    paths, names = chunk
+def _repair_named(
+    batch: Batch, chunk: tuple[tuple[Path, ...], Mapping[Path, str] | None, Known]
+) -> list[Done | Path]:
+    """:func:`repair_chunk` with the chunk's output paths decided beforehand (None: each its
+    own) and its posts' entries in the record."""
+    paths, names, known = chunk
     if names is not None:
         batch = attrs.evolve(batch, plan=attrs.evolve(batch.plan, assigned=names))
-    return repair_chunk(batch, paths)
+    return repair_chunk(batch, paths, known)
 
 
-def wanted_names(batch: Batch, paths: tuple[Path, ...]) -> list[str | None]:
-    """The output path each post wants (None: it cannot be read, and takes none)."""
+def _wanted_known(batch: Batch, chunk: tuple[tuple[Path, ...], Known]) -> list[str | None]:
+    """:func:`wanted_names`, the path wanted by a post whose entry still stands taken from it."""
+    paths, known = chunk
+    return wanted_names(batch, paths, known)
+
+
+def wanted_names(batch: Batch, paths: tuple[Path, ...], known: Known | None = None) -> list[str | None]:
+    """The output path each post wants (None: it cannot be read, and takes none); a post of
+    ``known`` that is the file its entry was made from wants what it wanted then."""
     site, plan = batch.site, batch.plan
     names: list[str | None] = []
     for path in paths:
+        entry = (known or {}).get(path)
+        if entry is not None and unchanged_source(entry, path, site) is not None:
+            names.append(entry.wanted)
+            continue
         try:
             if outside_link(path, site.root) is not None:
                 raise ValueError("refused")
@@ -106,12 +152,14 @@ def could_clash(site: Site, plan: Plan) -> bool:
     return len(set(keys)) != len(keys)
 
 
-def assign_names(site: Site, executor: Executor[Batch], parts: Iterable[tuple[Path, ...]]) -> dict[Path, str]:
+def assign_names(
+    site: Site, executor: Executor[Batch], parts: Iterable[tuple[tuple[Path, ...], Known]]
+) -> dict[Path, str]:
     """Each post's output path, given out in post order as one process does."""
     taken: set[str] = set()
     assigned: dict[Path, str] = {}
     paths = iter(site.posts)
-    for names in executor.map(wanted_names, parts):
+    for names in executor.map(_wanted_known, parts):
         for name, path in zip(names, paths):  # names first: zip takes no path past a chunk's end
             if name is not None:
                 assigned[path] = unique(name, taken)
@@ -122,22 +170,29 @@ def assign_names(site: Site, executor: Executor[Batch], parts: Iterable[tuple[Pa
 PoolFactory = Callable[[Batch, int], Pool[Batch]]
 
 
-def posts_done(batch: Batch, jobs: int, output: Output, pool: PoolFactory | None = None) -> Iterator[Done]:
+def posts_done(
+    batch: Batch, jobs: int, output: Output, pool: PoolFactory | None = None, record: Record | None = None
+) -> Iterator[Done]:
     """Every post of the site done, in post order: here with ``jobs`` 1 and no ``pool``
     (through ``output``), else by :func:`worker_count` workers of ``pool`` (default
-    :class:`~wxmigrate.pool.Workers`; see the module doc).
+    :class:`~wxmigrate.pool.Workers`; see the module doc).  ``record``: the output folder's
+    record, whose entries let posts be skipped (:mod:`wxmigrate.resume`).
 
     When workers are lost (a process killed, a Dask worker gone for good), the posts not
     done yet are each reported as not done, and the run goes on to its end: running the
     same command again finishes them.
     """
     posts = batch.site.posts
+
+    def known(paths: tuple[Path, ...]) -> Known:
+        return record.known(batch.site, paths) if record is not None else {}
+
     count = min(worker_count(jobs), max(1, len(posts)))
     if pool is None and count == 1:
-        for path in posts:
-            yield repair_one(
-                path, batch.site, batch.plan, output, batch.target_root, batch.backup_folder, batch.options
-            )
+        for paths in chunks(posts):
+            entries = known(paths)
+            for path in paths:
+                yield repair_recorded(path, batch, batch.plan, output, entries.get(path))
         return
     plan = batch.plan
     images = ImagePlan(batch.site, plan.images.folder, plan.images.contested, defer=True)
@@ -145,15 +200,16 @@ def posts_done(batch: Batch, jobs: int, output: Output, pool: PoolFactory | None
     done = 0
     try:
         with (pool or Workers)(shared, count) as workers:
-            assigned = assign_names(batch.site, workers, chunks(posts)) if could_clash(batch.site, plan) else None
+            if could_clash(batch.site, plan):
+                assigned = assign_names(batch.site, workers, ((paths, known(paths)) for paths in chunks(posts)))
+            else:
+                assigned = None
             here = attrs.evolve(plan, assigned=assigned)  # for the contested posts, done here in order
-            named = ((paths, _subset(assigned, paths)) for paths in chunks(posts))
+            named = ((paths, _subset(assigned, paths), known(paths)) for paths in chunks(posts))
             for results in workers.map(_repair_named, named):
                 for one in results:
                     done += 1
-                    yield one if isinstance(one, Done) else repair_one(
-                        one, batch.site, here, output, batch.target_root, batch.backup_folder, batch.options
-                    )
+                    yield one if isinstance(one, Done) else repair_recorded(one, batch, here, output)
     except Exception as error:  # the workers are lost: what they had not done is reported
         lost = f"not done: the workers were lost ({_first_line(error)}); run the same command again to finish it"
         for path in posts[done:]:

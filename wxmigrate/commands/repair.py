@@ -94,6 +94,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--review", metavar="DIR", help="also write an HTML review of the run into DIR (DIR/index.html)"
     )
+    parser.add_argument(
+        "--resume", action=argparse.BooleanOptionalAction, default=True,
+        help="with --out: skip the posts an earlier run wrote that would come out the same, kept in "
+        "DST/.wxmigrate/done.sqlite (default: on; --no-resume repairs every post)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no summary on standard error")
     add_jobs_argument(parser)
     add_encoding_argument(parser)
@@ -201,6 +206,7 @@ def _repair(args: argparse.Namespace, source: str, posts: list[Path] | None, out
             executor=executor_of(args),
             on_post=_printer(args, out, review) if args.explain or args.diff or review else None,
             posts=posts,
+            resume=args.resume,
         )
         if review is not None:
             review.finish(result, dry_run=dry_run)
@@ -216,6 +222,8 @@ def _repair(args: argparse.Namespace, source: str, posts: list[Path] | None, out
     finally:
         if progress is not None:
             progress.close()
+    for warning in result.warnings:
+        print(f"wxmigrate repair: warning: {warning}", file=err)
     for post in result.posts:
         if post.error:
             print(post.error, file=err)
