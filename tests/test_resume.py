@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,10 +101,11 @@ def _alter_stored_results(out: Path, marker: str) -> int:
         rows = connection.execute("SELECT post, result FROM posts").fetchall()
         altered = 0
         for post, text in rows:
-            data = json.loads(text)
+            data = json.loads(zlib.decompress(text))
             if data["changes"]:
                 data["changes"][0][3] = marker
-                connection.execute("UPDATE posts SET result = ? WHERE post = ?", (json.dumps(data), post))
+                stored = zlib.compress(json.dumps(data).encode("ascii"))
+                connection.execute("UPDATE posts SET result = ? WHERE post = ?", (stored, post))
                 altered += 1
     return altered
 

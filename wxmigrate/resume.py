@@ -7,7 +7,7 @@ own code, its libraries' versions, every setting that changes an output); the
 output path the post wanted and was given; the state of every image name it
 looked up (:func:`image_state`: which files have that name, where they lead,
 their size and times, a name refused); the image copies it needed; the SHA-256
-of what was written; and its result as the report shows it.
+of what was written; and its result as the report shows it (JSON, zlib-compressed).
 
 Run again, a post whose entry matches in all of that (the post read and its
 digest compared, the output file read and its digest compared, every image name
@@ -34,6 +34,7 @@ import os
 import sqlite3
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -53,12 +54,12 @@ from .site import Site, file_key, outside_link
 RECORD = PurePosixPath(".wxmigrate") / "done.sqlite"
 #: Entries written between two commits (a crash loses at most these: they are repaired again).
 COMMIT_EVERY = 256
-_SCHEMA_VERSION = "1"
+_SCHEMA_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS posts (
     post TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER, mtime_ns INTEGER, source_digest TEXT,
-    wanted TEXT, name TEXT, output_digest TEXT, names TEXT, images TEXT, copies TEXT, result TEXT
+    wanted TEXT, name TEXT, output_digest TEXT, names TEXT, images TEXT, copies TEXT, result BLOB
 );
 """
 #: The libraries whose versions can change what a post becomes.
@@ -335,7 +336,7 @@ class Record:
                 f"SELECT * FROM posts WHERE fingerprint = ? AND post IN ({marks})", (self.run, *relative)
             ).fetchall()
             return {relative[row[0]]: _entry(row) for row in rows if row[0] in relative}
-        except (sqlite3.Error, ValueError, TypeError) as error:
+        except (sqlite3.Error, zlib.error, ValueError, TypeError) as error:
             self._give_up(f"cannot be read ({error}); the posts are repaired")
             return {}
 
@@ -354,7 +355,7 @@ class Record:
                 (
                     entry.post, self.run, entry.size, entry.mtime_ns, entry.source_digest, entry.wanted,
                     entry.name, entry.output_digest, json.dumps(entry.names), entry.images,
-                    json.dumps(entry.copies), entry.result,
+                    json.dumps(entry.copies), zlib.compress(entry.result.encode("ascii")),
                 ),
             )
             self._pending += 1
@@ -399,7 +400,8 @@ def _entry(row: Sequence[Any]) -> Entry:
         post=str(post), size=int(size), mtime_ns=int(mtime_ns), source_digest=str(source_digest),
         wanted=str(wanted), name=str(name), output_digest=str(output_digest),
         names=tuple(str(found) for found in json.loads(names)), images=str(images),
-        copies=tuple((str(file), str(target)) for file, target in json.loads(copies)), result=str(result),
+        copies=tuple((str(file), str(target)) for file, target in json.loads(copies)),
+        result=zlib.decompress(result).decode("ascii"),
     )
 
 
