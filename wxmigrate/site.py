@@ -183,6 +183,12 @@ def outside_link(path: Path, root: Path) -> str | None:
 def walk_files(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[Path]:
     """Every file below ``folder``, in sorted order: hidden files and folders, :data:`IGNORED`
     folders and the folders in ``skip`` left out; symlinked folders not followed."""
+    return map(Path, walk_names(folder, skip=skip))
+
+
+def walk_names(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[str]:
+    """:func:`walk_files` as strings (what a ``Path`` of each would print), for callers that
+    look at thousands of files and need no ``Path`` of most."""
     skipped = {os.fspath(p.resolve()) for p in skip}
     for current, folders, files in os.walk(folder):
         folders[:] = sorted(
@@ -192,7 +198,7 @@ def walk_files(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[Path]:
         )
         for name in sorted(files):
             if not name.startswith("."):
-                yield Path(current, name)
+                yield os.path.join(current, name)
 
 
 def _files(folder: Path, suffixes: tuple[str, ...], skip: Iterable[Path] = ()) -> Iterator[Path]:

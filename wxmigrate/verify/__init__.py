@@ -117,7 +117,7 @@ def verify(
     if encoding is not None:
         check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
-    checks: dict[Path, FileCheck] = {}
+    checks: dict[str, FileCheck] = {}
     if jobs == 1 and executor is None:
         refs, errors = all_references(post_references(path, layout.root, encoding) for path in layout.posts)
         resolutions, folders = resolve_all(layout, refs)
@@ -130,9 +130,10 @@ def verify(
             checks = pool.check(local_files(resolutions))
     read = len(layout.posts) - len(errors)
     results: list[ImageResult] = []
+    shown = _Relative(layout)
     with pillow_limits(limits):
         for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
-            results.append(_result(layout, ref, found, checks, known, deep=deep, limits=limits))
+            results.append(_result(shown, ref, found, checks, known, deep=deep, limits=limits))
             if progress is not None:
                 progress(done, len(refs))
     orphans = _orphans(folders, used=set(checks))
@@ -147,18 +148,33 @@ def verify(
     )
 
 
+class _Relative:
+    """Paths as a report shows them (:meth:`Site.relative`), each worked out once: a report
+    names one post or file many times, and each name is then one string in memory."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self._shown: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        shown = self._shown.get(path)
+        if shown is None:
+            shown = self._shown[path] = self._site.relative(Path(path))
+        return shown
+
+
 def _result(
-    site: Site,
+    shown: _Relative,
     ref: Reference,
     found: Resolution,
-    checks: dict[Path, FileCheck],
+    checks: dict[str, FileCheck],
     known: dict[str, str],
     *,
     deep: bool,
     limits: Limits,
 ) -> ImageResult:
     base = ImageResult(
-        post=site.relative(Path(ref.post)),
+        post=shown(ref.post),
         line=ref.line,
         src=ref.src,
         path=None,
@@ -188,7 +204,7 @@ def _result(
                 found.path, declared=found.declared, deep=deep, limits=limits
             )
         checked = checks[found.path]
-        path = site.relative(found.path)
+        path = shown(found.path)
     placeholder = known.get(checked.sha256 or "")
     # Built at once, not evolved from ``base``: there is one result per reference.
     return ImageResult(
@@ -210,9 +226,9 @@ def _result(
     )
 
 
-def _orphans(folders: Sequence[Path], *, used: set[Path]) -> list[Path]:
+def _orphans(folders: Sequence[Path], *, used: set[str]) -> list[Path]:
     """Image files directly in the image folders that no reference led to."""
-    used_names = {os.fspath(path) for path in used}
+    used_names = used
     orphans = []
     for folder in folders:
         with os.scandir(folder) as entries:
@@ -235,10 +251,10 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 
 def _duplicates(
-    site: Site, checks: dict[Path, FileCheck], orphans: Sequence[Path]
+    site: Site, checks: dict[str, FileCheck], orphans: Sequence[Path]
 ) -> tuple[Duplicate, ...]:
     by_hash: dict[str, list[str]] = {}
-    hashes = {path: check.sha256 for path, check in checks.items()}
+    hashes: dict[str | Path, str | None] = {path: check.sha256 for path, check in checks.items()}
     for path in orphans:
         hashes[path] = _sha256(path)
     for path, sha in hashes.items():

@@ -36,9 +36,9 @@ class Checking:
     limits: Limits
 
 
-def local_files(resolutions: Sequence[Resolution]) -> list[tuple[Path, str | None]]:
+def local_files(resolutions: Sequence[Resolution]) -> list[tuple[str, str | None]]:
     """Each distinct local file the references reach, with the format its first reference declares."""
-    files: dict[Path, str | None] = {}
+    files: dict[str, str | None] = {}
     for found in resolutions:
         if found.kind == "local" and found.path is not None and found.path not in files:
             files[found.path] = found.declared
@@ -49,7 +49,7 @@ def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[tuple[list[Refer
     return [post_references(path, how.root, how.encoding) for path in posts]
 
 
-def _check_chunk(how: Checking, files: tuple[tuple[Path, str | None], ...]) -> list[FileCheck]:
+def _check_chunk(how: Checking, files: tuple[tuple[str, str | None], ...]) -> list[FileCheck]:
     with pillow_limits(how.limits):
         return [check_file(path, declared=declared, deep=how.deep, limits=how.limits) for path, declared in files]
 
@@ -73,10 +73,10 @@ class Pool:
         """Each post's references or error, in the order given."""
         return [found for part in self._workers.map(_read_chunk, chunks(posts)) for found in part]
 
-    def check(self, files: Sequence[tuple[Path, str | None]]) -> dict[Path, FileCheck]:
+    def check(self, files: Sequence[tuple[str, str | None]]) -> dict[str, FileCheck]:
         """Every file checked, in the order given."""
         parts = list(chunks(files))
-        checks: dict[Path, FileCheck] = {}
+        checks: dict[str, FileCheck] = {}
         for part, found in zip(parts, self._workers.map(_check_chunk, parts)):
             checks.update((path, check) for (path, _declared), check in zip(part, found))
         return checks

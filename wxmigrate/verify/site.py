@@ -15,7 +15,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import ReadError
-from ..site import EXPORT_FOLDER, post_files, site_root, walk_files
+from ..site import EXPORT_FOLDER, post_files, site_root, walk_files, walk_names
 
 #: Folder names that usually hold a site's images (searched by file name).
 COMMON_IMAGE_FOLDERS = ("postimg", "img", "images", "image", "assets", "static", "uploads", "media")
@@ -66,4 +66,4 @@ def find_site(source: str | Path, *, assets: Iterable[str | Path] = ()) -> Site:
     return Site(root, tuple(sorted(post_files(root, drafts=True))), asset_folders)
 
 
-__all__ = ["COMMON_IMAGE_FOLDERS", "EXPORT_FOLDER", "Site", "find_site", "walk_files"]
+__all__ = ["COMMON_IMAGE_FOLDERS", "EXPORT_FOLDER", "Site", "find_site", "walk_files", "walk_names"]
