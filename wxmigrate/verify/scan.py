@@ -52,11 +52,16 @@ _HTML_BLOCK = re.compile(
 )
 #: A line that opens with none of the characters that may start a block, and holds no
 #: backtick, pipe or ``<``: most lines of an article, told apart at one match.
-_ORDINARY = re.compile(r"[ \t]*(?![\d#<>*+\-_=~])[^\s`|<][^`|<]*")
+_ORDINARY_LINE = r"[ \t]*(?![\d#<>*+\-_=~])[^\s`|<][^`|<\n]*"
+_ORDINARY = re.compile(_ORDINARY_LINE)
 #: Entities that decode to a line end (they would shift the lines the parser counts).
 _NEWLINE_ENTITY = re.compile(r"&(?:#|newline;)", re.IGNORECASE)
 
 _HIDDEN = re.compile(r"[^\n]")
+#: A run of lines none of which is blank (:func:`~wxmigrate.parse.blocks.is_blank`).
+_RUN = re.compile(r"^(?![ \t\u00a0\u3000]*$).*(?:\n(?![ \t\u00a0\u3000]*$).*)*", re.MULTILINE)
+#: A run whose every line is :data:`_ORDINARY`: one paragraph, whatever the lines hold.
+_ORDINARY_RUN = re.compile(rf"{_ORDINARY_LINE}(?:\n{_ORDINARY_LINE})*")
 
 _PARAGRAPH, _HEADING, _RULE_LINE, _HTML = "paragraph", "heading", "rule", "html"
 
@@ -79,11 +84,33 @@ def scan(path: str | Path, *, encoding: str | None = None) -> list[Reference] | 
 
 
 def _body_references(source: Source) -> list[tuple[int, str]] | None:
-    """(line, src) of each image of the body, or None when the scan cannot decide."""
+    """(line, src) of each image of the body, or None when the scan cannot decide.
+
+    Blocks never span a blank line, so the body is taken one run of non-blank lines
+    at a time (:func:`_lines_references` gives the same for the body's lines at once);
+    a run of ordinary lines, most of an article, is one paragraph, told at one match.
+    """
     body = source.body
     if "]:" in body or detect(source.front_matter, body) == "generic":
         return None  # reference definitions; a dialect known only once parsed
-    lines = body.split("\n")
+    found: list[tuple[int, str]] = []
+    line, counted = source.body_line, 0
+    for run in _RUN.finditer(body):
+        line += body.count("\n", counted, run.start())
+        counted = run.start()
+        text = run.group()
+        if _ORDINARY_RUN.fullmatch(text):
+            images = _paragraph_images(text.split("\n")) if "![" in text else []
+        else:
+            images = _lines_references(text.split("\n"), 0)
+        if images is None:
+            return None
+        found.extend((line + offset, src) for offset, src in images)
+    return found
+
+
+def _lines_references(lines: list[str], first: int) -> list[tuple[int, str]] | None:
+    """(line, src) of each image of ``lines``, the first of which is line ``first``, or None."""
     found: list[tuple[int, str]] = []
     index = 0
     while index < len(lines):
@@ -108,7 +135,7 @@ def _body_references(source: Source) -> list[tuple[int, str]] | None:
         images = _paragraph_images(lines[index:end])
         if images is None:
             return None
-        found.extend((source.body_line + index + offset, src) for offset, src in images)
+        found.extend((first + index + offset, src) for offset, src in images)
         index = end
     return found
 
