@@ -18,6 +18,7 @@ imported on first use (PEP 562): a verification run never loads it.
 from __future__ import annotations
 
 import importlib
+import operator
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -56,6 +57,7 @@ from .report import (
 )
 from .resolve import Resolution, clean, resolve_all
 from .site import Site, find_site
+from .spill import Spilled
 
 if TYPE_CHECKING:
     from .fetch import Fetcher, FetchError, UrlFetcher
@@ -129,7 +131,7 @@ def verify(
             known = placeholder_hashes(placeholders)
             checks = pool.check(local_files(resolutions))
     read = len(layout.posts) - len(errors)
-    results: list[ImageResult] = []
+    results = Spilled(_ROW, ImageResult)
     shown = _Relative(layout)
     with pillow_limits(limits):
         for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
@@ -139,7 +141,7 @@ def verify(
     orphans = _orphans(folders, used=set(checks))
     return Report(
         root=str(layout.root),
-        images=tuple(results),
+        images=results,
         orphans=tuple(layout.relative(path) for path in orphans),
         duplicates=_duplicates(layout, checks, orphans),
         image_folders=tuple(layout.relative(folder) for folder in folders),
@@ -161,6 +163,10 @@ class _Relative:
         if shown is None:
             shown = self._shown[path] = self._site.relative(Path(path))
         return shown
+
+
+#: An :class:`ImageResult` as the plain values it is made from, in order.
+_ROW = operator.attrgetter(*(field.name for field in attrs.fields(ImageResult)))
 
 
 def _result(
@@ -255,8 +261,8 @@ def _duplicates(
 ) -> tuple[Duplicate, ...]:
     by_hash: dict[str, list[str]] = {}
     hashes: dict[str | Path, str | None] = {path: check.sha256 for path, check in checks.items()}
-    for path in orphans:
-        hashes[path] = _sha256(path)
+    for orphan in orphans:
+        hashes[orphan] = _sha256(orphan)
     for path, sha in hashes.items():
         if sha:
             by_hash.setdefault(sha, []).append(site.relative(path))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal, get_args
 
 import attrs
@@ -70,7 +71,8 @@ class Report:
 
     #: The site root, absolute.
     root: str
-    images: tuple[ImageResult, ...] = ()
+    #: In reference order (:func:`~wxmigrate.verify.verify` gives a sequence kept on disk).
+    images: Sequence[ImageResult] = ()
     #: Image files in the site's image folders that no post uses.
     orphans: tuple[str, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
@@ -147,7 +149,30 @@ def to_data(report: Report) -> dict[str, Any]:
 
 def to_json(report: Report) -> str:
     """The report as JSON text (UTF-8 characters kept, not escaped)."""
-    return json.dumps(to_data(report), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_pieces(report))
+
+
+def json_pieces(report: Report) -> Iterator[str]:
+    """:func:`to_json`'s text in pieces, one image at a time: what ``json.dumps`` of
+    :func:`to_data` with ``indent=2`` writes, without holding every image's data at once."""
+    yield '{\n  "images": '
+    if report.images:
+        yield "["
+        for number, result in enumerate(report.images):
+            item = {name: getattr(result, name) for name in _JSON_FIELDS}
+            yield ("\n    " if number == 0 else ",\n    ") + _nested(item, 2)
+        yield "\n  ]"
+    else:
+        yield "[]"
+    data = to_data(attrs.evolve(report, images=()))
+    yield ',\n  "orphans": ' + _nested(data["orphans"], 1)
+    yield ',\n  "duplicates": ' + _nested(data["duplicates"], 1) + "\n}\n"
+
+
+def _nested(value: Any, level: int) -> str:
+    """``value`` as JSON indented by 2, as it is written ``level`` levels deep (a JSON string
+    holds no line end: its line ends are escapes)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
 
 
 def to_table(report: Report) -> str:
