@@ -12,7 +12,8 @@ repairs what can be repaired (:mod:`.fix`).  Nothing here writes to the site
 except :func:`fix_assets`.
 
 What only ``--fix`` needs (:mod:`.fix`, and :mod:`.fetch` with its HTTP client) is
-imported on first use (PEP 562): a verification run never loads it.
+imported on first use (PEP 562): a verification run never loads it; nor does a run in
+one process load :mod:`.parallel` and :mod:`multiprocessing`.
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ from .check import (
 )
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
-from ..pool import Pool as WorkerPool
-from .parallel import Checking, Pool, local_files
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
 from .posts import all_references, post_references
 from .references import Reference
@@ -60,7 +59,9 @@ from .site import Site, find_site
 from .spill import Spilled
 
 if TYPE_CHECKING:
+    from ..pool import Pool as WorkerPool
     from .fetch import Fetcher, FetchError, UrlFetcher
+    from .parallel import Checking
     from .fix import AssetChange, FixResult, fix_assets
 
 #: The names of fixing, and the module each is imported from on first use.
@@ -125,6 +126,8 @@ def verify(
         resolutions, folders = resolve_all(layout, refs)
         known = placeholder_hashes(placeholders)
     else:
+        from .parallel import Checking, Pool, local_files  # worker processes: only for --jobs
+
         with Pool(Checking(layout.root, encoding, deep, limits), jobs, executor) as pool:
             refs, errors = all_references(pool.read(layout.posts))
             resolutions, folders = resolve_all(layout, refs)
