@@ -182,8 +182,44 @@ def _result(
     deep: bool,
     limits: Limits,
 ) -> ImageResult:
-    base = ImageResult(
+    if found.kind not in ("local", "inline"):
+        return _unchecked(shown(ref.post), ref, found)
+    path: str | None = None
+    checked: FileCheck | None
+    if found.kind == "inline":
+        checked = check_bytes(found.data or b"", declared=found.declared, deep=deep, limits=limits)
+    else:
+        assert found.path is not None
+        checked = checks.get(found.path)
+        if checked is None:
+            checked = checks[found.path] = check_file(
+                found.path, declared=found.declared, deep=deep, limits=limits
+            )
+        path = shown(found.path)
+    placeholder = known.get(checked.sha256 or "")
+    return ImageResult(
         post=shown(ref.post),
+        line=ref.line,
+        src=ref.src,
+        path=path,
+        status=checked.status,
+        format=checked.format,
+        width=checked.width,
+        height=checked.height,
+        frames=checked.frames,
+        bytes=checked.bytes,
+        sha256=checked.sha256,
+        note=None if placeholder is None else PLACEHOLDER,
+        detail=checked.detail if placeholder is None else placeholder,
+        key=ref.key,
+        by_name=found.by_name,
+    )
+
+
+def _unchecked(post: str, ref: Reference, found: Resolution) -> ImageResult:
+    """The result of a reference that leads to no bytes to check: remote, unsafe or missing."""
+    base = ImageResult(
+        post=post,
         line=ref.line,
         src=ref.src,
         path=None,
@@ -201,38 +237,7 @@ def _result(
             return attrs.evolve(base, status="remote")
         detail = hotlink.describe() + (f"; {found.detail}" if found.detail else "")
         return attrs.evolve(base, status="remote", format=hotlink.format, note=hotlink.kind, detail=detail)
-    if found.kind in ("unsafe", "missing"):
-        return attrs.evolve(base, status=found.kind)
-    path: str | None = None
-    if found.kind == "inline":
-        checked = check_bytes(found.data or b"", declared=found.declared, deep=deep, limits=limits)
-    else:
-        assert found.path is not None
-        if found.path not in checks:
-            checks[found.path] = check_file(
-                found.path, declared=found.declared, deep=deep, limits=limits
-            )
-        checked = checks[found.path]
-        path = shown(found.path)
-    placeholder = known.get(checked.sha256 or "")
-    # Built at once, not evolved from ``base``: there is one result per reference.
-    return ImageResult(
-        post=base.post,
-        line=ref.line,
-        src=ref.src,
-        path=path,
-        status=checked.status,
-        format=checked.format,
-        width=checked.width,
-        height=checked.height,
-        frames=checked.frames,
-        bytes=checked.bytes,
-        sha256=checked.sha256,
-        note=None if placeholder is None else PLACEHOLDER,
-        detail=checked.detail if placeholder is None else placeholder,
-        key=ref.key,
-        by_name=found.by_name,
-    )
+    return attrs.evolve(base, status="unsafe") if found.kind == "unsafe" else base  # else missing
 
 
 def _orphans(folders: Sequence[Path], *, used: set[str]) -> list[Path]:
