@@ -129,8 +129,8 @@ def verify(
         from .parallel import Checking, Pool, local_files  # worker processes: only for --jobs
 
         with Pool(Checking(layout.root, encoding, deep, limits), jobs, executor) as pool:
-            refs, errors = all_references(pool.read(layout.posts))
-            resolutions, folders = resolve_all(layout, refs)
+            refs, direct, errors = pool.read(layout.posts)
+            resolutions, folders = resolve_all(layout, refs, direct)
             known = placeholder_hashes(placeholders)
             checks = pool.check(local_files(resolutions))
     read = len(layout.posts) - len(errors)

@@ -2,10 +2,11 @@
 
 The workers are forked once and do both halves of the work that grows with a
 site: they get chunks of post paths, read each post (scanned or parsed, as
-:func:`.posts.post_references` does in one process) and send back only its
-references; the run resolves them (which needs every reference: a folder's
-rank is how many use it) and sends chunks of the distinct local files back
-to be checked.  Each file is checked once, with the format the first
+:func:`.posts.post_references` does in one process), resolve its references as
+written (:class:`.resolve.DirectResolver`, one per worker) and send back only the
+references and where they lead; the run looks up by name what they do not reach
+(which needs every reference: a folder's rank is how many use it) and sends chunks
+of the distinct local files back to be checked.  Each file is checked once, with the format the first
 reference to it declares, exactly as the one-process loop in
 :func:`wxmigrate.verify.verify` would check it; the checks come back in that
 order and the loop then finds them done.
@@ -23,7 +24,8 @@ from ..pool import Pool as WorkerPool, Workers, chunks, worker_count
 from .check import FileCheck, Limits, check_file, pillow_limits
 from .posts import post_references
 from .references import Reference
-from .resolve import Resolution
+from .resolve import DirectResolver, Resolution
+from .site import Site
 
 
 @attrs.frozen
@@ -45,8 +47,22 @@ def local_files(resolutions: Sequence[Resolution]) -> list[tuple[str, str | None
     return list(files.items())
 
 
-def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[tuple[list[Reference], str | None]]:
-    return [post_references(path, how.root, how.encoding) for path in posts]
+#: Each worker's resolver, by site root: it remembers where each source led across chunks.
+_RESOLVERS: dict[Path, DirectResolver] = {}
+
+#: One post's references, where each leads as written, and the error that stopped it.
+Read = tuple[list[Reference], list[Resolution | None], str | None]
+
+
+def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[Read]:
+    resolver = _RESOLVERS.get(how.root)
+    if resolver is None:
+        resolver = _RESOLVERS[how.root] = DirectResolver(Site(how.root, ()))
+    read: list[Read] = []
+    for path in posts:
+        refs, error = post_references(path, how.root, how.encoding)
+        read.append((refs, [resolver.resolve(ref) for ref in refs], error))
+    return read
 
 
 def _check_chunk(how: Checking, files: tuple[tuple[str, str | None], ...]) -> list[FileCheck]:
@@ -69,9 +85,19 @@ class Pool:
     def __exit__(self, *exc: Any) -> None:
         self._workers.__exit__(*exc)
 
-    def read(self, posts: Sequence[Path]) -> list[tuple[list[Reference], str | None]]:
-        """Each post's references or error, in the order given."""
-        return [found for part in self._workers.map(_read_chunk, chunks(posts)) for found in part]
+    def read(self, posts: Sequence[Path]) -> tuple[list[Reference], list[Resolution | None], list[str]]:
+        """Every post's references in order, where each leads as written, and the errors of
+        the posts that could not be read."""
+        refs: list[Reference] = []
+        direct: list[Resolution | None] = []
+        errors: list[str] = []
+        for part in self._workers.map(_read_chunk, chunks(posts)):
+            for found, leads, error in part:
+                refs.extend(found)
+                direct.extend(leads)
+                if error is not None:
+                    errors.append(error)
+        return refs, direct, errors
 
     def check(self, files: Sequence[tuple[str, str | None]]) -> dict[str, FileCheck]:
         """Every file checked, in the order given."""

@@ -79,14 +79,20 @@ def _liquid_value(match: re.Match[str]) -> str:
     return quoted.group(2) if quoted else ""
 
 
-def resolve_all(site: Site, refs: Sequence[Reference]) -> tuple[list[Resolution], list[Path]]:
+def resolve_all(
+    site: Site, refs: Sequence[Reference], direct: Sequence[Resolution | None] | None = None
+) -> tuple[list[Resolution], list[Path]]:
     """Resolve every reference; also return the site's image folders, most used first.
 
-    Image folders are those holding a file some reference points at directly
-    (export folders excluded), or, when none does, the common ones that exist.
+    ``direct``: where each reference leads as written (:meth:`DirectResolver.resolve`),
+    when the workers of ``--jobs`` found it.  Image folders are those holding a file some
+    reference points at directly (export folders excluded), or, when none does, the
+    common ones that exist.
     """
-    direct = DirectResolver(site)
-    resolutions: list[Resolution | None] = [direct.resolve(ref) for ref in refs]
+    if direct is None:
+        resolver = DirectResolver(site)
+        direct = [resolver.resolve(ref) for ref in refs]
+    resolutions = direct
     folders = image_folders(site, (found for found in resolutions if found is not None))
     index = NameIndex(site, folders)
     resolved = [
