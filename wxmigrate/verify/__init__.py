@@ -41,7 +41,7 @@ from .check import (
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
-from .posts import all_references, post_references
+from .posts import gather, read_post, resolution_row
 from .references import Reference
 from .report import (
     PLACEHOLDER,
@@ -54,7 +54,7 @@ from .report import (
     to_json,
     to_table,
 )
-from .resolve import Resolution, clean, resolve_all
+from .resolve import REMEMBERED, DirectResolver, Resolution, clean, resolve_all
 from .site import Site, find_site
 from .spill import Spilled
 
@@ -121,16 +121,21 @@ def verify(
         check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
     checks: dict[str, FileCheck] = {}
+    resolutions: Iterable[Resolution]
     if jobs == 1 and executor is None:
-        refs, errors = all_references(post_references(path, layout.root, encoding) for path in layout.posts)
-        resolutions, folders = resolve_all(layout, refs)
+        resolver = DirectResolver(layout)
+        refs, direct, errors = gather(read_post(path, layout.root, encoding, resolver) for path in layout.posts)
+        resolutions, folders = resolve_all(layout, refs, direct)
         known = placeholder_hashes(placeholders)
     else:
         from .parallel import Checking, Pool, local_files  # worker processes: only for --jobs
 
         with Pool(Checking(layout.root, encoding, deep, limits), jobs, executor) as pool:
-            refs, direct, errors = pool.read(layout.posts)
-            resolutions, folders = resolve_all(layout, refs, direct)
+            refs, direct, errors = gather(pool.read(layout.posts))
+            resolved, folders = resolve_all(layout, refs, direct)
+            resolutions = Spilled(resolution_row, Resolution)  # gone through twice
+            for found in resolved:
+                resolutions.append(found)
             known = placeholder_hashes(placeholders)
             checks = pool.check(local_files(resolutions))
     read = len(layout.posts) - len(errors)
@@ -164,6 +169,8 @@ class _Relative:
     def __call__(self, path: str) -> str:
         shown = self._shown.get(path)
         if shown is None:
+            if len(self._shown) >= REMEMBERED:
+                self._shown.clear()
             shown = self._shown[path] = self._site.relative(Path(path))
         return shown
 

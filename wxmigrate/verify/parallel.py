@@ -14,7 +14,7 @@ order and the loop then finds them done.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,7 @@ import attrs
 
 from ..pool import Pool as WorkerPool, Workers, chunks, worker_count
 from .check import FileCheck, Limits, check_file, pillow_limits
-from .posts import post_references
-from .references import Reference
+from .posts import Read, read_post
 from .resolve import DirectResolver, Resolution
 from .site import Site
 
@@ -38,7 +37,7 @@ class Checking:
     limits: Limits
 
 
-def local_files(resolutions: Sequence[Resolution]) -> list[tuple[str, str | None]]:
+def local_files(resolutions: Iterable[Resolution]) -> list[tuple[str, str | None]]:
     """Each distinct local file the references reach, with the format its first reference declares."""
     files: dict[str, str | None] = {}
     for found in resolutions:
@@ -50,19 +49,11 @@ def local_files(resolutions: Sequence[Resolution]) -> list[tuple[str, str | None
 #: Each worker's resolver, by site root: it remembers where each source led across chunks.
 _RESOLVERS: dict[Path, DirectResolver] = {}
 
-#: One post's references, where each leads as written, and the error that stopped it.
-Read = tuple[list[Reference], list[Resolution | None], str | None]
-
-
 def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[Read]:
     resolver = _RESOLVERS.get(how.root)
     if resolver is None:
         resolver = _RESOLVERS[how.root] = DirectResolver(Site(how.root, ()))
-    read: list[Read] = []
-    for path in posts:
-        refs, error = post_references(path, how.root, how.encoding)
-        read.append((refs, [resolver.resolve(ref) for ref in refs], error))
-    return read
+    return [read_post(path, how.root, how.encoding, resolver) for path in posts]
 
 
 def _check_chunk(how: Checking, files: tuple[tuple[str, str | None], ...]) -> list[FileCheck]:
@@ -85,19 +76,10 @@ class Pool:
     def __exit__(self, *exc: Any) -> None:
         self._workers.__exit__(*exc)
 
-    def read(self, posts: Sequence[Path]) -> tuple[list[Reference], list[Resolution | None], list[str]]:
-        """Every post's references in order, where each leads as written, and the errors of
-        the posts that could not be read."""
-        refs: list[Reference] = []
-        direct: list[Resolution | None] = []
-        errors: list[str] = []
+    def read(self, posts: Sequence[Path]) -> Iterator[Read]:
+        """Each post read and its references resolved as written, in the order given."""
         for part in self._workers.map(_read_chunk, chunks(posts)):
-            for found, leads, error in part:
-                refs.extend(found)
-                direct.extend(leads)
-                if error is not None:
-                    errors.append(error)
-        return refs, direct, errors
+            yield from part
 
     def check(self, files: Sequence[tuple[str, str | None]]) -> dict[str, FileCheck]:
         """Every file checked, in the order given."""

@@ -20,7 +20,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, unquote_to_bytes
@@ -33,6 +33,10 @@ from .references import Reference
 from .site import COMMON_IMAGE_FOLDERS, Site, walk_names
 
 Kind = Literal["local", "remote", "inline", "unsafe", "missing"]
+
+#: How many sources a resolver remembers where they led (then it starts again): enough for
+#: the images many posts share, bounded for a site of a million references.
+REMEMBERED = 16_384
 
 #: WeChat's image hosts, recognised even without ``http(s)://``.
 REMOTE_HOSTS = (
@@ -80,24 +84,23 @@ def _liquid_value(match: re.Match[str]) -> str:
 
 
 def resolve_all(
-    site: Site, refs: Sequence[Reference], direct: Sequence[Resolution | None] | None = None
-) -> tuple[list[Resolution], list[Path]]:
-    """Resolve every reference; also return the site's image folders, most used first.
+    site: Site, refs: Iterable[Reference], direct: Iterable[Resolution | None] | None = None
+) -> tuple[Iterator[Resolution], list[Path]]:
+    """Resolve every reference (one at a time, in order); also return the site's image
+    folders, most used first.
 
     ``direct``: where each reference leads as written (:meth:`DirectResolver.resolve`),
-    when the workers of ``--jobs`` found it.  Image folders are those holding a file some
-    reference points at directly (export folders excluded), or, when none does, the
-    common ones that exist.
+    when it was found while the posts were read (it is gone through twice).  Image folders
+    are those holding a file some reference points at directly (export folders excluded),
+    or, when none does, the common ones that exist.
     """
     if direct is None:
+        refs = list(refs)
         resolver = DirectResolver(site)
         direct = [resolver.resolve(ref) for ref in refs]
-    resolutions = direct
-    folders = image_folders(site, (found for found in resolutions if found is not None))
+    folders = image_folders(site, (found for found in direct if found is not None))
     index = NameIndex(site, folders)
-    resolved = [
-        found if found is not None else index.resolve(ref) for found, ref in zip(resolutions, refs)
-    ]
+    resolved = (found if found is not None else index.resolve(ref) for found, ref in zip(direct, refs))
     return resolved, folders
 
 
@@ -146,6 +149,8 @@ class DirectResolver:
         # What a source leads to depends only on it, its post's folder and whether it is in front matter.
         key = (ref.src, self._post_folder(ref.post), ref.key is None)
         if key not in self._found:
+            if len(self._found) >= REMEMBERED:
+                self._found.clear()
             self._found[key] = self._resolve(ref.src, key[1], in_body=key[2])
         return self._found[key]
 
@@ -259,6 +264,8 @@ class NameIndex:
         wanted_folder = parts[-2] if len(parts) >= 2 else None
         key = (name, wanted_folder)
         if key not in self._found:
+            if len(self._found) >= REMEMBERED:
+                self._found.clear()
             self._found[key] = self._by_name(name, wanted_folder)
         return self._found[key]
 
