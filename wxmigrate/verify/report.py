@@ -90,22 +90,20 @@ class Report:
 
     def problems(self) -> tuple[ImageResult, ...]:
         """The references whose status is not ``ok``."""
-        return tuple(result for result in self.images if result.status != "ok")
+        return tuple(filter(_is_problem, self.images))
 
     def relinks(self) -> tuple[ImageResult, ...]:
         """The references that reach their file only by its name (a broken link)."""
-        return tuple(
-            result for result in self.images if result.by_name and result.status != "unsafe"
-        )
+        return tuple(filter(_is_relink, self.images))
 
     def placeholders(self) -> tuple[ImageResult, ...]:
         """The references whose bytes are a known stand-in image."""
-        return tuple(result for result in self.images if result.note == PLACEHOLDER)
+        return tuple(filter(_is_stand_in, self.images))
 
     @property
     def clean(self) -> bool:
         """True when every image is ``ok``, at its link, and every post was read."""
-        return not (self.problems() or self.relinks() or self.errors)
+        return not (self.errors or any(_is_problem(result) or _is_relink(result) for result in self.images))
 
     def lookup(self, post: str, src: str) -> ImageResult | None:
         """The result for reference ``src`` in ``post`` (relative to the root), if any.
@@ -116,6 +114,21 @@ class Report:
             if result.post == post and result.src == src:
                 return result
         return None
+
+
+def _is_problem(result: ImageResult) -> bool:
+    """Whether the reference's status is not ``ok`` (:meth:`Report.problems`)."""
+    return result.status != "ok"
+
+
+def _is_relink(result: ImageResult) -> bool:
+    """Whether the reference reaches its file only by its name (:meth:`Report.relinks`)."""
+    return result.by_name and result.status != "unsafe"
+
+
+def _is_stand_in(result: ImageResult) -> bool:
+    """Whether the reference's bytes are a known stand-in image (:meth:`Report.placeholders`)."""
+    return result.note == PLACEHOLDER
 
 
 _JSON_FIELDS = (
@@ -176,19 +189,28 @@ def _nested(value: Any, level: int) -> str:
 
 
 def to_table(report: Report) -> str:
-    """The report for people: counts by status, then each problem as ``post:line: status: …``."""
+    """The report for people: counts by status, then each problem as ``post:line: status: …``.
+
+    The images are gone through once, and only each section's lines are kept (a report
+    of a large site keeps its images on disk)."""
+    counted: Counter[str] = Counter()
+    problems: list[str] = []
+    placeholders: list[str] = []
+    relinks: list[str] = []
+    for result in report.images:
+        counted[result.status] += 1
+        if _is_problem(result):
+            problems.append(_problem(result))
+        if _is_stand_in(result):
+            placeholders.append(_where(result) + _shown(result))
+        if _is_relink(result):
+            relinks.append(f"{_where(result)}{result.path}")
     lines = [f"{len(report.images)} image references"]
     width = max(map(len, STATUSES))
-    lines += [f"  {status:<{width}}  {count:>6}" for status, count in report.counts().items()]
-    lines += _section("problems", [_problem(result) for result in report.problems()])
-    lines += _section(
-        "placeholders (a known stand-in image, not the real picture)",
-        [_where(result) + _shown(result) for result in report.placeholders()],
-    )
-    lines += _section(
-        "links that reach their file only by its name (`--fix` relinks them)",
-        [f"{_where(result)}{result.path}" for result in report.relinks()],
-    )
+    lines += [f"  {status:<{width}}  {counted[status]:>6}" for status in STATUSES if counted[status]]
+    lines += _section("problems", problems)
+    lines += _section("placeholders (a known stand-in image, not the real picture)", placeholders)
+    lines += _section("links that reach their file only by its name (`--fix` relinks them)", relinks)
     lines += _section("orphans (in an image folder, used by no post)", list(report.orphans))
     lines += _section(
         "duplicates (the same bytes under several names)",
