@@ -3,9 +3,9 @@
 :class:`Spilled` is appended to in order and read back as a sequence.  It keeps
 the last :data:`CHUNK` items in memory; each full chunk is pickled (as rows of
 plain values, which pickle quickly) into a private temporary SQLite database
-(deleted when the sequence is collected; SQLite keeps at most
-:data:`~wxmigrate.ledger.CACHE_KIB` of it in memory), opened only once a first
-chunk is full, so a small run never opens one.  Reading it makes its items anew
+(deleted when the sequence is collected; SQLite keeps at most :data:`CACHE_KIB`
+of it in memory: chunks are read in order), opened only once a first chunk is
+full, so a run of up to 1,000 posts or so never opens one.  Reading it makes its items anew
 from their rows, a chunk at a time.
 """
 
@@ -16,10 +16,10 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
-from ..ledger import CACHE_KIB
-
 #: How many items go to disk together (and stay in memory until they do).
-CHUNK = 4096
+CHUNK = 16_384
+#: How much of its database a sequence keeps in memory, in KiB.
+CACHE_KIB = 256
 
 _T = TypeVar("_T")
 Row = tuple[Any, ...]
