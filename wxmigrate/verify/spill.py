@@ -72,15 +72,11 @@ class Spilled(Sequence[_T], Generic[_T]):
     @overload
     def __getitem__(self, index: slice) -> list[_T]: ...
     def __getitem__(self, index: int | slice) -> _T | list[_T]:
-        if isinstance(index, slice):
-            return list(self)[index]
-        size = len(self)
-        if not -size <= index < size:
-            raise IndexError(index)
-        number, offset = divmod(index % size, CHUNK)
-        if number == self._chunks:
-            return self._tail[offset]
-        return self._chunk(number)[offset]
+        if not isinstance(index, slice):
+            # A range gives the position (from the end for a negative index), or the IndexError.
+            number, offset = divmod(range(len(self))[index], CHUNK)
+            return self._tail[offset] if number == self._chunks else self._chunk(number)[offset]
+        return list(self)[index]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
