@@ -158,3 +158,16 @@ def test_tqdm_is_imported_only_when_a_bar_is_drawn() -> None:
         "print('tqdm' in sys.modules)\n"
     )
     assert python(code).split() == ["False", "True"]
+
+
+def test_verify_in_one_process_does_not_import_the_worker_pool() -> None:
+    """``verify`` without ``--jobs`` starts no worker: it loads neither :mod:`wxmigrate.verify.parallel`
+    nor :mod:`multiprocessing`."""
+    code = (
+        "import io, sys\n"
+        "from wxmigrate.cli import run\n"
+        f"assert run(['verify', {str(DEMO_SITE)!r}], out=io.StringIO(), err=io.StringIO()) in (0, 1)\n"
+        "print(sorted(name for name in ('multiprocessing', 'concurrent.futures', 'wxmigrate.verify.parallel')"
+        " if name in sys.modules))\n"
+    )
+    assert python(code).splitlines()[-1] == "[]"

@@ -209,3 +209,40 @@ def test_scan_agrees_on_odd_text(text: str) -> None:
 def test_scan_agrees_on_image_lines(pieces: list[str]) -> None:
     """Images among bold runs, captions, line ends and HTML: the lines the parser gives them."""
     scan_agrees_on(WECHAT_FRONT_MATTER + "".join(pieces))
+
+
+def runs_agree(text: str) -> None:
+    """The scan taken a run of non-blank lines at a time gives what its line-by-line loop
+    gives over the whole body (the fast path and the slow path agree)."""
+    from wxmigrate.parse.dialects import detect
+    from wxmigrate.read import split_front_matter
+    from wxmigrate.verify.scan import _body_references, _lines_references
+
+    try:
+        source = split_front_matter(text, "post.md")
+    except WxMigrateError:
+        return
+    if "]:" in source.body or detect(source.front_matter, source.body) == "generic":
+        return  # left to the parser before either runs
+    assert _body_references(source) == _lines_references(source.body.split("\n"), source.body_line)
+
+
+#: Odd characters and every kind of blank: a line of only these is no line of text.
+RUN_CHARACTERS = ODD_CHARACTERS + "\u00a0\u3000转载 \n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(RUN_CHARACTERS), max_size=200))
+def test_runs_agree_with_lines_on_odd_text(text: str) -> None:
+    runs_agree(WECHAT_FRONT_MATTER + text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_posts())
+def test_runs_agree_with_lines_on_damaged_posts(sample: DamagedPost) -> None:
+    runs_agree(sample.text)
+
+
+def test_runs_agree_with_lines_on_the_fixture_posts() -> None:
+    for path in fixture_posts():
+        runs_agree(path.read_text(encoding="utf-8", errors="replace"))

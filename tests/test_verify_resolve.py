@@ -49,7 +49,8 @@ def resolve(site: Path, *sources: str, key: str | None = None) -> list[tuple[str
     """(kind, path relative to the site, found by name) for each reference."""
     layout = find_site(site)
     post = str(layout.posts[0])
-    found, _ = resolve_all(layout, [Reference(post, 1, source, key) for source in sources])
+    resolved, _ = resolve_all(layout, [Reference(post, 1, source, key) for source in sources])
+    found = list(resolved)
     return [(item.kind, item.path and layout.relative(item.path), item.by_name) for item in found]
 
 
@@ -103,7 +104,8 @@ def test_remote_and_inline(site: Path) -> None:
 def test_missing(site: Path) -> None:
     """A reference nothing answers to is missing, and says where it looked."""
     layout = find_site(site)
-    found, _ = resolve_all(layout, [Reference(str(layout.posts[0]), 3, "/postimg/none.png")])
+    resolved, _ = resolve_all(layout, [Reference(str(layout.posts[0]), 3, "/postimg/none.png")])
+    found = list(resolved)
     assert found[0].kind == "missing"
     assert "postimg" in found[0].detail and "exports" in found[0].detail
 

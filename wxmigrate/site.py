@@ -182,9 +182,15 @@ def outside_link(path: Path, root: Path) -> str | None:
 def walk_files(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[Path]:
     """Every file below ``folder``, in sorted order: hidden files and folders, :data:`IGNORED`
     folders and the folders in ``skip`` left out; symlinked folders not followed."""
+    return map(Path, walk_names(folder, skip=skip))
+
+
+def walk_names(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[str]:
+    """:func:`walk_files` as strings (what a ``Path`` of each would print), for callers that
+    look at thousands of files and need no ``Path`` of most."""
     for current, files in _walk(os.fspath(folder), {os.fspath(p.resolve()) for p in skip}):
         for file in files:
-            yield Path(current, file.name)
+            yield os.path.join(current, file.name)
 
 
 def _walk(current: str, skipped: set[str]) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import WxMigrateError
-from ..verify import DEFAULT_LIMITS, Limits, Report, to_json, to_table, verify
+from ..verify import DEFAULT_LIMITS, Limits, Report, to_table, verify
+from ..verify.report import json_pieces
 from .encoding import add_encoding_argument
 from .jobs import add_jobs_argument, executor_of
 from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
@@ -163,7 +163,9 @@ def default_fetcher() -> Fetcher:
 
 
 def _write_report(target: str, report: Report, out: TextIO) -> None:
+    """Write the JSON report a piece at a time (a large site's report is never one string)."""
     if target == "-":
-        out.write(to_json(report))
+        out.writelines(json_pieces(report))
     else:
-        Path(target).write_text(to_json(report), encoding="utf-8")
+        with open(target, "w", encoding="utf-8") as file:
+            file.writelines(json_pieces(report))

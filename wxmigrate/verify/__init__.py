@@ -12,12 +12,14 @@ repairs what can be repaired (:mod:`.fix`).  Nothing here writes to the site
 except :func:`fix_assets`.
 
 What only ``--fix`` needs (:mod:`.fix`, and :mod:`.fetch` with its HTTP client) is
-imported on first use (PEP 562): a verification run never loads it.
+imported on first use (PEP 562): a verification run never loads it; nor does a run in
+one process load :mod:`.parallel` and :mod:`multiprocessing`.
 """
 
 from __future__ import annotations
 
 import importlib
+import operator
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -38,10 +40,8 @@ from .check import (
 )
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
-from ..pool import Pool as WorkerPool
-from .parallel import Checking, Pool, local_files
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
-from .posts import all_references, post_references
+from .posts import gather, read_post, resolution_row
 from .references import Reference
 from .report import (
     PLACEHOLDER,
@@ -54,11 +54,14 @@ from .report import (
     to_json,
     to_table,
 )
-from .resolve import Resolution, clean, resolve_all
+from .resolve import REMEMBERED, DirectResolver, Resolution, clean, resolve_all
 from .site import Site, find_site
+from .spill import Spilled
 
 if TYPE_CHECKING:
+    from ..pool import Pool as WorkerPool
     from .fetch import Fetcher, FetchError, UrlFetcher
+    from .parallel import Checking
     from .fix import AssetChange, FixResult, fix_assets
 
 #: The names of fixing, and the module each is imported from on first use.
@@ -117,28 +120,36 @@ def verify(
     if encoding is not None:
         check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
-    checks: dict[Path, FileCheck] = {}
+    checks: dict[str, FileCheck] = {}
+    resolutions: Iterable[Resolution]
     if jobs == 1 and executor is None:
-        refs, errors = all_references(post_references(path, layout.root, encoding) for path in layout.posts)
-        resolutions, folders = resolve_all(layout, refs)
+        resolver = DirectResolver(layout)
+        refs, direct, errors = gather(read_post(path, layout.root, encoding, resolver) for path in layout.posts)
+        resolutions, folders = resolve_all(layout, refs, direct)
         known = placeholder_hashes(placeholders)
     else:
+        from .parallel import Checking, Pool, local_files  # worker processes: only for --jobs
+
         with Pool(Checking(layout.root, encoding, deep, limits), jobs, executor) as pool:
-            refs, errors = all_references(pool.read(layout.posts))
-            resolutions, folders = resolve_all(layout, refs)
+            refs, direct, errors = gather(pool.read(layout.posts))
+            resolved, folders = resolve_all(layout, refs, direct)
+            resolutions = Spilled(resolution_row, Resolution)  # gone through twice
+            for found in resolved:
+                resolutions.append(found)
             known = placeholder_hashes(placeholders)
             checks = pool.check(local_files(resolutions))
     read = len(layout.posts) - len(errors)
-    results: list[ImageResult] = []
+    results = Spilled(_ROW, ImageResult)
+    shown = _Relative(layout)
     with pillow_limits(limits):
         for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
-            results.append(_result(layout, ref, found, checks, known, deep=deep, limits=limits))
+            results.append(_result(shown, ref, found, checks, known, deep=deep, limits=limits))
             if progress is not None:
                 progress(done, len(refs))
     orphans = _orphans(folders, used=set(checks))
     return Report(
         root=str(layout.root),
-        images=tuple(results),
+        images=results,
         orphans=tuple(layout.relative(path) for path in orphans),
         duplicates=_duplicates(layout, checks, orphans),
         image_folders=tuple(layout.relative(folder) for folder in folders),
@@ -147,52 +158,54 @@ def verify(
     )
 
 
+class _Relative:
+    """Paths as a report shows them (:meth:`Site.relative`), each worked out once: a report
+    names one post or file many times, and each name is then one string in memory."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self._shown: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        shown = self._shown.get(path)
+        if shown is None:
+            if len(self._shown) >= REMEMBERED:
+                self._shown.clear()
+            shown = self._shown[path] = self._site.relative(Path(path))
+        return shown
+
+
+#: An :class:`ImageResult` as the plain values it is made from, in order.
+_ROW = operator.attrgetter(*(field.name for field in attrs.fields(ImageResult)))
+
+
 def _result(
-    site: Site,
+    shown: _Relative,
     ref: Reference,
     found: Resolution,
-    checks: dict[Path, FileCheck],
+    checks: dict[str, FileCheck],
     known: dict[str, str],
     *,
     deep: bool,
     limits: Limits,
 ) -> ImageResult:
-    base = ImageResult(
-        post=site.relative(Path(ref.post)),
-        line=ref.line,
-        src=ref.src,
-        path=None,
-        status="missing",
-        detail=found.detail,
-        key=ref.key,
-        by_name=found.by_name,
-    )
-    if found.kind == "remote" and is_placeholder(ref.src):
-        detail = "WeChat's lazy-loading stand-in, its SVG resolved against the article's address (repair drops it)"
-        return attrs.evolve(base, status="remote", note=PLACEHOLDER, detail=detail)
-    if found.kind == "remote":
-        hotlink = recognise(clean(ref.src))
-        if hotlink is None:
-            return attrs.evolve(base, status="remote")
-        detail = hotlink.describe() + (f"; {found.detail}" if found.detail else "")
-        return attrs.evolve(base, status="remote", format=hotlink.format, note=hotlink.kind, detail=detail)
-    if found.kind in ("unsafe", "missing"):
-        return attrs.evolve(base, status=found.kind)
+    if found.kind not in ("local", "inline"):
+        return _unchecked(shown(ref.post), ref, found)
     path: str | None = None
+    checked: FileCheck | None
     if found.kind == "inline":
         checked = check_bytes(found.data or b"", declared=found.declared, deep=deep, limits=limits)
     else:
         assert found.path is not None
-        if found.path not in checks:
-            checks[found.path] = check_file(
+        checked = checks.get(found.path)
+        if checked is None:
+            checked = checks[found.path] = check_file(
                 found.path, declared=found.declared, deep=deep, limits=limits
             )
-        checked = checks[found.path]
-        path = site.relative(found.path)
+        path = shown(found.path)
     placeholder = known.get(checked.sha256 or "")
-    # Built at once, not evolved from ``base``: there is one result per reference.
     return ImageResult(
-        post=base.post,
+        post=shown(ref.post),
         line=ref.line,
         src=ref.src,
         path=path,
@@ -210,9 +223,33 @@ def _result(
     )
 
 
-def _orphans(folders: Sequence[Path], *, used: set[Path]) -> list[Path]:
+def _unchecked(post: str, ref: Reference, found: Resolution) -> ImageResult:
+    """The result of a reference that leads to no bytes to check: remote, unsafe or missing."""
+    base = ImageResult(
+        post=post,
+        line=ref.line,
+        src=ref.src,
+        path=None,
+        status="missing",
+        detail=found.detail,
+        key=ref.key,
+        by_name=found.by_name,
+    )
+    if found.kind == "remote" and is_placeholder(ref.src):
+        detail = "WeChat's lazy-loading stand-in, its SVG resolved against the article's address (repair drops it)"
+        return attrs.evolve(base, status="remote", note=PLACEHOLDER, detail=detail)
+    if found.kind == "remote":
+        hotlink = recognise(clean(ref.src))
+        if hotlink is None:
+            return attrs.evolve(base, status="remote")
+        detail = hotlink.describe() + (f"; {found.detail}" if found.detail else "")
+        return attrs.evolve(base, status="remote", format=hotlink.format, note=hotlink.kind, detail=detail)
+    return attrs.evolve(base, status="unsafe") if found.kind == "unsafe" else base  # else missing
+
+
+def _orphans(folders: Sequence[Path], *, used: set[str]) -> list[Path]:
     """Image files directly in the image folders that no reference led to."""
-    used_names = {os.fspath(path) for path in used}
+    used_names = used
     orphans = []
     for folder in folders:
         with os.scandir(folder) as entries:
@@ -235,12 +272,12 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 
 def _duplicates(
-    site: Site, checks: dict[Path, FileCheck], orphans: Sequence[Path]
+    site: Site, checks: dict[str, FileCheck], orphans: Sequence[Path]
 ) -> tuple[Duplicate, ...]:
     by_hash: dict[str, list[str]] = {}
-    hashes = {path: check.sha256 for path, check in checks.items()}
-    for path in orphans:
-        hashes[path] = _sha256(path)
+    hashes: dict[str | Path, str | None] = {path: check.sha256 for path, check in checks.items()}
+    for orphan in orphans:
+        hashes[orphan] = _sha256(orphan)
     for path, sha in hashes.items():
         if sha:
             by_hash.setdefault(sha, []).append(site.relative(path))

@@ -2,10 +2,11 @@
 
 The workers are forked once and do both halves of the work that grows with a
 site: they get chunks of post paths, read each post (scanned or parsed, as
-:func:`.posts.post_references` does in one process) and send back only its
-references; the run resolves them (which needs every reference: a folder's
-rank is how many use it) and sends chunks of the distinct local files back
-to be checked.  Each file is checked once, with the format the first
+:func:`.posts.post_references` does in one process), resolve its references as
+written (:class:`.resolve.DirectResolver`, one per worker) and send back only the
+references and where they lead; the run looks up by name what they do not reach
+(which needs every reference: a folder's rank is how many use it) and sends chunks
+of the distinct local files back to be checked.  Each file is checked once, with the format the first
 reference to it declares, exactly as the one-process loop in
 :func:`wxmigrate.verify.verify` would check it; the checks come back in that
 order and the loop then finds them done.
@@ -13,7 +14,7 @@ order and the loop then finds them done.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,9 @@ import attrs
 
 from ..pool import Pool as WorkerPool, Workers, chunks, worker_count
 from .check import FileCheck, Limits, check_file, pillow_limits
-from .posts import post_references
-from .references import Reference
-from .resolve import Resolution
+from .posts import Read, read_post
+from .resolve import DirectResolver, Resolution
+from .site import Site
 
 
 @attrs.frozen
@@ -36,20 +37,26 @@ class Checking:
     limits: Limits
 
 
-def local_files(resolutions: Sequence[Resolution]) -> list[tuple[Path, str | None]]:
+def local_files(resolutions: Iterable[Resolution]) -> list[tuple[str, str | None]]:
     """Each distinct local file the references reach, with the format its first reference declares."""
-    files: dict[Path, str | None] = {}
+    files: dict[str, str | None] = {}
     for found in resolutions:
         if found.kind == "local" and found.path is not None and found.path not in files:
             files[found.path] = found.declared
     return list(files.items())
 
 
-def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[tuple[list[Reference], str | None]]:
-    return [post_references(path, how.root, how.encoding) for path in posts]
+#: Each worker's resolver, by site root: it remembers where each source led across chunks.
+_RESOLVERS: dict[Path, DirectResolver] = {}
+
+def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[Read]:
+    resolver = _RESOLVERS.get(how.root)
+    if resolver is None:
+        resolver = _RESOLVERS[how.root] = DirectResolver(Site(how.root, ()))
+    return [read_post(path, how.root, how.encoding, resolver) for path in posts]
 
 
-def _check_chunk(how: Checking, files: tuple[tuple[Path, str | None], ...]) -> list[FileCheck]:
+def _check_chunk(how: Checking, files: tuple[tuple[str, str | None], ...]) -> list[FileCheck]:
     with pillow_limits(how.limits):
         return [check_file(path, declared=declared, deep=how.deep, limits=how.limits) for path, declared in files]
 
@@ -69,14 +76,15 @@ class Pool:
     def __exit__(self, *exc: Any) -> None:
         self._workers.__exit__(*exc)
 
-    def read(self, posts: Sequence[Path]) -> list[tuple[list[Reference], str | None]]:
-        """Each post's references or error, in the order given."""
-        return [found for part in self._workers.map(_read_chunk, chunks(posts)) for found in part]
+    def read(self, posts: Sequence[Path]) -> Iterator[Read]:
+        """Each post read and its references resolved as written, in the order given."""
+        for part in self._workers.map(_read_chunk, chunks(posts)):
+            yield from part
 
-    def check(self, files: Sequence[tuple[Path, str | None]]) -> dict[Path, FileCheck]:
+    def check(self, files: Sequence[tuple[str, str | None]]) -> dict[str, FileCheck]:
         """Every file checked, in the order given."""
         parts = list(chunks(files))
-        checks: dict[Path, FileCheck] = {}
+        checks: dict[str, FileCheck] = {}
         for part, found in zip(parts, self._workers.map(_check_chunk, parts)):
             checks.update((path, check) for (path, _declared), check in zip(part, found))
         return checks

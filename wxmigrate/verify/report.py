@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal, get_args
 
 import attrs
@@ -70,7 +71,8 @@ class Report:
 
     #: The site root, absolute.
     root: str
-    images: tuple[ImageResult, ...] = ()
+    #: In reference order (:func:`~wxmigrate.verify.verify` gives a sequence kept on disk).
+    images: Sequence[ImageResult] = ()
     #: Image files in the site's image folders that no post uses.
     orphans: tuple[str, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
@@ -88,22 +90,20 @@ class Report:
 
     def problems(self) -> tuple[ImageResult, ...]:
         """The references whose status is not ``ok``."""
-        return tuple(result for result in self.images if result.status != "ok")
+        return tuple(filter(_is_problem, self.images))
 
     def relinks(self) -> tuple[ImageResult, ...]:
         """The references that reach their file only by its name (a broken link)."""
-        return tuple(
-            result for result in self.images if result.by_name and result.status != "unsafe"
-        )
+        return tuple(filter(_is_relink, self.images))
 
     def placeholders(self) -> tuple[ImageResult, ...]:
         """The references whose bytes are a known stand-in image."""
-        return tuple(result for result in self.images if result.note == PLACEHOLDER)
+        return tuple(filter(_is_stand_in, self.images))
 
     @property
     def clean(self) -> bool:
         """True when every image is ``ok``, at its link, and every post was read."""
-        return not (self.problems() or self.relinks() or self.errors)
+        return not (self.errors or any(_is_problem(result) or _is_relink(result) for result in self.images))
 
     def lookup(self, post: str, src: str) -> ImageResult | None:
         """The result for reference ``src`` in ``post`` (relative to the root), if any.
@@ -114,6 +114,21 @@ class Report:
             if result.post == post and result.src == src:
                 return result
         return None
+
+
+def _is_problem(result: ImageResult) -> bool:
+    """Whether the reference's status is not ``ok`` (:meth:`Report.problems`)."""
+    return result.status != "ok"
+
+
+def _is_relink(result: ImageResult) -> bool:
+    """Whether the reference reaches its file only by its name (:meth:`Report.relinks`)."""
+    return result.by_name and result.status != "unsafe"
+
+
+def _is_stand_in(result: ImageResult) -> bool:
+    """Whether the reference's bytes are a known stand-in image (:meth:`Report.placeholders`)."""
+    return result.note == PLACEHOLDER
 
 
 _JSON_FIELDS = (
@@ -147,23 +162,55 @@ def to_data(report: Report) -> dict[str, Any]:
 
 def to_json(report: Report) -> str:
     """The report as JSON text (UTF-8 characters kept, not escaped)."""
-    return json.dumps(to_data(report), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_pieces(report))
+
+
+def json_pieces(report: Report) -> Iterator[str]:
+    """:func:`to_json`'s text in pieces, one image at a time: what ``json.dumps`` of
+    :func:`to_data` with ``indent=2`` writes, without holding every image's data at once."""
+    yield '{\n  "images": '
+    if report.images:
+        yield "["
+        for number, result in enumerate(report.images):
+            item = {name: getattr(result, name) for name in _JSON_FIELDS}
+            yield ("\n    " if number == 0 else ",\n    ") + _nested(item, 2)
+        yield "\n  ]"
+    else:
+        yield "[]"
+    data = to_data(attrs.evolve(report, images=()))
+    yield ',\n  "orphans": ' + _nested(data["orphans"], 1)
+    yield ',\n  "duplicates": ' + _nested(data["duplicates"], 1) + "\n}\n"
+
+
+def _nested(value: Any, level: int) -> str:
+    """``value`` as JSON indented by 2, as it is written ``level`` levels deep (a JSON string
+    holds no line end: its line ends are escapes)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
 
 
 def to_table(report: Report) -> str:
-    """The report for people: counts by status, then each problem as ``post:line: status: …``."""
+    """The report for people: counts by status, then each problem as ``post:line: status: …``.
+
+    The images are gone through once, and only each section's lines are kept (a report
+    of a large site keeps its images on disk)."""
+    counted: Counter[str] = Counter()
+    problems: list[str] = []
+    placeholders: list[str] = []
+    relinks: list[str] = []
+    for result in report.images:
+        counted[result.status] += 1
+        if _is_problem(result):
+            problems.append(_problem(result))
+        if _is_stand_in(result):
+            placeholders.append(_where(result) + _shown(result))
+        if _is_relink(result):
+            relinks.append(f"{_where(result)}{result.path}")
     lines = [f"{len(report.images)} image references"]
     width = max(map(len, STATUSES))
-    lines += [f"  {status:<{width}}  {count:>6}" for status, count in report.counts().items()]
-    lines += _section("problems", [_problem(result) for result in report.problems()])
-    lines += _section(
-        "placeholders (a known stand-in image, not the real picture)",
-        [_where(result) + _shown(result) for result in report.placeholders()],
-    )
-    lines += _section(
-        "links that reach their file only by its name (`--fix` relinks them)",
-        [f"{_where(result)}{result.path}" for result in report.relinks()],
-    )
+    lines += [f"  {status:<{width}}  {counted[status]:>6}" for status in STATUSES if counted[status]]
+    lines += _section("problems", problems)
+    lines += _section("placeholders (a known stand-in image, not the real picture)", placeholders)
+    lines += _section("links that reach their file only by its name (`--fix` relinks them)", relinks)
     lines += _section("orphans (in an image folder, used by no post)", list(report.orphans))
     lines += _section(
         "duplicates (the same bytes under several names)",

@@ -20,7 +20,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, unquote_to_bytes
@@ -30,9 +30,13 @@ import attrs
 from ..site import file_key
 from .formats import declared_format, media_type_format
 from .references import Reference
-from .site import COMMON_IMAGE_FOLDERS, Site, walk_files
+from .site import COMMON_IMAGE_FOLDERS, Site, walk_names
 
 Kind = Literal["local", "remote", "inline", "unsafe", "missing"]
+
+#: How many sources a resolver remembers where they led (then it starts again): enough for
+#: the images many posts share, bounded for a site of a million references.
+REMEMBERED = 16_384
 
 #: WeChat's image hosts, recognised even without ``http(s)://``.
 REMOTE_HOSTS = (
@@ -56,8 +60,8 @@ class Resolution:
     """Where one reference leads."""
 
     kind: Kind
-    #: The file (symlinks followed) for ``local``.
-    path: Path | None = None
+    #: The file (symlinks followed) for ``local``: a string, as a site has thousands.
+    path: str | None = None
     #: True when the file was found by its name only, not where the reference points.
     by_name: bool = False
     #: The format the reference's name (or ``data:`` media type) promises.
@@ -79,19 +83,24 @@ def _liquid_value(match: re.Match[str]) -> str:
     return quoted.group(2) if quoted else ""
 
 
-def resolve_all(site: Site, refs: Sequence[Reference]) -> tuple[list[Resolution], list[Path]]:
-    """Resolve every reference; also return the site's image folders, most used first.
+def resolve_all(
+    site: Site, refs: Iterable[Reference], direct: Iterable[Resolution | None] | None = None
+) -> tuple[Iterator[Resolution], list[Path]]:
+    """Resolve every reference (one at a time, in order); also return the site's image
+    folders, most used first.
 
-    Image folders are those holding a file some reference points at directly
-    (export folders excluded), or, when none does, the common ones that exist.
+    ``direct``: where each reference leads as written (:meth:`DirectResolver.resolve`),
+    when it was found while the posts were read (it is gone through twice).  Image folders
+    are those holding a file some reference points at directly (export folders excluded),
+    or, when none does, the common ones that exist.
     """
-    direct = DirectResolver(site)
-    resolutions: list[Resolution | None] = [direct.resolve(ref) for ref in refs]
-    folders = image_folders(site, (found for found in resolutions if found is not None))
+    if direct is None:
+        refs = list(refs)
+        resolver = DirectResolver(site)
+        direct = [resolver.resolve(ref) for ref in refs]
+    folders = image_folders(site, (found for found in direct if found is not None))
     index = NameIndex(site, folders)
-    resolved = [
-        found if found is not None else index.resolve(ref) for found, ref in zip(resolutions, refs)
-    ]
+    resolved = (found if found is not None else index.resolve(ref) for found, ref in zip(direct, refs))
     return resolved, folders
 
 
@@ -122,9 +131,10 @@ class RealFiles:
 class DirectResolver:
     """Resolves references as written.
 
-    It remembers each post's folder and each image folder's real path, since
-    every reference of a run asks again (plain strings, not ``Path``, for the
-    same reason: a site may have tens of thousands of references).
+    It remembers each post's folder, each image folder's real path and where each
+    source written in a folder led, since every reference of a run asks again
+    (plain strings, not ``Path``, for the same reason: a site may have tens of
+    thousands of references, many of them to one file).
     """
 
     def __init__(self, site: Site) -> None:
@@ -132,10 +142,20 @@ class DirectResolver:
         self._root = os.fspath(site.root)
         self._post_folders: dict[str, str] = {}
         self._real = RealFiles()
+        self._found: dict[tuple[str, str, bool], Resolution | None] = {}
 
     def resolve(self, ref: Reference) -> Resolution | None:
         """Where ``ref`` leads as written; None when it must be looked up by file name."""
-        text = clean(ref.src)
+        # What a source leads to depends only on it, its post's folder and whether it is in front matter.
+        key = (ref.src, self._post_folder(ref.post), ref.key is None)
+        if key not in self._found:
+            if len(self._found) >= REMEMBERED:
+                self._found.clear()
+            self._found[key] = self._resolve(ref.src, key[1], in_body=key[2])
+        return self._found[key]
+
+    def _resolve(self, src: str, post_folder: str, *, in_body: bool) -> Resolution | None:
+        text = clean(src)
         if not text:
             return Resolution("missing", detail="empty reference")
         remote = _remote(text)
@@ -147,10 +167,9 @@ class DirectResolver:
         if _DRIVE.match(text):
             return None  # a path on the exporter's Windows machine: only its name means anything
         path = _path_part(text)
-        post_folder = self._post_folder(ref.post)
         if path.startswith("/"):
             candidates = [os.path.join(self._root, path.lstrip("/"))]
-        elif ref.key is not None:  # themes join front-matter images to the site root
+        elif not in_body:  # themes join front-matter images to the site root
             candidates = [os.path.join(self._root, path), os.path.join(post_folder, path)]
         else:
             candidates = [os.path.join(post_folder, path), os.path.join(self._root, path)]
@@ -173,8 +192,9 @@ class DirectResolver:
             if not self.site.contains(real):
                 where = self.site.relative(candidate)
                 return Resolution("unsafe", detail=f"{where} is a link to {real}, outside the site")
-            return Resolution("local", Path(real), declared=declared_format(real))
+            return Resolution("local", real, declared=declared_format(real))
         return None
+
 
 def _remote(text: str) -> Resolution | None:
     if text.startswith("//"):
@@ -212,18 +232,14 @@ def _path_part(text: str) -> str:
 
 def image_folders(site: Site, resolutions: Iterable[Resolution]) -> list[Path]:
     """The site's image folders: those direct references lead into, most used first."""
-    exports = site.export_folders()
+    exports = tuple(os.path.join(os.fspath(folder), "") for folder in site.export_folders())
     used = Counter(
-        found.path.parent
+        os.path.dirname(found.path)
         for found in resolutions
-        if found.kind == "local"
-        and found.path is not None
-        and not any(
-            folder == found.path.parent or folder in found.path.parents for folder in exports
-        )
+        if found.kind == "local" and found.path is not None and not found.path.startswith(exports)
     )
     if used:
-        return [folder for folder, _ in used.most_common()]
+        return [Path(folder) for folder, _ in used.most_common()]
     return [site.root / name for name in COMMON_IMAGE_FOLDERS if (site.root / name).is_dir()]
 
 
@@ -234,7 +250,9 @@ class NameIndex:
         self._site = site
         self._searched = [*folders, *(site.root / name for name in COMMON_IMAGE_FOLDERS)]
         self._exports = site.export_folders()
-        self._names: dict[str, list[tuple[Path, Path]]] | None = None
+        self._names: dict[str, list[tuple[str, Path]]] | None = None
+        self._every: list[Path] | None = None
+        self._real_folders: dict[Path, str] = {}
         # Many references name the same file; each (name, folder) is looked up once.
         self._found: dict[tuple[str, str | None], Resolution] = {}
         self._real = RealFiles()
@@ -246,6 +264,8 @@ class NameIndex:
         wanted_folder = parts[-2] if len(parts) >= 2 else None
         key = (name, wanted_folder)
         if key not in self._found:
+            if len(self._found) >= REMEMBERED:
+                self._found.clear()
             self._found[key] = self._by_name(name, wanted_folder)
         return self._found[key]
 
@@ -258,40 +278,49 @@ class NameIndex:
         # The site's own copy first, then the folder the reference names.
         path, folder = min(
             matches,
-            key=lambda match: (match[1] in self._exports, match[0].parent.name != wanted_folder),
+            key=lambda match: (
+                match[1] in self._exports, os.path.basename(os.path.dirname(match[0])) != wanted_folder
+            ),
         )
-        found = self._real.find(os.fspath(path))
-        if found is None:
+        real = self._real.find(path)
+        if real is None:
             detail = f"{self._site.relative(path)} is a symlink to no file (a loop?)"
             return Resolution("missing", detail=detail)
-        real = Path(found)
-        if not (self._site.contains(real) or Path(os.path.realpath(folder)) in real.parents):
+        if not (self._site.contains(real) or real.startswith(os.path.join(self._real_folder(folder), ""))):
             return Resolution(
                 "unsafe",
                 detail=f"{self._site.relative(path)} is a link to {real}, outside its folder",
             )
         return Resolution("local", real, by_name=True, declared=declared_format(name))
 
-    def _lookup(self, name: str) -> list[tuple[Path, Path]]:
+    def _real_folder(self, folder: Path) -> str:
+        if folder not in self._real_folders:
+            self._real_folders[folder] = os.path.realpath(folder)
+        return self._real_folders[folder]
+
+    def _lookup(self, name: str) -> list[tuple[str, Path]]:
         if self._names is None:
             self._names = self._build()
         return self._names.get(file_key(name), [])
 
     def _folders(self) -> list[Path]:
-        seen: dict[Path, None] = {}
-        for folder in [*self._searched, *self._exports]:
-            if folder.is_dir():
-                seen.setdefault(folder)
-        return list(seen)
+        """The folders searched that exist, each once (found once: the site does not change)."""
+        if self._every is None:
+            seen: dict[Path, None] = {}
+            for folder in [*self._searched, *self._exports]:
+                if folder.is_dir():
+                    seen.setdefault(folder)
+            self._every = list(seen)
+        return self._every
 
-    def _build(self) -> dict[str, list[tuple[Path, Path]]]:
+    def _build(self) -> dict[str, list[tuple[str, Path]]]:
         """Name -> (file, folder it was found in); image folders come first in each list."""
-        names: dict[str, list[tuple[Path, Path]]] = {}
-        seen: set[Path] = set()
+        names: dict[str, list[tuple[str, Path]]] = {}
+        seen: set[str] = set()
         for folder in self._folders():
-            for path in walk_files(folder):
+            for path in walk_names(folder):
                 if path in seen:
                     continue
                 seen.add(path)
-                names.setdefault(file_key(path.name), []).append((path, folder))
+                names.setdefault(file_key(os.path.basename(path)), []).append((path, folder))
         return names

@@ -40,9 +40,11 @@ _RULE = re.compile(r"^ {0,3}(?:\*{3}|-{3,})[ \t]*$")
 #: A line of an empty bold run (``**``, ``****``): paragraph text in an exporter's dialect.
 _STARS = re.compile(r"^ {0,3}(?:\*\*|\*{4,})[ \t]*$")
 #: A line that may be a rule or a setext underline the scan does not take apart.
-_RULE_LIKE = re.compile(r"^[ \t]*[-*_=][-*_= \t]*$")
+_RULE_LIKE_LINE = r"[ \t]*[-*_=][-*_= \t]*$"
+_RULE_LIKE = re.compile("^" + _RULE_LIKE_LINE)
 #: A line that may open a fence, quote, list or table, or hold code or HTML.
-_UNSURE = re.compile(r"^[ \t]*(?:>|~~~|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))|[`|<]")
+_UNSURE_START = r"[ \t]*(?:>|~~~|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))"
+_UNSURE = re.compile(rf"^{_UNSURE_START}|[`|<]")
 #: Block-level tags that open an HTML block running to the next blank line (a subset of
 #: the parser's: any other line opening with ``<`` is left to the parser).
 _HTML_BLOCK = re.compile(
@@ -57,6 +59,11 @@ _ORDINARY = re.compile(r"[ \t]*(?![\d#<>*+\-_=~])[^\s`|<][^`|<]*")
 _NEWLINE_ENTITY = re.compile(r"&(?:#|newline;)", re.IGNORECASE)
 
 _HIDDEN = re.compile(r"[^\n]")
+#: The line end before each line that :data:`_RULE_LIKE` or :data:`_UNSURE`'s start matches, in a
+#: body after a line end (a pattern that opens with a character is searched for quickly).
+_SPECIAL_START = re.compile(rf"\n(?:{_RULE_LIKE_LINE}|{_UNSURE_START})", re.MULTILINE)
+#: The characters that make :data:`_UNSURE` match anywhere in a line.
+_UNSURE_ANYWHERE = "`|<"
 
 _PARAGRAPH, _HEADING, _RULE_LINE, _HTML = "paragraph", "heading", "rule", "html"
 
@@ -79,11 +86,71 @@ def scan(path: str | Path, *, encoding: str | None = None) -> list[Reference] | 
 
 
 def _body_references(source: Source) -> list[tuple[int, str]] | None:
-    """(line, src) of each image of the body, or None when the scan cannot decide."""
+    """(line, src) of each image of the body, or None when the scan cannot decide.
+
+    What :func:`_lines_references` finds going through every line, found from the few
+    lines that matter: those that may be undecided or open an HTML block
+    (:func:`_special_lines`), and those with an image, whose paragraph is then taken whole.
+    Any other line is paragraph text, a heading or a rule: it holds no image and only
+    ends paragraphs, which finding a paragraph's ends sees.
+    """
     body = source.body
     if "]:" in body or detect(source.front_matter, body) == "generic":
         return None  # reference definitions; a dialect known only once parsed
     lines = body.split("\n")
+    found: list[tuple[int, str]] = []
+    done = 0  # lines before this are in a block already taken (an HTML block, a paragraph)
+    for index in _special_lines(body):
+        text = lines[index]
+        if index < done or is_blank(text):
+            continue
+        kind = _kind(text)
+        if kind is None or (kind == _HEADING and "![" in text):
+            return None
+        if kind == _HTML:
+            done = index + 1
+            while done < len(lines) and not is_blank(lines[done]):
+                done += 1  # the HTML block runs to a blank line
+        elif kind == _PARAGRAPH and "![" in text:
+            first = index
+            while first > done and _continues(lines[first - 1]):
+                first -= 1
+            done = index + 1
+            while done < len(lines) and _continues(lines[done]):
+                done += 1
+            images = _paragraph_images(lines[first:done])
+            if images is None:
+                return None
+            found.extend((source.body_line + first + offset, src) for offset, src in images)
+    return found
+
+
+def _special_lines(body: str) -> list[int]:
+    """The indexes of the body's lines that :func:`_kind` may find undecided (every line
+    :data:`_RULE_LIKE` or :data:`_UNSURE` matches, so every HTML block's first line too) or
+    that hold ``![``, in order."""
+    starts = [match.start() for match in _SPECIAL_START.finditer("\n" + body)]
+    for written in (*_UNSURE_ANYWHERE, "!["):
+        at = body.find(written)
+        while at >= 0:
+            starts.append(body.rfind("\n", 0, at) + 1)
+            at = body.find(written, at + 1)
+    indexes: list[int] = []
+    line, counted = 0, 0
+    for start in sorted(set(starts)):
+        line += body.count("\n", counted, start)
+        counted = start
+        indexes.append(line)
+    return indexes
+
+
+def _continues(text: str) -> bool:
+    """Whether a paragraph runs on through the line ``text``."""
+    return not is_blank(text) and _kind(text) == _PARAGRAPH
+
+
+def _lines_references(lines: list[str], first: int) -> list[tuple[int, str]] | None:
+    """(line, src) of each image of ``lines``, the first of which is line ``first``, or None."""
     found: list[tuple[int, str]] = []
     index = 0
     while index < len(lines):
@@ -108,7 +175,7 @@ def _body_references(source: Source) -> list[tuple[int, str]] | None:
         images = _paragraph_images(lines[index:end])
         if images is None:
             return None
-        found.extend((source.body_line + index + offset, src) for offset, src in images)
+        found.extend((first + index + offset, src) for offset, src in images)
         index = end
     return found
 

@@ -9,13 +9,13 @@ is walked, is :mod:`wxmigrate.site`'s to say, for repair and verification alike.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
 
 from ..errors import ReadError
-from ..site import EXPORT_FOLDER, post_files, site_root, walk_files
+from ..site import EXPORT_FOLDER, Paths, post_files, site_root, walk_files, walk_names
 
 #: Folder names that usually hold a site's images (searched by file name).
 COMMON_IMAGE_FOLDERS = ("postimg", "img", "images", "image", "assets", "static", "uploads", "media")
@@ -27,7 +27,8 @@ class Site:
 
     #: The site root, absolute and resolved (symlinks followed).
     root: Path
-    posts: tuple[Path, ...]
+    #: Kept as strings (:class:`wxmigrate.site.Paths`): a site may have many.
+    posts: Sequence[Path]
     #: Folders given by the user (``--assets``), searched by file name; may lie outside the root.
     assets: tuple[Path, ...] = ()
 
@@ -63,7 +64,7 @@ def find_site(source: str | Path, *, assets: Iterable[str | Path] = ()) -> Site:
     if not path.is_dir():
         raise ReadError(str(path), 0, "no such file or folder; expected a site folder or a post")
     root = path.resolve()
-    return Site(root, tuple(sorted(post_files(root, drafts=True))), asset_folders)
+    return Site(root, Paths(sorted(post_files(root, drafts=True))), asset_folders)
 
 
-__all__ = ["COMMON_IMAGE_FOLDERS", "EXPORT_FOLDER", "Site", "find_site", "walk_files"]
+__all__ = ["COMMON_IMAGE_FOLDERS", "EXPORT_FOLDER", "Site", "find_site", "walk_files", "walk_names"]
