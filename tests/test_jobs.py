@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
 import pickle
 import re
@@ -25,7 +26,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from wxmigrate import migrate, pool, work
+from wxmigrate import migrate, pool, work, write
 from wxmigrate.cli import run
 from wxmigrate.errors import ConfigError, LockError, ReadError
 from wxmigrate.lock import LOCK_NAME
@@ -239,7 +240,8 @@ def test_a_lost_worker_loses_nothing_and_a_second_run_finishes(
 
     def dying(path: Path, *args: object) -> object:
         if path.name == victim and os.getpid() != parent:
-            os._exit(9)  # the worker process dies at once, as under the OOM killer
+            (out / f"{TEMP_PREFIX}half-copied").write_bytes(b"half")  # killed mid-write,
+            os._exit(9)  # at once, as under the OOM killer
         return real(path, *args)  # type: ignore[arg-type]
 
     parent = os.getpid()
@@ -260,6 +262,25 @@ def test_a_lost_worker_loses_nothing_and_a_second_run_finishes(
     clean = tmp_path / "clean"
     code, _, stderr = _run("repair", str(site), "--out", str(clean))
     assert code == 1 and _tree(out) == _tree(clean), stderr
+
+
+def _terminated_mid_write(folder: Path) -> None:
+    pool._install(None)
+    with write._temporary(folder / "post.md") as (handle, _):
+        os.write(handle, b"half a post")
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)  # the handler ends the process before this does
+    os._exit(0)  # never reached
+
+
+def test_a_worker_told_to_stop_mid_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """SIGTERM (what the pool sends its other workers once one is lost) ends a worker at
+    once, removing the temporary file it was writing."""
+    process = multiprocessing.get_context("fork").Process(target=_terminated_mid_write, args=(tmp_path,))
+    process.start()
+    process.join(20)
+    assert process.exitcode == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_run_keeps_its_posts_and_files_on_disk(tmp_path: Path, site_template: Path) -> None:

@@ -19,6 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Generic, Protocol, TypeVar
 
+from .write import remove_live_temporaries
+
 #: Items per chunk: small enough to share the work out evenly and to stop soon when asked.
 CHUNK = 32
 #: Chunks sent to each worker ahead of the one whose result is awaited.
@@ -45,11 +47,17 @@ class Pool(Executor[_S_co], AbstractContextManager["Pool[_S_co]"], Protocol[_S_c
 _SHARED: list[object] = []  # a worker process's shared data, installed once when it starts
 
 
+def _end(signum: int, frame: object) -> None:
+    remove_live_temporaries()
+    os._exit(128 + signum)
+
+
 def _install(shared: object) -> None:
-    # SIGTERM ends a worker outright (its writes are atomic): the run's handler, inherited
-    # through fork, would raise in it instead, and a worker then blocked on sending a large
-    # result back to a broken pool would never exit.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # SIGTERM (the pool ending its workers once one is lost, or a kill of the whole run)
+    # ends a worker at once, after removing the temporary file it was writing, if any: the
+    # run's handler, inherited through fork, would raise in it instead, and a worker then
+    # blocked on sending a large result back to a broken pool would never exit.
+    signal.signal(signal.SIGTERM, _end)
     _SHARED[:] = [shared]
 
 

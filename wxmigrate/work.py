@@ -49,6 +49,7 @@ from .migrate import Done, ImagePlan, Output, Plan, PostResult, Trace, read_post
 from .pool import Executor, Pool, Workers, chunks, worker_count
 from .resume import Entry, Record, entry_of, skipped, source_state, unchanged_source
 from .site import Site, outside_link
+from .write import remove_stale_temporaries
 
 #: The record's entries of a chunk's posts (see :mod:`wxmigrate.resume`).
 Known = Mapping[Path, Entry]
@@ -211,6 +212,8 @@ def posts_done(
                     done += 1
                     yield one if isinstance(one, Done) else repair_recorded(one, batch, here, output)
     except Exception as error:  # the workers are lost: what they had not done is reported
+        if pool is None and not output.dry_run:  # every worker process has ended by now
+            remove_stale_temporaries(output.root)  # what a killed one was writing
         lost = f"not done: the workers were lost ({_first_line(error)}); run the same command again to finish it"
         for path in posts[done:]:
             yield Done(PostResult(source=path, error=f"{path}:0: {lost}"))

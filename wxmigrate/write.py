@@ -32,6 +32,7 @@ from pathlib import Path
 #: The start of every temporary file's name: hidden, and recognisable as ours.
 TEMP_PREFIX = ".wxmigrate-tmp-"
 _CHUNK = 1 << 16
+_LIVE: set[Path] = set()  # this process's temporary files not yet renamed or removed
 
 
 @contextmanager
@@ -46,6 +47,7 @@ def _temporary(target: Path) -> Iterator[tuple[int, Path]]:
         try:
             # 0o666 through the umask: the mode ``open()`` gives a new file.
             handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            _LIVE.add(temporary)
             break
         except FileExistsError:
             continue
@@ -61,6 +63,7 @@ def _temporary(target: Path) -> Iterator[tuple[int, Path]]:
         except OSError:
             pass
         temporary.unlink(missing_ok=True)
+        _LIVE.discard(temporary)
 
 
 def _write_all(handle: int, data: bytes) -> None:
@@ -163,6 +166,17 @@ def copy_file(source: Path, target: Path, *, dry_run: bool = False, sync_new: bo
         return True
     _copy_bytes(source, target, mode=None, sync=sync_new)
     return True
+
+
+def remove_live_temporaries() -> None:
+    """Remove the temporary files this process is writing: for a process about to end at
+    once (a worker told to stop), which leaves no ``finally`` to run."""
+    for temporary in list(_LIVE):
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+    _LIVE.clear()
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
