@@ -8,6 +8,7 @@ can show.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from wxmigrate import pool, work
+from wxmigrate import pool, read, work
 from wxmigrate.migrate import repair_site
 from wxmigrate.resume import RECORD
 
@@ -331,3 +332,52 @@ def test_from_python_the_skipped_results_have_their_texts(tmp_path: Path, site_t
             on_post=lambda post, seen=seen: seen.append((post.source, post.original, post.repaired, post.images)),
         )
     assert resumed == full and all(original and repaired for _, original, repaired, _ in full)
+
+
+def _source_digests(out: Path) -> dict[str, str]:
+    with sqlite3.connect(out / RECORD) as connection:
+        return dict(connection.execute("SELECT post, source_digest FROM posts").fetchall())
+
+
+def test_a_recording_run_reads_each_post_once_and_records_the_bytes_it_repaired(
+    tmp_path: Path, site_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record's source digest is of the bytes the repair read, from the same read: a
+    post file is opened once by a recording run, and a post changed once it was read (its
+    entry stands for the bytes repaired) is repaired again by the next run."""
+    site, out = _copy(site_template, tmp_path)
+    posts = site / "_posts"
+    changed = posts / _posts(site)[3]
+    original = changed.read_bytes()
+    opened: list[Path] = []
+    real_open, real_decode = open, read.decode
+
+    def noting(file: object, *args: object, **kwargs: object) -> object:
+        if isinstance(file, (str, Path)) and Path(file).parent == posts:
+            opened.append(Path(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    def decoding(data: bytes, name: str = "<bytes>", **kwargs: object) -> str:
+        if name == str(changed) and data == original:  # changed behind the run once read
+            changed.write_bytes(original + "\n后来加的一句。\n".encode("utf-8"))
+        return real_decode(data, name, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("builtins.open", noting)
+    monkeypatch.setattr(read, "decode", decoding)
+    code, _, stderr = _repair(site, out, "--jobs", "1")
+    monkeypatch.setattr("builtins.open", real_open)
+    monkeypatch.setattr(read, "decode", real_decode)
+    assert code in (0, 1), stderr
+    assert sorted(opened) == sorted(posts.iterdir())  # each post file opened once
+    digests = _source_digests(out)
+    assert digests[changed.relative_to(site).as_posix()] == hashlib.sha256(original).hexdigest()
+    again: list[str] = []
+    real = work.repair_one
+
+    def counting(path: Path, *args: object) -> object:
+        again.append(path.name)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(work, "repair_one", counting)
+    _repair(site, out, "--jobs", "1")
+    assert again == [changed.name]

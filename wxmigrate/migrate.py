@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,7 +45,7 @@ from .model import Block, Cruft, Finding, Footer, FrontMatter, Post, images
 from .parse import front_matter_line, parse
 from .parse.dialects import DIALECTS
 from .parse.reading import shared_inlines
-from .read import Source, check_encoding, read_text, split_front_matter
+from .read import Seen, Source, check_encoding, read_text, split_front_matter
 from .rules import Change, make_options, repair
 from .ledger import Ledger
 from .outcheck import conserved, read_back
@@ -222,6 +223,12 @@ class Trace:
 
     names: set[str] = attrs.field(factory=set)
     wanted: str | None = None
+    #: The post file as it was read: size, modification time (ns) and SHA-256 of its bytes.
+    source: tuple[int, int, str] | None = None
+
+    def saw(self, found: os.stat_result, data: bytes) -> None:
+        """Note the post file's status and bytes as read (a :data:`wxmigrate.read.Seen`)."""
+        self.source = found.st_size, found.st_mtime_ns, hashlib.sha256(data).hexdigest()
 
 
 class ImagePlan:
@@ -424,14 +431,15 @@ def _front_matter_images(post: Post, site: Site, plan: ImagePlan) -> list[tuple[
 
 
 def read_post(
-    path: Path, site: Site, dialect: str | None = None, *, encoding: str | None = None
+    path: Path, site: Site, dialect: str | None = None, *, encoding: str | None = None, seen: Seen | None = None
 ) -> tuple[str, Post]:
     """A post's text and model; Pelican's metadata lines are read as front matter.
 
     ``dialect`` forces the exporter dialect (see :mod:`wxmigrate.parse.dialects`);
-    ``encoding`` the file's encoding (see :func:`wxmigrate.read.decode`).
+    ``encoding`` the file's encoding (see :func:`wxmigrate.read.decode`); ``seen`` is told
+    what the file was read as.
     """
-    text = read_text(path, encoding=encoding)
+    text = read_text(path, encoding=encoding, seen=seen)
     readable = text
     if site.engine is not None and site.engine.front_matter_format is PELICAN:
         found = split_pelican(text)
@@ -495,7 +503,8 @@ def _repair_post_file(
     if refused is not None:
         return PostResult(source=path, error=f"{path}:0: {refused}"), {}, None
     try:
-        text, post = read_post(path, site, plan.dialect, encoding=plan.encoding)
+        seen = plan.images.trace.saw if plan.images.trace is not None else None
+        text, post = read_post(path, site, plan.dialect, encoding=plan.encoding, seen=seen)
         name, meta = output_file(path, post, site, plan)
     except Exception as error:  # this post is reported; the others go on
         return PostResult(source=path, error=str(contain(str(path), error))), {}, None

@@ -17,6 +17,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import attrs
@@ -72,8 +73,12 @@ _CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2
 _SAMPLE_CHARS = 64 * 1024
 
 
-def read_text(path: str | Path, *, encoding: str | None = None) -> str:
-    """Read and decode a post file (see :func:`decode`).
+#: Told what a post file was read as: its status (taken when opened) and its bytes.
+Seen = Callable[[os.stat_result, bytes], None]
+
+
+def read_text(path: str | Path, *, encoding: str | None = None, seen: Seen | None = None) -> str:
+    """Read and decode a post file (see :func:`decode`); ``seen`` is told what was read.
 
     Raise :class:`ReadError` when it cannot be read, :class:`LimitError` when it is
     larger than :data:`MAX_FILE_BYTES` (checked before reading), :class:`EncodingError`.
@@ -81,22 +86,29 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> str:
     name = str(path)
     try:
         with open(path, "rb") as file:
-            size = os.fstat(file.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise _too_big(name, size)
-            return read_stream(file, name, encoding=encoding)  # it may have grown since
+            found = os.fstat(file.fileno())
+            if found.st_size > MAX_FILE_BYTES:
+                raise _too_big(name, found.st_size)
+            data = _read_limited(file, name)  # it may have grown since
     except IsADirectoryError:
         raise ReadError(name, 0, "is a folder, expected a Markdown post file") from None
     except OSError as error:
         raise ReadError(name, 0, f"cannot read: {error.strerror or error}") from None
+    if seen is not None:
+        seen(found, data)
+    return decode(data, name, encoding=encoding)
 
 
 def read_stream(stream: BinaryIO, name: str, *, encoding: str | None = None) -> str:
     """Read and decode a post from ``stream`` (standard input), at most :data:`MAX_FILE_BYTES`."""
+    return decode(_read_limited(stream, name), name, encoding=encoding)
+
+
+def _read_limited(stream: BinaryIO, name: str) -> bytes:
     data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise _too_big(name)
-    return decode(data, name, encoding=encoding)
+    return data
 
 
 def _too_big(name: str, size: int | None = None) -> LimitError:

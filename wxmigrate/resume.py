@@ -17,7 +17,8 @@ result, as a full run would find it (nothing written: the bytes are there), and
 makes the image copies it needs as a full run does (a copy deleted is made
 again).  Anything else, or any doubt, and the post is repaired as usual.
 
-Entries are made where the post was repaired (a worker: :func:`entry_of`) and
+Entries are made where the post was repaired (a worker: :func:`entry_of`), from
+the post file's status and bytes as the repair read them (one read of each file), and
 written by the process that holds the lock, once the post's file is in place;
 the output's digest is compared before any skip, so an entry can never stand
 for a file that is not there as it was written.  A record that cannot be read
@@ -186,18 +187,16 @@ def decode_result(text: str, source: Path) -> PostResult:
     )
 
 
-def entry_of(
-    done: Done, before: tuple[int, int, str, bytes] | None, trace: Trace, site: Site, plan: Plan, target_root: Path
-) -> Entry | None:
-    """The entry of a post just repaired (``before``: its :func:`source_state` before it was
-    read), or None when it must be repaired again next time: it failed, was read as other
-    bytes, or uses an image name whose output path depends on the order of the posts."""
+def entry_of(done: Done, trace: Trace, site: Site, plan: Plan, target_root: Path) -> Entry | None:
+    """The entry of a post just repaired (``trace``: what it was made from, the post file as
+    it was read included), or None when it must be repaired again next time: it failed, or
+    uses an image name whose output path depends on the order of the posts."""
     result = done.result
-    if result.error is not None or result.repaired is None or result.output is None or before is None:
+    if result.error is not None or result.repaired is None or result.output is None or trace.source is None:
         return None
     if trace.wanted is None or any(name_key(name) in plan.images.contested for name in trace.names):
         return None
-    size, mtime_ns, source_digest, _data = before
+    size, mtime_ns, source_digest = trace.source
     return Entry(
         post=site.relative(result.source).as_posix(),
         size=size,

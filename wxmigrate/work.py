@@ -47,7 +47,7 @@ import attrs
 from .layout import Contested, unique
 from .migrate import Done, ImagePlan, Output, Plan, PostResult, Trace, read_post, repair_one, wanted_file
 from .pool import Executor, Pool, Workers, chunks, worker_count
-from .resume import Entry, Record, entry_of, skipped, source_state, unchanged_source
+from .resume import Entry, Record, entry_of, skipped, unchanged_source
 from .site import Site, outside_link
 from .write import remove_stale_temporaries
 
@@ -82,7 +82,7 @@ def repair_recorded(path: Path, batch: Batch, plan: Plan, output: Output, known:
             return done
     if not batch.record:
         return repair_one(path, batch.site, plan, output, batch.target_root, batch.backup_folder, batch.options)
-    before, trace = source_state(path), Trace()
+    trace = Trace()
     plan.images.trace = trace
     try:
         done = repair_one(path, batch.site, plan, output, batch.target_root, batch.backup_folder, batch.options)
@@ -90,7 +90,7 @@ def repair_recorded(path: Path, batch: Batch, plan: Plan, output: Output, known:
         plan.images.trace = None
     if made:  # copies the attempt to skip made: a full run would have made them here
         done = attrs.evolve(done, copies=tuple((a, b, c or made.get(b, False)) for a, b, c in done.copies))
-    return attrs.evolve(done, entry=entry_of(done, before, trace, batch.site, plan, batch.target_root))
+    return attrs.evolve(done, entry=entry_of(done, trace, batch.site, plan, batch.target_root))
 
 
 def repair_chunk(batch: Batch, paths: tuple[Path, ...], known: Known | None = None) -> list[Done | Path]:
