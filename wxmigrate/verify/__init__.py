@@ -38,8 +38,8 @@ from .check import (
     check_file,
     pillow_limits,
 )
-from .formats import declared_format
 from .checked import CheckedFiles
+from .formats import declared_format
 from .hotlinks import Hotlink, recognise
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
 from .posts import gather, read_post, resolution_row
