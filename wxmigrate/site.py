@@ -188,9 +188,16 @@ def walk_files(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[Path]:
 def walk_names(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[str]:
     """:func:`walk_files` as strings (what a ``Path`` of each would print), for callers that
     look at thousands of files and need no ``Path`` of most."""
+    for current, names in walk_folders(folder, skip=skip):
+        for name in names:
+            yield os.path.join(current, name)
+
+
+def walk_folders(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[tuple[str, list[str]]]:
+    """:func:`walk_names` a folder at a time: each folder (a string) with its files' names,
+    for callers that keep a folder's path once rather than in each of its files'."""
     for current, files in _walk(os.fspath(folder), {os.fspath(p.resolve()) for p in skip}):
-        for file in files:
-            yield os.path.join(current, file.name)
+        yield current, [file.name for file in files]
 
 
 def _walk(current: str, skipped: set[str]) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:

@@ -6,8 +6,8 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import WxMigrateError
-from ..verify import DEFAULT_LIMITS, Limits, Report, to_table, verify
-from ..verify.report import json_pieces
+from ..verify import DEFAULT_LIMITS, Limits, Report, verify
+from ..verify.report import json_pieces, table_pieces
 from .encoding import add_encoding_argument
 from .jobs import add_jobs_argument, executor_of
 from .progress import PROGRESS_MINIMUM, ProgressBar, is_terminal
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for message in report.errors:
         print(message, file=err)
     table_stream = err if args.report == "-" else out
-    table_stream.write(to_table(report))
+    table_stream.writelines(table_pieces(report))
     if args.report:
         try:
             _write_report(args.report, report, out)

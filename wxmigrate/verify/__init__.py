@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 import operator
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ from .check import (
     check_file,
     pillow_limits,
 )
+from .checked import CheckedFiles
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
@@ -120,7 +121,7 @@ def verify(
     if encoding is not None:
         check_encoding(encoding)  # an unknown name fails before any work
     layout = find_site(site, assets=assets)
-    checks: dict[str, FileCheck] = {}
+    checks = CheckedFiles()
     resolutions: Iterable[Resolution]
     if jobs == 1 and executor is None:
         resolver = DirectResolver(layout)
@@ -137,7 +138,7 @@ def verify(
             for found in resolved:
                 resolutions.append(found)
             known = placeholder_hashes(placeholders)
-            checks = pool.check(local_files(resolutions))
+            checks = CheckedFiles(pool.check(local_files(resolutions)))
     read = len(layout.posts) - len(errors)
     results = Spilled(_ROW, ImageResult)
     shown = _Relative(layout)
@@ -146,7 +147,7 @@ def verify(
             results.append(_result(shown, ref, found, checks, known, deep=deep, limits=limits))
             if progress is not None:
                 progress(done, len(refs))
-    orphans = _orphans(folders, used=set(checks))
+    orphans = _orphans(folders, used=checks)
     return Report(
         root=str(layout.root),
         images=results,
@@ -183,7 +184,7 @@ def _result(
     shown: _Relative,
     ref: Reference,
     found: Resolution,
-    checks: dict[str, FileCheck],
+    checks: CheckedFiles,
     known: dict[str, str],
     *,
     deep: bool,
@@ -199,9 +200,8 @@ def _result(
         assert found.path is not None
         checked = checks.get(found.path)
         if checked is None:
-            checked = checks[found.path] = check_file(
-                found.path, declared=found.declared, deep=deep, limits=limits
-            )
+            checked = check_file(found.path, declared=found.declared, deep=deep, limits=limits)
+            checks.add(found.path, checked)
         path = shown(found.path)
     placeholder = known.get(checked.sha256 or "")
     return ImageResult(
@@ -247,7 +247,7 @@ def _unchecked(post: str, ref: Reference, found: Resolution) -> ImageResult:
     return attrs.evolve(base, status="unsafe") if found.kind == "unsafe" else base  # else missing
 
 
-def _orphans(folders: Sequence[Path], *, used: set[str]) -> list[Path]:
+def _orphans(folders: Sequence[Path], *, used: Container[str]) -> list[Path]:
     """Image files directly in the image folders that no reference led to."""
     used_names = used
     orphans = []
@@ -272,19 +272,13 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 
 def _duplicates(
-    site: Site, checks: dict[str, FileCheck], orphans: Sequence[Path]
+    site: Site, checks: CheckedFiles, orphans: Sequence[Path]
 ) -> tuple[Duplicate, ...]:
-    by_hash: dict[str, list[str]] = {}
-    hashes: dict[str | Path, str | None] = {path: check.sha256 for path, check in checks.items()}
+    """The files, checked or orphans, that share their bytes with another, by hash."""
     for orphan in orphans:
-        hashes[orphan] = _sha256(orphan)
-    for path, sha in hashes.items():
-        if sha:
-            by_hash.setdefault(sha, []).append(site.relative(path))
+        checks.add_unused(str(orphan), _sha256(orphan))
     return tuple(
-        Duplicate(sha, tuple(sorted(paths)))
-        for sha, paths in sorted(by_hash.items())
-        if len(paths) > 1
+        Duplicate(sha, tuple(sorted(site.relative(path) for path in paths))) for sha, paths in checks.shared()
     )
 
 

@@ -81,13 +81,11 @@ class Pool:
         for part in self._workers.map(_read_chunk, chunks(posts)):
             yield from part
 
-    def check(self, files: Sequence[tuple[str, str | None]]) -> dict[str, FileCheck]:
-        """Every file checked, in the order given."""
+    def check(self, files: Sequence[tuple[str, str | None]]) -> Iterator[tuple[str, FileCheck]]:
+        """Every file checked, with its path, in the order given."""
         parts = list(chunks(files))
-        checks: dict[str, FileCheck] = {}
         for part, found in zip(parts, self._workers.map(_check_chunk, parts)):
-            checks.update((path, check) for (path, _declared), check in zip(part, found))
-        return checks
+            yield from ((path, check) for (path, _declared), check in zip(part, found))
 
 
 __all__ = ["Checking", "Pool", "local_files"]

@@ -7,10 +7,12 @@ folders that no post uses, and the files stored twice under different names.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from typing import Any, Literal, get_args
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, Literal, get_args
 
 import attrs
 
@@ -189,39 +191,58 @@ def _nested(value: Any, level: int) -> str:
 
 
 def to_table(report: Report) -> str:
-    """The report for people: counts by status, then each problem as ``post:line: status: …``.
+    """The report for people: counts by status, then each problem as ``post:line: status: …``."""
+    return "".join(table_pieces(report))
 
-    The images are gone through once, and only each section's lines are kept (a report
-    of a large site keeps its images on disk)."""
+
+def table_pieces(report: Report) -> Iterator[str]:
+    """:func:`to_table`'s text in pieces, written as it is made.
+
+    The images are gone through once; the lines of each section of them wait in a
+    temporary file (in memory up to :data:`SPOOLED` characters) until the counts, which
+    come first, are known: a large site's report keeps its images on disk, and its
+    table may have a line for most of them."""
     counted: Counter[str] = Counter()
-    problems: list[str] = []
-    placeholders: list[str] = []
-    relinks: list[str] = []
-    for result in report.images:
-        counted[result.status] += 1
-        if _is_problem(result):
-            problems.append(_problem(result))
-        if _is_stand_in(result):
-            placeholders.append(_where(result) + _shown(result))
-        if _is_relink(result):
-            relinks.append(f"{_where(result)}{result.path}")
-    lines = [f"{len(report.images)} image references"]
-    width = max(map(len, STATUSES))
-    lines += [f"  {status:<{width}}  {counted[status]:>6}" for status in STATUSES if counted[status]]
-    lines += _section("problems", problems)
-    lines += _section("placeholders (a known stand-in image, not the real picture)", placeholders)
-    lines += _section("links that reach their file only by its name (`--fix` relinks them)", relinks)
-    lines += _section("orphans (in an image folder, used by no post)", list(report.orphans))
-    lines += _section(
+    with contextlib.ExitStack() as stack:
+        sections = [(title, belongs, line, stack.enter_context(_spool())) for title, belongs, line in _IMAGE_SECTIONS]
+        sizes = [0] * len(sections)
+        for result in report.images:
+            counted[result.status] += 1
+            for number, (_title, belongs, line, spool) in enumerate(sections):
+                if belongs(result):
+                    sizes[number] += 1
+                    spool.write(line(result) + "\n")
+        yield f"{len(report.images)} image references\n"
+        width = max(map(len, STATUSES))
+        for status in STATUSES:
+            if counted[status]:
+                yield f"  {status:<{width}}  {counted[status]:>6}\n"
+        for (title, _belongs, _line, spool), size in zip(sections, sizes):
+            if size:
+                yield f"\n{title}: {size}\n"
+                spool.seek(0)
+                yield from iter(lambda: spool.read(SPOOLED), "")
+    yield from _section("orphans (in an image folder, used by no post)", report.orphans)
+    yield from _section(
         "duplicates (the same bytes under several names)",
         [f"{item.sha256[:12]}: " + ", ".join(item.paths) for item in report.duplicates],
     )
-    lines += _section("posts that could not be read", list(report.errors))
-    return "\n".join(lines) + "\n"
+    yield from _section("posts that could not be read", report.errors)
 
 
-def _section(title: str, rows: list[str]) -> list[str]:
-    return ["", f"{title}: {len(rows)}", *rows] if rows else []
+#: How many characters of a table's section wait in memory before they go to a temporary file.
+SPOOLED = 1 << 18
+
+
+def _spool() -> IO[str]:
+    """A temporary text file that keeps every string as it was written (lone surrogates, line ends)."""
+    return tempfile.SpooledTemporaryFile(SPOOLED, "w+", encoding="utf-8", errors="surrogatepass", newline="")
+
+
+def _section(title: str, rows: Sequence[str]) -> Iterator[str]:
+    if rows:
+        yield f"\n{title}: {len(rows)}\n"
+        yield from (row + "\n" for row in rows)
 
 
 def _where(result: ImageResult) -> str:
@@ -235,3 +256,19 @@ def _shown(result: ImageResult) -> str:
 def _problem(result: ImageResult) -> str:
     detail = f" ({result.detail})" if result.detail else ""
     return f"{_where(result)}{result.status}: {_shown(result)}{detail}"
+
+
+def _stand_in(result: ImageResult) -> str:
+    return _where(result) + _shown(result)
+
+
+def _relink(result: ImageResult) -> str:
+    return f"{_where(result)}{result.path}"
+
+
+#: The table's sections of image references, in order: title, which belong, the line of one.
+_IMAGE_SECTIONS: tuple[tuple[str, Callable[[ImageResult], bool], Callable[[ImageResult], str]], ...] = (
+    ("problems", _is_problem, _problem),
+    ("placeholders (a known stand-in image, not the real picture)", _is_stand_in, _stand_in),
+    ("links that reach their file only by its name (`--fix` relinks them)", _is_relink, _relink),
+)

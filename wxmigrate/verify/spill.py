@@ -5,7 +5,7 @@ the last :data:`CHUNK` items in memory; each full chunk is pickled (as rows of
 plain values, which pickle quickly) into a private temporary SQLite database
 (deleted when the sequence is collected; SQLite keeps at most :data:`CACHE_KIB`
 of it in memory: chunks are read in order), opened only once a first chunk is
-full, so a run of up to 1,000 posts or so never opens one.  Reading it makes its items anew
+full, so a run of a few hundred posts never opens one.  Reading it makes its items anew
 from their rows, a chunk at a time.
 """
 
@@ -16,8 +16,9 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
-#: How many items go to disk together (and stay in memory until they do).
-CHUNK = 16_384
+#: How many items go to disk together (and stay in memory until they do): a run holds a few
+#: such chunks at once (those it reads and the one it fills), of a few hundred bytes an item.
+CHUNK = 4_096
 #: How much of its database a sequence keeps in memory, in KiB.
 CACHE_KIB = 256
 

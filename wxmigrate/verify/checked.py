@@ -1,0 +1,139 @@
+"""The files one run has checked, kept on disk: at 10,000 posts a site has tens of thousands.
+
+A run needs a file's check again when another reference leads to the file, and
+at its end whether a file in an image folder was used (the orphans) and which
+files share their bytes (the duplicates).  :class:`CheckedFiles` numbers the
+files in the order they are checked and keeps each one's path and check in a
+private temporary SQLite database, :data:`BATCH` rows at a time (deleted when
+it is collected; at most :data:`CACHE_KIB` of it held in memory); in memory it
+keeps only each path's ``hash()`` and number, which tells a file never checked
+(nearly every lookup) without reading the database.  The duplicates are
+grouped by SQLite, so only files that share their bytes are ever held together.
+"""
+
+from __future__ import annotations
+
+import operator
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from .check import FileCheck
+
+#: How many checks wait in memory before they go to the database together.
+BATCH = 1024
+#: How much of its database a run keeps in memory, in KiB.
+CACHE_KIB = 1024
+
+#: A :class:`FileCheck` as the plain values it is made from, in order.
+_VALUES = operator.attrgetter(*(field.name for field in attrs.fields(FileCheck)))
+
+#: A kept file: its number, its path (:func:`_key`), its hash, its check pickled.
+_Row = tuple[int, bytes, str | None, bytes]
+
+_SCHEMA = (
+    "CREATE TABLE checked (number INTEGER PRIMARY KEY, path BLOB, sha256 TEXT, check_ BLOB)",
+    # Files no reference led to, hashed only for the duplicates.
+    "CREATE TABLE unused (path BLOB, sha256 TEXT)",
+)
+
+_SHARED = """
+    WITH every AS (SELECT path, sha256 FROM checked UNION ALL SELECT path, sha256 FROM unused)
+    SELECT sha256, path FROM every
+    WHERE sha256 IN (
+        SELECT sha256 FROM every WHERE sha256 IS NOT NULL AND sha256 != '' GROUP BY sha256 HAVING COUNT(*) > 1
+    )
+    ORDER BY sha256
+"""
+
+
+def _key(path: str) -> bytes:
+    """``path`` as bytes SQLite keeps as they are (a file name may hold any code point,
+    lone surrogates included, which a ``TEXT`` value cannot)."""
+    return path.encode("utf-8", "surrogatepass")
+
+
+def _path(key: bytes) -> str:
+    return key.decode("utf-8", "surrogatepass")
+
+
+class CheckedFiles:
+    """Each checked file's :class:`FileCheck`, by the path it was checked at (symlinks followed)."""
+
+    def __init__(self, checks: Iterable[tuple[str, FileCheck]] = ()) -> None:
+        #: hash(path) -> the number of the first file kept with that hash ...
+        self._numbers: dict[int, int] = {}
+        #: ... and path -> number for the rare others (two paths of one hash).
+        self._clashes: dict[str, int] = {}
+        self._waiting: list[_Row] = []
+        self._stored = 0
+        # "": a private temporary database on disk, deleted when the connection closes.
+        self._connection = sqlite3.connect("", check_same_thread=False)
+        self._connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        for statement in _SCHEMA:
+            self._connection.execute(statement)
+        for path, check in checks:
+            self.add(path, check)
+
+    def add(self, path: str, check: FileCheck) -> None:
+        """Keep ``check`` as the check of the file at ``path`` (checked once: not kept yet)."""
+        number = self._stored + len(self._waiting)
+        if self._numbers.setdefault(hash(path), number) != number:
+            self._clashes[path] = number
+        self._waiting.append((number, _key(path), check.sha256, pickle.dumps(_VALUES(check), 5)))
+        if len(self._waiting) >= BATCH:
+            self._store()
+
+    def get(self, path: str) -> FileCheck | None:
+        """The check of the file at ``path``, or None when it has not been checked."""
+        row = self._row(path)
+        return None if row is None else FileCheck(*pickle.loads(row[3]))
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self._row(path) is not None
+
+    def add_unused(self, path: str, sha256: str | None) -> None:
+        """Count the file at ``path``, which no reference led to, in :meth:`shared` by its hash."""
+        self._connection.execute("INSERT INTO unused (path, sha256) VALUES (?, ?)", (_key(path), sha256))
+
+    def shared(self) -> Iterator[tuple[str, list[str]]]:
+        """Each hash several files have (checked or unused), in order, with those files' paths
+        (in no particular order)."""
+        self._store()
+        sha256: str | None = None
+        paths: list[str] = []
+        for found, key in self._connection.execute(_SHARED):
+            if found != sha256 and sha256 is not None:
+                yield sha256, paths
+                paths = []
+            sha256 = found
+            paths.append(_path(key))
+        if sha256 is not None:
+            yield sha256, paths
+
+    def _row(self, path: str) -> _Row | None:
+        """The row of the file at ``path``, or None when there is none."""
+        number = self._clashes.get(path)
+        if number is None:
+            number = self._numbers.get(hash(path))
+        if number is None:
+            return None
+        row: Any
+        if number >= self._stored:
+            row = self._waiting[number - self._stored]
+        else:
+            query = "SELECT number, path, sha256, check_ FROM checked WHERE number = ?"
+            row = self._connection.execute(query, (number,)).fetchone()
+        return row if row[1] == _key(path) else None  # else another path of the same hash
+
+    def _store(self) -> None:
+        """Put the checks waiting into the database."""
+        self._connection.executemany("INSERT INTO checked VALUES (?, ?, ?, ?)", self._waiting)
+        self._stored += len(self._waiting)
+        self._waiting = []
+
+
+__all__ = ["BATCH", "CACHE_KIB", "CheckedFiles"]
