@@ -86,12 +86,21 @@ class FileCheck:
     detail: str = ""
 
 
+#: The limits :func:`pillow_limits` applies now, innermost last.
+_APPLIED: list[Limits] = []
+
+
 @contextmanager
 def pillow_limits(limits: Limits) -> Iterator[None]:
     """Apply ``limits`` to Pillow for the duration, and make truncated images fail.
 
-    Pillow keeps these settings in module globals; they are restored on exit.
+    Pillow keeps these settings in module globals; they are restored on exit.  Inside a
+    run of checks that applied the same ``limits`` already (each check applies them too)
+    nothing is done again: saving and restoring the warning filters costs a check's worth.
     """
+    if _APPLIED and _APPLIED[-1] == limits:
+        yield
+        return
     saved = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -99,9 +108,14 @@ def pillow_limits(limits: Limits) -> Iterator[None]:
         with warnings.catch_warnings():
             # Pillow only warns between one and two times its limit: a bomb either way.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            yield
+            _APPLIED.append(limits)
+            try:
+                yield
+            finally:
+                _APPLIED.pop()
     finally:
         Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
 
 
 def check_file(

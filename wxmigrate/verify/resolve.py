@@ -177,7 +177,9 @@ class DirectResolver:
 
     def _post_folder(self, post: str) -> str:
         if post not in self._post_folders:
-            self._post_folders[post] = os.path.dirname(os.path.realpath(post))
+            # A post that is no link is in its folder's real path, found once per folder.
+            real = self._real.find(post) or os.path.realpath(post)
+            self._post_folders[post] = os.path.dirname(real)
         return self._post_folders[post]
 
     def _local(self, candidates: list[str], written: str) -> Resolution | None:
