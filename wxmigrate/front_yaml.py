@@ -15,6 +15,7 @@ Base64 text, a set is a list, nothing is a tuple.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +47,8 @@ class Loaded:
 def load_yaml(raw: str, name: str) -> Loaded:
     """Load ``raw``; raise :class:`LimitError` past a limit, :class:`FrontMatterError` for an
     alias inside itself, :class:`yaml.YAMLError` when it is not YAML."""
-    check_limits(raw, name)
+    if not within_limits(raw):
+        check_limits(raw, name)
     loader = _Loader(raw)
     try:
         data = loader.get_single_data()
@@ -87,6 +89,19 @@ def check_limits(raw: str, name: str) -> None:
             raise LimitError(
                 name, line, f"front matter holds more than {MAX_VALUES} values once its aliases are expanded"
             )
+
+
+#: What can make front matter nest or expand: a line opening indented or with a block
+#: indicator (``-``, ``?``, ``:``), a flow collection, an alias.
+_NESTING = re.compile(r"^[ \t?:-]|[\[{*]", re.MULTILINE)
+
+
+def within_limits(raw: str) -> bool:
+    """Whether ``raw`` is within both limits of :func:`check_limits` by its look alone: a
+    flat mapping (no line indented or opening a block, no flow collection, no alias) nests
+    one level deep and holds at most two values a line, the mapping itself aside.  Most
+    front matter is such: it is then parsed once, not twice."""
+    return raw.count("\n") < MAX_VALUES // 2 - 1 and _NESTING.search(raw) is None
 
 
 @attrs.define
@@ -188,4 +203,4 @@ for _tag, _kind in (("timestamp", "date"), ("int", "number"), ("float", "number"
 _Loader.add_constructor("tag:yaml.org,2002:set", _Loader.construct_yaml_set)
 _Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_yaml_binary)
 
-__all__ = ["MAX_DEPTH", "MAX_VALUES", "Loaded", "check_limits", "load_yaml", "plain"]
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "Loaded", "check_limits", "load_yaml", "plain", "within_limits"]

@@ -117,7 +117,6 @@ def pillow_limits(limits: Limits) -> Iterator[None]:
         Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
-
 def check_file(
     path: str | Path,
     *,
