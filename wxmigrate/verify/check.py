@@ -127,10 +127,10 @@ def check_file(
     """Check the image file at ``path``; ``declared`` is the format its name promises."""
     try:
         with open(path, "rb") as file, pillow_limits(limits):
-            stream: IO[bytes] = file
-            if os.fstat(file.fileno()).st_size <= IN_MEMORY:
-                stream = _Loaded(file.read(), repr(file))
-            return check_stream(stream, declared=declared, deep=deep, limits=limits)
+            if os.fstat(file.fileno()).st_size > IN_MEMORY:
+                return check_stream(file, declared=declared, deep=deep, limits=limits)
+            data = file.read()
+            return _check(_Loaded(data, repr(file)), _facts(data), declared=declared, deep=deep, limits=limits)
     except OSError as error:
         return FileCheck("missing", detail=f"cannot read: {error.strerror or error}")
 
@@ -152,7 +152,7 @@ def check_bytes(
 ) -> FileCheck:
     """Check an image held in memory (a ``data:`` URI, a download)."""
     with pillow_limits(limits):
-        return check_stream(io.BytesIO(data), declared=declared, deep=deep, limits=limits)
+        return _check(io.BytesIO(data), _facts(data), declared=declared, deep=deep, limits=limits)
 
 
 def check_stream(
@@ -166,7 +166,16 @@ def check_stream(
 
     Call inside :func:`pillow_limits` for ``limits.max_pixels`` to reach Pillow.
     """
-    size, digest, head, tail = _read(stream)
+    return _check(stream, _read(stream), declared=declared, deep=deep, limits=limits)
+
+
+#: A file's size, SHA-256, first and last bytes (:func:`_read`).
+_Facts = tuple[int, str, bytes, bytes]
+
+
+def _check(stream: IO[bytes], facts: _Facts, *, declared: str | None, deep: bool, limits: Limits) -> FileCheck:
+    """Check the image in ``stream``, whose :data:`_Facts` are known already."""
+    size, digest, head, tail = facts
     if size == 0:
         return FileCheck("empty", bytes=0, sha256=digest, detail="0 bytes")
     found = _inspect(stream, head, tail, size, deep=deep, limits=limits)
@@ -178,7 +187,12 @@ def check_stream(
     return found
 
 
-def _read(stream: IO[bytes]) -> tuple[int, str, bytes, bytes]:
+def _facts(data: bytes) -> _Facts:
+    """:func:`_read`'s facts of bytes in memory, without going through them a chunk at a time."""
+    return len(data), hashlib.sha256(data).hexdigest(), data[:_HEAD], data[-_TAIL:]
+
+
+def _read(stream: IO[bytes]) -> _Facts:
     """Size, SHA-256, first and last bytes, in one pass."""
     digest = hashlib.sha256()
     head = b""

@@ -71,8 +71,17 @@ class Resolution:
     detail: str = ""
 
 
+#: A reference that :func:`clean` leaves as it is: no white space, angle bracket, backslash or brace.
+_CLEAN = re.compile(r"[^\s<>\\{]*")
+
+
 def clean(src: str) -> str:
     """The reference as the exporter meant it: one line, ``/`` separators, no Liquid."""
+    return src if _CLEAN.fullmatch(src) else _cleaned(src)
+
+
+def _cleaned(src: str) -> str:
+    """:func:`clean` of any reference (most need none of it)."""
     text = re.sub(r"\s*[\r\n]+\s*", "", src).strip().strip("<>").replace("\\", "/")
     text = _LIQUID_OUTPUT.sub(_liquid_value, text)
     return _LIQUID_TAG.sub("", text).strip()
