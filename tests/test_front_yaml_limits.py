@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wxmigrate.errors import WxMigrateError
+from wxmigrate.errors import LimitError, WxMigrateError
 from wxmigrate.front_yaml import MAX_DEPTH, MAX_VALUES, check_limits, load_yaml, within_limits
 
 from .test_hostile_read import alias_bomb, nested_block, nested_flow
@@ -23,8 +23,17 @@ def _front(text: str) -> str:
     return text.split("\n---\n", 1)[0].removeprefix("---\n")
 
 
-#: Lines that open with a letter, then hold anything but a line end (so they mostly look flat).
-_LINES = st.lists(st.builds(str.__add__, st.sampled_from("ak中'\"!|>&%#"), st.text(_ALPHABET.replace("\n", ""))))
+#: Lines indented or opening with block indicators, then a letter, then anything but a line end.
+_LINES = st.lists(
+    st.builds(
+        "".join,
+        st.tuples(
+            st.text(" -?:", max_size=8),
+            st.sampled_from("ak中'\"!|>&%#"),
+            st.text(_ALPHABET.replace("\n", "").replace("[", "").replace("{", "").replace("*", "")),
+        ),
+    )
+)
 
 
 @given(st.one_of(st.text(alphabet=_ALPHABET, max_size=80), _LINES.map("\n".join)))
@@ -40,8 +49,10 @@ def test_what_looks_flat_passes_the_limits_check(raw: str) -> None:
 
 @given(st.lists(st.sampled_from(["a: b", "key: 值", "a:", "t: 'x'", 'u: "y"', "# note", "a: b # c"]), max_size=30))
 def test_flat_mappings_look_flat(lines: list[str]) -> None:
-    """Lines of ``key: value`` are within the limits by their look: loaded in one pass."""
+    """Lines of ``key: value`` are within the limits by their look: loaded in one pass; so is
+    a list of tags under a key."""
     assert within_limits("\n".join(lines) + "\n")
+    assert within_limits("\n".join([*lines, "tags:", "  - 社区", "  - 新闻"]))
 
 
 @pytest.mark.parametrize(
@@ -57,11 +68,36 @@ def test_hostile_front_matter_never_looks_flat(text: str) -> None:
         load_yaml(raw, "p.md")
 
 
-def test_the_most_lines_that_look_flat_hold_no_more_values_than_the_limit() -> None:
-    """At most two values a line: the longest front matter that looks flat, every line a key
-    with no value, is within the values limit; one line more no longer looks flat."""
-    lines = MAX_VALUES // 2 - 1
+def test_the_most_lines_within_the_limits_by_their_look_hold_no_more_values_than_the_limit() -> None:
+    """Three values a line at most when no line is indented: the longest such front matter
+    taken as within the limits, every line a key with no value, is within the values limit;
+    one line more is left to the check."""
+    lines = (MAX_VALUES - 1) // 3
     raw = "a:\n" * (lines - 1) + "a:"
     assert within_limits(raw)
     check_limits(raw, "p.md")
     assert not within_limits(raw + "\na:")
+
+
+def _nesting_by_columns(columns: int) -> str:
+    """Front matter that nests two levels a column, the most block form allows: a mapping, a
+    sequence in it at its own column, a mapping one column further right in that, and so on."""
+    lines = ["k:"]
+    for column in range(columns + 1):
+        lines.append(" " * column + "-")
+        if column < columns:
+            lines.append(" " * (column + 1) + "k:")
+    return "\n".join(lines)
+
+
+def test_front_matter_nesting_as_deep_as_its_columns_allow_is_judged_by_its_widest_line() -> None:
+    """Front matter taken as within the limits by its look passes the check however it nests
+    in its columns; nesting past the limit so is never taken."""
+    for columns in range(MAX_DEPTH // 2 + 2):
+        raw = _nesting_by_columns(columns)
+        if within_limits(raw):
+            check_limits(raw, "p.md")
+    past = _nesting_by_columns(MAX_DEPTH // 2)
+    assert not within_limits(past)
+    with pytest.raises(LimitError, match="levels deep"):
+        check_limits(past, "p.md")

@@ -91,17 +91,28 @@ def check_limits(raw: str, name: str) -> None:
             )
 
 
-#: What can make front matter nest or expand: a line opening indented or with a block
-#: indicator (``-``, ``?``, ``:``), a flow collection, an alias.
-_NESTING = re.compile(r"^[ \t?:-]|[\[{*]", re.MULTILINE)
+#: What can expand front matter past what its lines show: a flow collection, an alias.
+_EXPANDING = re.compile(r"[\[{*]")
+#: Where each line's content starts: after its indentation and block indicators (``-``, ``?``, ``:``).
+_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 
 
 def within_limits(raw: str) -> bool:
-    """Whether ``raw`` is within both limits of :func:`check_limits` by its look alone: a
-    flat mapping (no line indented or opening a block, no flow collection, no alias) nests
-    one level deep and holds at most two values a line, the mapping itself aside.  Most
-    front matter is such: it is then parsed once, not twice."""
-    return raw.count("\n") < MAX_VALUES // 2 - 1 and _NESTING.search(raw) is None
+    """Whether ``raw`` is within both limits of :func:`check_limits` by its look alone, so
+    that it is parsed once, not twice (most front matter is).
+
+    Without flow collections or aliases, collections nest only in block form, where a
+    collection inside another starts further right, or (a sequence in a mapping) at the
+    same column but then holds only what starts further right: ``2 * (c + 1)`` levels at
+    most for ``c``, the widest indentation and indicators of any line.  A line holds at most
+    two values, an empty one for each indicator and a collection for each indicator and
+    one more: ``3 * c + 3`` values a line at most.
+    """
+    lines = raw.count("\n") + 1
+    if 3 * lines + 1 > MAX_VALUES or _EXPANDING.search(raw):
+        return False
+    widest = max(map(len, _PREFIX.findall(raw)))
+    return 2 * (widest + 1) < MAX_DEPTH and lines * (3 * widest + 3) + 1 <= MAX_VALUES
 
 
 @attrs.define
