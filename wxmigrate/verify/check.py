@@ -130,7 +130,8 @@ def check_file(
             if os.fstat(file.fileno()).st_size > IN_MEMORY:
                 return check_stream(file, declared=declared, deep=deep, limits=limits)
             data = file.read()
-            return _check(_Loaded(data, repr(file)), _facts(data), declared=declared, deep=deep, limits=limits)
+            stream = _Loaded(data, repr(file))
+            return _check(stream, _facts(data), declared=declared, deep=deep, limits=limits)
     except OSError as error:
         return FileCheck("missing", detail=f"cannot read: {error.strerror or error}")
 
@@ -173,7 +174,9 @@ def check_stream(
 _Facts = tuple[int, str, bytes, bytes]
 
 
-def _check(stream: IO[bytes], facts: _Facts, *, declared: str | None, deep: bool, limits: Limits) -> FileCheck:
+def _check(
+    stream: IO[bytes], facts: _Facts, *, declared: str | None, deep: bool, limits: Limits
+) -> FileCheck:
     """Check the image in ``stream``, whose :data:`_Facts` are known already."""
     size, digest, head, tail = facts
     if size == 0:
