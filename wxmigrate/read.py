@@ -84,7 +84,7 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> str:
             size = os.fstat(file.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 raise _too_big(name, size)
-            return read_stream(file, name, encoding=encoding)  # it may have grown since
+            return decode(_read_post_bytes(file, name, size), name, encoding=encoding)
     except IsADirectoryError:
         raise ReadError(name, 0, "is a folder, expected a Markdown post file") from None
     except OSError as error:
@@ -93,10 +93,19 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> str:
 
 def read_stream(stream: BinaryIO, name: str, *, encoding: str | None = None) -> str:
     """Read and decode a post from ``stream`` (standard input), at most :data:`MAX_FILE_BYTES`."""
-    data = stream.read(MAX_FILE_BYTES + 1)
+    return decode(_read_post_bytes(stream, name), name, encoding=encoding)
+
+
+def _read_post_bytes(stream: BinaryIO, name: str, size: int = MAX_FILE_BYTES) -> bytes:
+    """At most :data:`MAX_FILE_BYTES` of ``stream``, whose file has ``size`` bytes (:class:`LimitError`
+    past that).  A first read of ``size + 1`` bytes spares allocating the most a post may have for
+    each post; a file that has grown since its size was taken is read on, as far as the limit."""
+    data = stream.read(min(size, MAX_FILE_BYTES) + 1)
+    if size < len(data) <= MAX_FILE_BYTES:
+        data += stream.read(MAX_FILE_BYTES + 1 - len(data))
     if len(data) > MAX_FILE_BYTES:
         raise _too_big(name)
-    return decode(data, name, encoding=encoding)
+    return data
 
 
 def _too_big(name: str, size: int | None = None) -> LimitError:
