@@ -36,7 +36,20 @@ _LINES = st.lists(
 )
 
 
-@given(st.one_of(st.text(alphabet=_ALPHABET, max_size=80), _LINES.map("\n".join)))
+#: Lines whose value is quoted, with anything between the quotes (brackets, stars, quotes).
+_QUOTED_LINES = st.lists(
+    st.builds(
+        "{}{}{q}{}{q}{}".format,
+        st.sampled_from(["", "  - ", "- - ", "a: ", "k 'y: ", "k'y: ", "  b: "]),
+        st.sampled_from(["", "x", "[[", "'", '"']),
+        st.text(_ALPHABET.replace("\n", "")),
+        st.sampled_from(["", " ", " #'", " [[1]]", "'"]),
+        q=st.sampled_from(["'", '"']),
+    )
+)
+
+
+@given(st.one_of(st.text(alphabet=_ALPHABET, max_size=80), _LINES.map("\n".join), _QUOTED_LINES.map("\n".join)))
 def test_what_looks_flat_passes_the_limits_check(raw: str) -> None:
     """Whenever ``within_limits`` holds, the check finds nothing to refuse (it may still find
     text that is not YAML, which loading it says as well)."""
@@ -53,6 +66,26 @@ def test_flat_mappings_look_flat(lines: list[str]) -> None:
     a list of tags under a key."""
     assert within_limits("\n".join(lines) + "\n")
     assert within_limits("\n".join([*lines, "tags:", "  - 社区", "  - 新闻"]))
+
+
+@pytest.mark.parametrize(
+    ("raw", "within"),
+    [
+        ('author:\n  - "[[关注大模型]]"\npublished: 2024-01-01', True),
+        ("title: 'it''s [x]'\ntags:\n  - '*'", True),
+        ('a: [ "x" ]', False),
+        ("k 'y: " + "[" * 70 + "]" * 70 + " #'", False),
+        ("k'y: [[1]] 'z", False),
+        ('title: "abc\n  " ' + "[" * 70 + ' "', False),
+    ],
+    ids=["obsidian-links", "quoted-stars", "flow-around-quotes", "quote-in-key", "quote-mid-key", "over-lines"],
+)
+def test_only_a_value_quoted_whole_is_left_out(raw: str, within: bool) -> None:
+    """Brackets and stars inside a line's value quoted whole are text; a quote elsewhere (in
+    a plain key, a comment, a quoted scalar over lines) does not hide what follows it."""
+    assert within_limits(raw) is within
+    if within:
+        check_limits(raw, "p.md")
 
 
 @pytest.mark.parametrize(

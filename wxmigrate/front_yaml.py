@@ -93,6 +93,13 @@ def check_limits(raw: str, name: str) -> None:
 
 #: What can expand front matter past what its lines show: a flow collection, an alias.
 _EXPANDING = re.compile(r"[\[{*]")
+#: A line whose value is one quoted scalar (``- "[[作者]]"``, as Obsidian writes links): its
+#: indentation, indicators and key, then the scalar, to the end of the line.
+_QUOTED_VALUE = re.compile(
+    r"""^([ \t]*(?:[-?][ \t]+)*(?:[^\s'"#\[\]{}*&!|>%@`,?:-][^'"\n]*?:[ \t]+)?)"""
+    r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')[ \t]*$""",
+    re.MULTILINE,
+)
 #: Where each line's content starts: after its indentation and block indicators (``-``, ``?``, ``:``).
 _PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 
@@ -106,10 +113,17 @@ def within_limits(raw: str) -> bool:
     same column but then holds only what starts further right: ``2 * (c + 1)`` levels at
     most for ``c``, the widest indentation and indicators of any line.  A line holds at most
     two values, an empty one for each indicator and a collection for each indicator and
-    one more: ``3 * c + 3`` values a line at most.
+    one more: ``3 * c + 3`` values a line at most.  A line's value quoted whole is left out
+    first, when every quote of ``raw`` is in one (else a quoted scalar may run over lines):
+    a flow collection or an alias starts a value, never one inside a scalar.
     """
     lines = raw.count("\n") + 1
-    if 3 * lines + 1 > MAX_VALUES or _EXPANDING.search(raw):
+    if 3 * lines + 1 > MAX_VALUES:
+        return False
+    unquoted = _QUOTED_VALUE.sub(r"\1_", raw)
+    if unquoted != raw and ('"' in unquoted or "'" in unquoted):
+        unquoted = raw
+    if _EXPANDING.search(unquoted):
         return False
     widest = max(map(len, _PREFIX.findall(raw)))
     return 2 * (widest + 1) < MAX_DEPTH and lines * (3 * widest + 3) + 1 <= MAX_VALUES
