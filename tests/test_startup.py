@@ -171,3 +171,15 @@ def test_verify_in_one_process_does_not_import_the_worker_pool() -> None:
         " if name in sys.modules))\n"
     )
     assert python(code).splitlines()[-1] == "[]"
+
+
+def test_verify_of_a_scanned_site_imports_no_html_or_markdown_library() -> None:
+    """``verify`` of a site whose posts are all scanned (the demo site) never parses one, so it
+    loads neither lxml, BeautifulSoup nor markdown-it (``wxmigrate.site`` reaches the engines
+    for :func:`~wxmigrate.emit.detect_engine`, which need none of them)."""
+    code = (
+        "import io\n"
+        "from wxmigrate.cli import run\n"
+        f"assert run(['verify', {str(DEMO_SITE)!r}], out=io.StringIO(), err=io.StringIO()) in (0, 1)\n"
+    )
+    assert {"lxml", "bs4", "markdown_it"}.isdisjoint(third_party_imports(code))

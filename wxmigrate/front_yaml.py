@@ -15,6 +15,7 @@ Base64 text, a set is a list, nothing is a tuple.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +47,8 @@ class Loaded:
 def load_yaml(raw: str, name: str) -> Loaded:
     """Load ``raw``; raise :class:`LimitError` past a limit, :class:`FrontMatterError` for an
     alias inside itself, :class:`yaml.YAMLError` when it is not YAML."""
-    check_limits(raw, name)
+    if not within_limits(raw):
+        check_limits(raw, name)
     loader = _Loader(raw)
     try:
         data = loader.get_single_data()
@@ -87,6 +89,44 @@ def check_limits(raw: str, name: str) -> None:
             raise LimitError(
                 name, line, f"front matter holds more than {MAX_VALUES} values once its aliases are expanded"
             )
+
+
+#: What can expand front matter past what its lines show: a flow collection, an alias.
+_EXPANDING = re.compile(r"[\[{*]")
+#: A line whose value is one quoted scalar (``- "[[作者]]"``, as Obsidian writes links): its
+#: indentation, indicators and key, then the scalar, to the end of the line.
+_QUOTED_VALUE = re.compile(
+    r"""^([ \t]*(?:[-?][ \t]+)*(?:[^\s'"#\[\]{}*&!|>%@`,?:-][^'"\n]*?:[ \t]+)?)"""
+    r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')[ \t]*$""",
+    re.MULTILINE,
+)
+#: Where each line's content starts: after its indentation and block indicators (``-``, ``?``, ``:``).
+_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def within_limits(raw: str) -> bool:
+    """Whether ``raw`` is within both limits of :func:`check_limits` by its look alone, so
+    that it is parsed once, not twice (most front matter is).
+
+    Without flow collections or aliases, collections nest only in block form, where a
+    collection inside another starts further right, or (a sequence in a mapping) at the
+    same column but then holds only what starts further right: ``2 * (c + 1)`` levels at
+    most for ``c``, the widest indentation and indicators of any line.  A line holds at most
+    two values, an empty one for each indicator and a collection for each indicator and
+    one more: ``3 * c + 3`` values a line at most.  A line's value quoted whole is left out
+    first, when every quote of ``raw`` is in one (else a quoted scalar may run over lines):
+    a flow collection or an alias starts a value, never one inside a scalar.
+    """
+    lines = raw.count("\n") + 1
+    if 3 * lines + 1 > MAX_VALUES:
+        return False
+    unquoted = _QUOTED_VALUE.sub(r"\1_", raw)
+    if unquoted != raw and ('"' in unquoted or "'" in unquoted):
+        unquoted = raw
+    if _EXPANDING.search(unquoted):
+        return False
+    widest = max(map(len, _PREFIX.findall(raw)))
+    return 2 * (widest + 1) < MAX_DEPTH and lines * (3 * widest + 3) + 1 <= MAX_VALUES
 
 
 @attrs.define
@@ -188,4 +228,4 @@ for _tag, _kind in (("timestamp", "date"), ("int", "number"), ("float", "number"
 _Loader.add_constructor("tag:yaml.org,2002:set", _Loader.construct_yaml_set)
 _Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_yaml_binary)
 
-__all__ = ["MAX_DEPTH", "MAX_VALUES", "Loaded", "check_limits", "load_yaml", "plain"]
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "Loaded", "check_limits", "load_yaml", "plain", "within_limits"]

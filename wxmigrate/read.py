@@ -89,7 +89,7 @@ def read_text(path: str | Path, *, encoding: str | None = None, seen: Seen | Non
             found = os.fstat(file.fileno())
             if found.st_size > MAX_FILE_BYTES:
                 raise _too_big(name, found.st_size)
-            data = _read_limited(file, name)  # it may have grown since
+            data = _read_post_bytes(file, name, found.st_size)
     except IsADirectoryError:
         raise ReadError(name, 0, "is a folder, expected a Markdown post file") from None
     except OSError as error:
@@ -101,11 +101,16 @@ def read_text(path: str | Path, *, encoding: str | None = None, seen: Seen | Non
 
 def read_stream(stream: BinaryIO, name: str, *, encoding: str | None = None) -> str:
     """Read and decode a post from ``stream`` (standard input), at most :data:`MAX_FILE_BYTES`."""
-    return decode(_read_limited(stream, name), name, encoding=encoding)
+    return decode(_read_post_bytes(stream, name), name, encoding=encoding)
 
 
-def _read_limited(stream: BinaryIO, name: str) -> bytes:
-    data = stream.read(MAX_FILE_BYTES + 1)
+def _read_post_bytes(stream: BinaryIO, name: str, size: int = MAX_FILE_BYTES) -> bytes:
+    """At most :data:`MAX_FILE_BYTES` of ``stream``, whose file has ``size`` bytes (:class:`LimitError`
+    past that).  A first read of ``size + 1`` bytes spares allocating the most a post may have for
+    each post; a file that has grown since its size was taken is read on, as far as the limit."""
+    data = stream.read(min(size, MAX_FILE_BYTES) + 1)
+    if size < len(data) <= MAX_FILE_BYTES:
+        data += stream.read(MAX_FILE_BYTES + 1 - len(data))
     if len(data) > MAX_FILE_BYTES:
         raise _too_big(name)
     return data

@@ -174,7 +174,9 @@ def outside_link(path: Path, root: Path) -> str | None:
     real = os.path.realpath(path)
     if not os.path.isfile(real):
         return "is a symlink that leads to no file (a loop or a dangling link); not read"
-    if not inside(Path(real), root):
+    # ``real`` leads to a file, so it holds no link: only the root needs resolving (:func:`inside`).
+    top = os.path.realpath(root)
+    if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
         return f"is a link to {real}, outside the site; not read"
     return None
 

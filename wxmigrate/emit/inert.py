@@ -38,7 +38,7 @@ from typing import Any
 import tomllib
 import yaml
 
-from .html import SCRIPT_SCHEMES, read_url, url_scheme
+from .urls import SCRIPT_SCHEMES, read_url, url_scheme
 
 #: Elements that hold code, removed with their content.
 CODE_ELEMENTS = frozenset({"script", "style"})
@@ -122,7 +122,7 @@ def _css(value: str) -> str:
 
 
 def script_url(url: str, *, picture: bool = False) -> bool:
-    """Whether ``url`` runs script (see :func:`.html.url_scheme`); with ``picture`` (an image's
+    """Whether ``url`` runs script (see :func:`.urls.url_scheme`); with ``picture`` (an image's
     address), a ``data:image/…`` one does not: a browser runs no script of an image it
     shows, SVG included (WeChat's placeholders are ``data:image/svg+xml``)."""
     scheme = url_scheme(url)

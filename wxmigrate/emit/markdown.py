@@ -48,8 +48,8 @@ from ..model import (
     Strong,
     Text,
 )
-from .html import runs_script
 from .inert import TAG_START, inert_html, script_url
+from .urls import runs_script
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINE_START = re.compile(

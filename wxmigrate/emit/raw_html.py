@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
-from lxml import html as lxml_html
 
 from ..chars import clean_text
 from ..model import (
@@ -85,6 +84,10 @@ _BOLD_TAGS = frozenset({"strong", "b"})
 
 
 def _fragment(markup: str) -> Any:
+    """The markup parsed as an HTML fragment; lxml is imported here, on first use, as only
+    a post for an engine that drops raw HTML needs it."""
+    from lxml import html as lxml_html
+
     return lxml_html.fragment_fromstring(clean_text(markup), create_parent="div")
 
 

@@ -172,7 +172,7 @@ class _Relative:
         if shown is None:
             if len(self._shown) >= REMEMBERED:
                 self._shown.clear()
-            shown = self._shown[path] = self._site.relative(Path(path))
+            shown = self._shown[path] = self._site.relative(path)
         return shown
 
 
@@ -225,26 +225,31 @@ def _result(
 
 def _unchecked(post: str, ref: Reference, found: Resolution) -> ImageResult:
     """The result of a reference that leads to no bytes to check: remote, unsafe or missing."""
-    base = ImageResult(
+    status: Status = "unsafe" if found.kind == "unsafe" else "missing"
+    fmt = note = None
+    detail = found.detail
+    if found.kind == "remote" and is_placeholder(ref.src):
+        status, note = "remote", PLACEHOLDER
+        detail = "WeChat's lazy-loading stand-in, its SVG resolved against the article's address (repair drops it)"
+    elif found.kind == "remote":
+        status = "remote"
+        hotlink = recognise(clean(ref.src))
+        if hotlink is not None:
+            fmt, note = hotlink.format, hotlink.kind
+            detail = hotlink.describe() + (f"; {found.detail}" if found.detail else "")
+    # One result made at once, not evolved from another: a site has thousands of these.
+    return ImageResult(
         post=post,
         line=ref.line,
         src=ref.src,
         path=None,
-        status="missing",
-        detail=found.detail,
+        status=status,
+        format=fmt,
+        note=note,
+        detail=detail,
         key=ref.key,
         by_name=found.by_name,
     )
-    if found.kind == "remote" and is_placeholder(ref.src):
-        detail = "WeChat's lazy-loading stand-in, its SVG resolved against the article's address (repair drops it)"
-        return attrs.evolve(base, status="remote", note=PLACEHOLDER, detail=detail)
-    if found.kind == "remote":
-        hotlink = recognise(clean(ref.src))
-        if hotlink is None:
-            return attrs.evolve(base, status="remote")
-        detail = hotlink.describe() + (f"; {found.detail}" if found.detail else "")
-        return attrs.evolve(base, status="remote", format=hotlink.format, note=hotlink.kind, detail=detail)
-    return attrs.evolve(base, status="unsafe") if found.kind == "unsafe" else base  # else missing
 
 
 def _orphans(folders: Sequence[Path], *, used: Container[str]) -> list[Path]:

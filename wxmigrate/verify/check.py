@@ -86,12 +86,21 @@ class FileCheck:
     detail: str = ""
 
 
+#: The limits :func:`pillow_limits` applies now, innermost last.
+_APPLIED: list[Limits] = []
+
+
 @contextmanager
 def pillow_limits(limits: Limits) -> Iterator[None]:
     """Apply ``limits`` to Pillow for the duration, and make truncated images fail.
 
-    Pillow keeps these settings in module globals; they are restored on exit.
+    Pillow keeps these settings in module globals; they are restored on exit.  Inside a
+    run of checks that applied the same ``limits`` already (each check applies them too)
+    nothing is done again: saving and restoring the warning filters costs a check's worth.
     """
+    if _APPLIED and _APPLIED[-1] == limits:
+        yield
+        return
     saved = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -99,7 +108,11 @@ def pillow_limits(limits: Limits) -> Iterator[None]:
         with warnings.catch_warnings():
             # Pillow only warns between one and two times its limit: a bomb either way.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            yield
+            _APPLIED.append(limits)
+            try:
+                yield
+            finally:
+                _APPLIED.pop()
     finally:
         Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
@@ -114,10 +127,11 @@ def check_file(
     """Check the image file at ``path``; ``declared`` is the format its name promises."""
     try:
         with open(path, "rb") as file, pillow_limits(limits):
-            stream: IO[bytes] = file
-            if os.fstat(file.fileno()).st_size <= IN_MEMORY:
-                stream = _Loaded(file.read(), repr(file))
-            return check_stream(stream, declared=declared, deep=deep, limits=limits)
+            if os.fstat(file.fileno()).st_size > IN_MEMORY:
+                return check_stream(file, declared=declared, deep=deep, limits=limits)
+            data = file.read()
+            stream = _Loaded(data, repr(file))
+            return _check(stream, _facts(data), declared=declared, deep=deep, limits=limits)
     except OSError as error:
         return FileCheck("missing", detail=f"cannot read: {error.strerror or error}")
 
@@ -139,7 +153,7 @@ def check_bytes(
 ) -> FileCheck:
     """Check an image held in memory (a ``data:`` URI, a download)."""
     with pillow_limits(limits):
-        return check_stream(io.BytesIO(data), declared=declared, deep=deep, limits=limits)
+        return _check(io.BytesIO(data), _facts(data), declared=declared, deep=deep, limits=limits)
 
 
 def check_stream(
@@ -153,7 +167,18 @@ def check_stream(
 
     Call inside :func:`pillow_limits` for ``limits.max_pixels`` to reach Pillow.
     """
-    size, digest, head, tail = _read(stream)
+    return _check(stream, _read(stream), declared=declared, deep=deep, limits=limits)
+
+
+#: A file's size, SHA-256, first and last bytes (:func:`_read`).
+_Facts = tuple[int, str, bytes, bytes]
+
+
+def _check(
+    stream: IO[bytes], facts: _Facts, *, declared: str | None, deep: bool, limits: Limits
+) -> FileCheck:
+    """Check the image in ``stream``, whose :data:`_Facts` are known already."""
+    size, digest, head, tail = facts
     if size == 0:
         return FileCheck("empty", bytes=0, sha256=digest, detail="0 bytes")
     found = _inspect(stream, head, tail, size, deep=deep, limits=limits)
@@ -165,7 +190,12 @@ def check_stream(
     return found
 
 
-def _read(stream: IO[bytes]) -> tuple[int, str, bytes, bytes]:
+def _facts(data: bytes) -> _Facts:
+    """:func:`_read`'s facts of bytes in memory, without going through them a chunk at a time."""
+    return len(data), hashlib.sha256(data).hexdigest(), data[:_HEAD], data[-_TAIL:]
+
+
+def _read(stream: IO[bytes]) -> _Facts:
     """Size, SHA-256, first and last bytes, in one pass."""
     digest = hashlib.sha256()
     head = b""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from typing import Literal
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 import attrs
 
@@ -67,7 +67,11 @@ def _url(src: str) -> str:
 def wechat_format(url: str) -> str | None:
     """The format a WeChat address names: ``wx_fmt=png`` -> ``PNG``; else its folder
     (``mmbiz_gif/…?wx_fmt=other`` -> ``GIF``); None when neither says."""
-    parts = urlsplit(_url(url))
+    return _named_format(urlsplit(_url(url)))
+
+
+def _named_format(parts: SplitResult) -> str | None:
+    """:func:`wechat_format` of an address already taken apart."""
     values = parse_qs(parts.query).get("wx_fmt")
     named = EXTENSION_FORMATS.get(values[0].lower()) if values else None
     folder = _PATH_FORMAT.match(parts.path)
@@ -76,8 +80,9 @@ def wechat_format(url: str) -> str | None:
 
 def recognise(src: str) -> Hotlink | None:
     """The hot-link an image address is, or None for an address that is none of these."""
+    url = _url(src)
     try:
-        parts = urlsplit(_url(src))
+        parts = urlsplit(url)
     except ValueError:
         return None
     host = (parts.hostname or "").lower()
@@ -89,11 +94,11 @@ def recognise(src: str) -> Hotlink | None:
         found = recognise(origin)
         return Hotlink("proxied", found.format if found else None, origin, host)
     if host in WECHAT_AVATAR_HOSTS or (host in WECHAT_IMAGE_HOSTS and "/mmhead/" in parts.path):
-        return Hotlink("wechat-avatar", wechat_format(src), _url(src))
+        return Hotlink("wechat-avatar", _named_format(parts), url)
     if host in WECHAT_IMAGE_HOSTS:
-        return Hotlink("wechat", wechat_format(src), _url(src))
+        return Hotlink("wechat", _named_format(parts), url)
     if host in WECHAT_STATIC_HOSTS:
-        return Hotlink("wechat", declared_format(parts.path), _url(src))
+        return Hotlink("wechat", declared_format(parts.path), url)
     return None
 
 

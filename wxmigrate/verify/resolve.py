@@ -72,8 +72,17 @@ class Resolution:
     detail: str = ""
 
 
+#: A reference that :func:`clean` leaves as it is: no white space, angle bracket, backslash or brace.
+_CLEAN = re.compile(r"[^\s<>\\{]*")
+
+
 def clean(src: str) -> str:
     """The reference as the exporter meant it: one line, ``/`` separators, no Liquid."""
+    return src if _CLEAN.fullmatch(src) else _cleaned(src)
+
+
+def _cleaned(src: str) -> str:
+    """:func:`clean` of any reference (most need none of it)."""
     text = re.sub(r"\s*[\r\n]+\s*", "", src).strip().strip("<>").replace("\\", "/")
     text = _LIQUID_OUTPUT.sub(_liquid_value, text)
     return _LIQUID_TAG.sub("", text).strip()
@@ -178,7 +187,9 @@ class DirectResolver:
 
     def _post_folder(self, post: str) -> str:
         if post not in self._post_folders:
-            self._post_folders[post] = os.path.dirname(os.path.realpath(post))
+            # A post that is no link is in its folder's real path, found once per folder.
+            real = self._real.find(post) or os.path.realpath(post)
+            self._post_folders[post] = os.path.dirname(real)
         return self._post_folders[post]
 
     def _local(self, candidates: list[str], written: str) -> Resolution | None:

@@ -205,11 +205,15 @@ def _paragraph_images(lines: list[str]) -> list[tuple[int, str]] | None:
     matches = list(_IMAGE.finditer(text))
     if text.count("![") != len(matches) or text.count("](") != len(matches):
         return None  # an image the pattern does not take, or a link
-    if _NEWLINE_ENTITY.search(text) or sum(map(text.count, DELIMITERS)) > MAX_DELIMITERS:
+    if _NEWLINE_ENTITY.search(text):
         return None
-    emphasis = [line.count("*") + line.count("_") for line in lines]
-    if any(left + right > 2 * MAX_INLINE_NESTING for left, right in zip(emphasis, emphasis[1:] + [0])):
-        return None  # emphasis that might nest past the parser's limit
+    # Delimiters and emphasis are counted only where a count could pass its limit.
+    if len(text) > MAX_DELIMITERS and sum(map(text.count, DELIMITERS)) > MAX_DELIMITERS:
+        return None
+    if text.count("*") + text.count("_") > 2 * MAX_INLINE_NESTING:
+        emphasis = [line.count("*") + line.count("_") for line in lines]
+        if any(left + right > 2 * MAX_INLINE_NESTING for left, right in zip(emphasis, emphasis[1:] + [0])):
+            return None  # emphasis that might nest past the parser's limit
     # Only an image over several lines can put a run's opening on an earlier line.
     masked = _mask(text, matches) if any("\n" in match.group() for match in matches) else text
     images: list[tuple[int, str]] = []
