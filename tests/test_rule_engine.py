@@ -40,7 +40,7 @@ from wxmigrate.model import (
 from wxmigrate.rules import ORDER, RULES, make_options, settle
 from wxmigrate.rules.conservation import _NOT_ALNUM, _article_parts, article_text, block_article_text
 from wxmigrate.rules.dispatch import Dispatcher
-from wxmigrate.rules.features import Features
+from wxmigrate.rules.features import _STRONG_TESTS, Features
 from wxmigrate.rules.script import inert_block, inert_html_block
 from wxmigrate.rules.survey import Survey
 from wxmigrate.testing import DamagedPost, damaged_posts
@@ -209,6 +209,7 @@ def _features_walked(block: Block) -> Features:
     return Features(
         frozenset(blocks), frozenset(inlines), "".join(texts), tuple(found), blank, split,
         frozenset(joints), tuple(strongs), touching,
+        sum(1 << index for index, test in enumerate(_STRONG_TESTS) if any(map(test, strongs))),
         any(map(_cut_by_script_rule, walk_blocks((block,)))),
     )
 
@@ -255,6 +256,31 @@ def test_features_and_article_text_of_each_block_are_those_of_the_slow_walks(
         assert Features.of_block(block) == _features_walked(block), block
         assert survey.article_text(attrs.evolve(post, blocks=(block,))) == block_article_text(block), block
     assert survey.article_text(post) == article_text(post)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_posts(), st.sampled_from([None, "wechat", "generic"]))
+def test_bold_run_pre_tests_are_what_testing_every_run_gives(damaged: DamagedPost, dialect: str | None) -> None:
+    """Each bold run is tested once, with its block: a pre-test made by ``has_strong`` says of
+    a post, and of each block, what asking the test of every bold run there says."""
+    post = wxmigrate.parse(damaged.text, **({"dialect": dialect} if dialect else {}))
+    assert len(_STRONG_TESTS) == 4  # drop_stray_bold_markers, flatten_nested_bold, balance_quotes_…, fit_bold_…
+    for block in (None, *walk_blocks(post.blocks), *_HAND_MADE):
+        features = Features.of(post) if block is None else Features.of_block(block)
+        for test in _STRONG_TESTS:
+            walked = any(map(test, features.strongs))
+            assert (features.strong_tests >> _STRONG_TESTS.index(test)) & 1 == walked, (test, block)
+
+
+def test_a_bold_run_pre_test_reads_the_bit_of_its_own_test() -> None:
+    """An empty bold run passes ``drop_stray_bold_markers``' test, not ``balance_quotes_in_bold``'s."""
+    post = wxmigrate.parse("正文\n", dialect="wechat")
+    empty = Features.of_block(Paragraph((Text("甲"), Strong((Text(" "),)), Text("乙")), (1, 1)))
+    quoted = Features.of_block(Paragraph((Text("甲"), Strong((Text("“乙"),)), Text("”")), (1, 1)))
+    stray, quotes = RULES["drop_stray_bold_markers"].applies, RULES["balance_quotes_in_bold"].applies
+    assert stray is not None and quotes is not None
+    assert stray(empty, post) and not quotes(empty, post)
+    assert quotes(quoted, post) and not stray(quoted, post)
 
 
 def test_scripted_blocks_are_those_the_script_rule_changes() -> None:

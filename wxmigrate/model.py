@@ -556,6 +556,10 @@ def newline_count(inline: Inline) -> int:
     return sum(newline_count(child) for child in inline.children)
 
 
+#: The inline runs that are or may hold an image.
+_MAY_HOLD_IMAGES = NESTING_INLINES | {Image}
+
+
 def images(post: Post) -> Iterator[tuple[Image, int]]:
     """Every image of the post with the source line it starts on, in source order.
 
@@ -566,6 +570,8 @@ def images(post: Post) -> Iterator[tuple[Image, int]]:
         line, counted = block.lines[0], 0
         inlines = block_inlines(block)
         for index, inline in enumerate(inlines):
+            if type(inline) not in _MAY_HOLD_IMAGES:  # text, a line end, code, HTML: most runs
+                continue
             for inner in walk_inlines((inline,)):
                 if isinstance(inner, Image):
                     line += sum(newline_count(before) for before in inlines[counted:index])

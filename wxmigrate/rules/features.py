@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import reduce
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, or_
 
 import attrs
 
@@ -66,6 +67,10 @@ class Features:
     #: Whether some sequence of runs holds two bold runs side by side, or two italic runs
     #: with the same marker.
     touching_runs: bool
+    #: Which of the tests of bold runs made by :func:`has_strong` some bold run passes: bit
+    #: ``n`` for the ``n``-th test made.  Each run is tested once, with the features of its
+    #: block, not again in each version of the post.
+    strong_tests: int
     #: Whether cutting script out (:func:`.script.neutralize_script`) changes some block:
     #: its raw HTML (an HTML block, the repost note, an inline tag) holds script, an
     #: image has a script address or tags in its alt text, or an original card's avatar
@@ -100,9 +105,10 @@ class Features:
             or any(inert_html(markup) != markup for markup in runs.markup)
             or any(inert_image(image) is not image for image in runs.images)
         )
+        strongs = tuple(runs.strongs)
         return cls(
             frozenset(blocks), frozenset(runs.kinds), "".join(runs.texts), tuple(runs.images), blank,
-            runs.split, frozenset(joints), tuple(runs.strongs), runs.touching, scripted,
+            runs.split, frozenset(joints), strongs, runs.touching, strong_tests(strongs), scripted,
         )
 
     @classmethod
@@ -120,6 +126,7 @@ class Features:
             frozenset().union(*map(_JOINTS, every)),
             tuple(chain.from_iterable(map(_STRONGS, every))),
             any(map(_TOUCHING, every)),
+            reduce(or_, map(_STRONG_TESTS_PASSED, every), 0),
             any(map(_SCRIPTED, every)),
         )
 
@@ -138,7 +145,22 @@ def _markup_holds_script(block: Block) -> bool:
 _BLOCKS, _INLINES, _TEXT, _IMAGES = (attrgetter(name) for name in ("blocks", "inlines", "text", "images"))
 _BLANK, _SPLIT, _JOINTS = (attrgetter(name) for name in ("blank_paragraph", "split_text", "joints"))
 _STRONGS, _TOUCHING = attrgetter("strongs"), attrgetter("touching_runs")
-_SCRIPTED = attrgetter("scripted")
+_STRONG_TESTS_PASSED, _SCRIPTED = attrgetter("strong_tests"), attrgetter("scripted")
+
+#: The tests of bold runs that pre-tests made with :func:`has_strong` ask, in the order they were
+#: made (as the rules were registered, on import: before any features are gathered).
+_STRONG_TESTS: list[Callable[[Strong], bool]] = []
+
+
+def strong_tests(strongs: tuple[Strong, ...]) -> int:
+    """:attr:`Features.strong_tests` of these bold runs: bit ``n`` set when one passes the
+    ``n``-th test of :func:`has_strong`."""
+    passed = 0
+    if strongs:
+        for index, test in enumerate(_STRONG_TESTS):
+            if any(map(test, strongs)):
+                passed |= 1 << index
+    return passed
 
 
 class _Runs:
@@ -248,8 +270,11 @@ def has_blank_paragraph(features: Features, post: Post) -> bool:
 
 
 def has_strong(test: Callable[[Strong], bool]) -> PreTest:
-    """A pre-test: some bold run (at any depth) passes ``test``."""
-    return lambda features, post: any(map(test, features.strongs))
+    """A pre-test: some bold run (at any depth) passes ``test``, as each block's features
+    record it (:attr:`Features.strong_tests`).  Made when a rule is registered."""
+    bit = 1 << len(_STRONG_TESTS)
+    _STRONG_TESTS.append(test)
+    return lambda features, post: bool(features.strong_tests & bit)
 
 
 def has_touching_runs(features: Features, post: Post) -> bool:
