@@ -22,10 +22,14 @@ from wxmigrate.model import (
     Emphasis,
     Figure,
     Heading,
+    HtmlBlock,
     Image,
     Inline,
     Link,
+    OriginalCard,
     Paragraph,
+    RawHtml,
+    Repost,
     Strong,
     Text,
     block_inlines,
@@ -36,7 +40,8 @@ from wxmigrate.model import (
 from wxmigrate.rules import ORDER, RULES, make_options, settle
 from wxmigrate.rules.conservation import _NOT_ALNUM, _article_parts, article_text, block_article_text
 from wxmigrate.rules.dispatch import Dispatcher
-from wxmigrate.rules.features import Features
+from wxmigrate.rules.features import _STRONG_TESTS, Features
+from wxmigrate.rules.script import inert_block, inert_html_block
 from wxmigrate.rules.survey import Survey
 from wxmigrate.testing import DamagedPost, damaged_posts
 
@@ -204,13 +209,36 @@ def _features_walked(block: Block) -> Features:
     return Features(
         frozenset(blocks), frozenset(inlines), "".join(texts), tuple(found), blank, split,
         frozenset(joints), tuple(strongs), touching,
+        sum(1 << index for index, test in enumerate(_STRONG_TESTS) if any(map(test, strongs))),
+        any(map(_cut_by_script_rule, walk_blocks((block,)))),
     )
+
+
+def _cut_by_script_rule(block: Block) -> bool:
+    """Whether ``neutralize_script``'s edit of one block (not of the blocks in it) changes it."""
+    if isinstance(block, HtmlBlock):
+        new = inert_html_block(block)
+        return not (len(new) == 1 and new[0] is block)
+    return inert_block(block) is not block
 
 
 _HAND_MADE = (
     Paragraph((Text("甲"), Code("x_1"), Strong((Text(""), Emphasis((Text("乙"),)))), Emphasis((Text("丙"),))), (1, 1)),
     Heading(2, (Link((Text("链接"), Image("a.png", "图")), "https://example.com"), Code("c")), (1, 1)),
     Figure(Image("b.png", "说明"), (Text("图注"), Code("2")), (1, 1), ""),
+    Figure(Image("javascript:x()", "图"), (), (1, 1)),
+    Figure(Image("c.png", "图"), (Text("注"), RawHtml('<b onclick="x()">'), Text("点")), (1, 1)),
+    Paragraph((Strong((Link((Image("d.png", "<b>图</b>"),), "https://example.com"),)),), (1, 1)),
+    Paragraph((Text("安全"), RawHtml("<b>"), Text("的"), RawHtml("</b>")), (1, 1)),
+    Repost("田间", "微信", '<blockquote onmouseover="alert(1)"><p>转载：田间</p></blockquote>', "田间"),
+    Repost("田间", "微信", "<blockquote><p>转载：田间<br>来源：微信</p></blockquote>", "田间"),
+    HtmlBlock('<div onclick="x()">块</div>', (1, 1)),
+    HtmlBlock("<div>块</div>", (1, 1)),
+    OriginalCard("青禾农技", "林木", "javascript:alert(1)", "分享种植技术。", ()),
+    OriginalCard(
+        "青禾农技", "林木", "http://wx.qlogo.cn/mmhead/x/0", "分享种植技术。",
+        (HtmlBlock("<script>x()</script>", (2, 2)),),
+    ),
 )
 
 
@@ -228,6 +256,38 @@ def test_features_and_article_text_of_each_block_are_those_of_the_slow_walks(
         assert Features.of_block(block) == _features_walked(block), block
         assert survey.article_text(attrs.evolve(post, blocks=(block,))) == block_article_text(block), block
     assert survey.article_text(post) == article_text(post)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_posts(), st.sampled_from([None, "wechat", "generic"]))
+def test_bold_run_pre_tests_are_what_testing_every_run_gives(damaged: DamagedPost, dialect: str | None) -> None:
+    """Each bold run is tested once, with its block: a pre-test made by ``has_strong`` says of
+    a post, and of each block, what asking the test of every bold run there says."""
+    post = wxmigrate.parse(damaged.text, **({"dialect": dialect} if dialect else {}))
+    assert len(_STRONG_TESTS) == 4  # drop_stray_bold_markers, flatten_nested_bold, balance_quotes_…, fit_bold_…
+    for block in (None, *walk_blocks(post.blocks), *_HAND_MADE):
+        features = Features.of(post) if block is None else Features.of_block(block)
+        for test in _STRONG_TESTS:
+            walked = any(map(test, features.strongs))
+            assert (features.strong_tests >> _STRONG_TESTS.index(test)) & 1 == walked, (test, block)
+
+
+def test_a_bold_run_pre_test_reads_the_bit_of_its_own_test() -> None:
+    """An empty bold run passes ``drop_stray_bold_markers``' test, not ``balance_quotes_in_bold``'s."""
+    post = wxmigrate.parse("正文\n", dialect="wechat")
+    empty = Features.of_block(Paragraph((Text("甲"), Strong((Text(" "),)), Text("乙")), (1, 1)))
+    quoted = Features.of_block(Paragraph((Text("甲"), Strong((Text("“乙"),)), Text("”")), (1, 1)))
+    stray, quotes = RULES["drop_stray_bold_markers"].applies, RULES["balance_quotes_in_bold"].applies
+    assert stray is not None and quotes is not None
+    assert stray(empty, post) and not quotes(empty, post)
+    assert quotes(quoted, post) and not stray(quoted, post)
+
+
+def test_scripted_blocks_are_those_the_script_rule_changes() -> None:
+    """Raw HTML, a repost note or an avatar with no script in it lets the rule be skipped."""
+    verdicts = [Features.of_block(block).scripted for block in _HAND_MADE]
+    expected = [False, False, False, True, True, True, False, True, False, True, False, True, True]
+    assert verdicts == expected
 
 
 def test_article_text_from_features_keeps_code_spans() -> None:
@@ -257,6 +317,9 @@ def test_splitting_lines_gives_back_the_paragraphs_it_does_not_split() -> None:
         ("---\ntitle: 题\n---\n![<b>图</b>](a.png)\n", True),
         ("---\ntitle: 题\n---\n正文<span onclick=\"x()\">点</span>\n", True),
         ("---\ntitle: 题\n---\n<div onclick=\"x()\">块</div>\n", True),
+        ("---\ntitle: 题\n---\n<blockquote><p>转载：田间<br>来源：微信</p></blockquote>\n\n正文<b>粗</b>\n", False),
+        ("---\ntitle: 题\n---\n<blockquote><p onclick=\"x()\">转载：田间<br>来源：微信</p></blockquote>\n\n正文\n", True),
+        ("---\ntitle: 题\n---\n<div>块</div>\n\n> 引用<span onclick=\"x()\">点</span>\n", True),
     ],
 )
 def test_neutralize_script_runs_where_script_may_be(markdown: str, holds: bool) -> None:

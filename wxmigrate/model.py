@@ -343,6 +343,12 @@ Block = Union[
 
 #: Blocks that wrap other blocks in ``children``.
 CONTAINERS = (Quote, AccountCard, OriginalCard, Provenance, Credits, Byline, OriginalLink, Cruft, Footer)
+#: :data:`CONTAINERS` as a set.  No class of the model is subclassed, so ``type(block) in
+#: CONTAINER_TYPES`` says what ``isinstance(block, CONTAINERS)`` says, in one look-up where
+#: ``isinstance`` tries the nine classes in turn (the walks below ask it of every block).
+CONTAINER_TYPES = frozenset(CONTAINERS)
+#: The blocks that hold blocks: the containers and lists.
+NESTING_BLOCKS = CONTAINER_TYPES | {ListBlock}
 
 
 @frozen
@@ -488,18 +494,23 @@ def walk_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
     """Yield every block, depth first, containers before their children."""
     for block in blocks:
         yield block
-        if isinstance(block, CONTAINERS):
-            yield from walk_blocks(block.children)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from walk_blocks(item.children)
+        if type(block) in NESTING_BLOCKS:  # most blocks are leaves: one look-up says so
+            if isinstance(block, ListBlock):
+                for item in block.items:
+                    yield from walk_blocks(item.children)
+            elif isinstance(block, CONTAINERS):
+                yield from walk_blocks(block.children)
+
+
+#: The inline runs that hold runs (a set, for the reason of :data:`CONTAINER_TYPES`).
+NESTING_INLINES = frozenset({Strong, Emphasis, Link})
 
 
 def walk_inlines(inlines: Iterable[Inline]) -> Iterator[Inline]:
     """Yield every inline run, depth first."""
     for inline in inlines:
         yield inline
-        if isinstance(inline, (Strong, Emphasis, Link)):
+        if type(inline) in NESTING_INLINES and isinstance(inline, (Strong, Emphasis, Link)):
             yield from walk_inlines(inline.children)
 
 
@@ -545,6 +556,10 @@ def newline_count(inline: Inline) -> int:
     return sum(newline_count(child) for child in inline.children)
 
 
+#: The inline runs that are or may hold an image.
+_MAY_HOLD_IMAGES = NESTING_INLINES | {Image}
+
+
 def images(post: Post) -> Iterator[tuple[Image, int]]:
     """Every image of the post with the source line it starts on, in source order.
 
@@ -555,6 +570,8 @@ def images(post: Post) -> Iterator[tuple[Image, int]]:
         line, counted = block.lines[0], 0
         inlines = block_inlines(block)
         for index, inline in enumerate(inlines):
+            if type(inline) not in _MAY_HOLD_IMAGES:  # text, a line end, code, HTML: most runs
+                continue
             for inner in walk_inlines((inline,)):
                 if isinstance(inner, Image):
                     line += sum(newline_count(before) for before in inlines[counted:index])

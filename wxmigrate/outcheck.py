@@ -39,6 +39,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
 from .model import (
+    CONTAINER_TYPES,
     CONTAINERS,
     Block,
     Figure,
@@ -138,13 +139,13 @@ def _pieces(body: str) -> Iterator[tuple[int, str]]:
 def _raw(blocks: Iterable[Block]) -> Iterator[Block]:
     """Top-level blocks as the block parser left them: recognised parts unwrapped."""
     for block in blocks:
-        if isinstance(block, Footer):
+        if type(block) not in CONTAINER_TYPES or isinstance(block, Quote):  # most blocks
+            yield block
+        elif isinstance(block, Footer):
             yield block.rule
             yield from _raw(block.children)
         elif isinstance(block, _PARTS):
             yield from _raw(block.children)
-        else:
-            yield block
 
 
 def _flags(dialect: str) -> tuple[bool, bool]:

@@ -35,9 +35,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
 import tomllib
 import yaml
 
+from ..model import Image
 from .urls import SCRIPT_SCHEMES, read_url, url_scheme
 
 #: Elements that hold code, removed with their content.
@@ -222,6 +224,13 @@ def inert_html(markup: str) -> str:
 def alt_text(alt: str) -> str:
     """Image alt text without the tags in it, as CommonMark shows alt text (tags left out, their text kept)."""
     return re.sub(r"<(?:!--.*?--|/?[A-Za-z][^<>]*)>", "", alt, flags=re.DOTALL) if "<" in alt else alt
+
+
+def inert_image(image: Image) -> Image:
+    """The image without a script address (its alt text stays) or tags in its alt text."""
+    src = "" if script_url(image.src, picture=True) else image.src
+    alt = alt_text(image.alt)
+    return image if (src, alt) == (image.src, image.alt) else attrs.evolve(image, src=src, alt=alt)
 
 
 # --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from ..model import (
+    CONTAINER_TYPES,
     CONTAINERS,
     Block,
     Code,
@@ -323,13 +324,13 @@ def render_list(node: ListBlock, ctx: Context) -> str:
 def leaves(blocks: tuple[Block, ...]) -> Iterator[Block]:
     """The blocks as written: containers replaced by what they hold."""
     for block in blocks:
-        if isinstance(block, Footer):
+        if type(block) not in CONTAINER_TYPES or isinstance(block, Quote):  # most blocks
+            yield block
+        elif isinstance(block, Footer):
             yield block.rule
             yield from leaves(block.children)
-        elif isinstance(block, CONTAINERS) and not isinstance(block, Quote):
+        elif isinstance(block, CONTAINERS):
             yield from leaves(block.children)
-        else:
-            yield block
 
 
 def joint(previous: Block, block: Block) -> str:

@@ -186,11 +186,13 @@ def claimed_lines(post: Post) -> list[Lines]:
     if origin is None:
         return []
     now = {(type(block), _lines(block)): block for block in leaves(post.blocks)}
-    return [
-        _lines(block)
-        for block in leaves(origin.blocks)
-        if now.get((type(block), _lines(block))) != block
-    ]
+    claimed = []
+    for block in leaves(origin.blocks):
+        lines = _lines(block)
+        held = now.get((type(block), lines))
+        if held is not block and held != block:  # most are the very block: no field compared
+            claimed.append(lines)
+    return claimed
 
 
 def head_as_source(post: Post) -> str | None:

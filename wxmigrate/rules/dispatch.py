@@ -18,6 +18,7 @@ every block gives (``tests/test_rule_engine.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from ..model import Block, Post
 from .base import Rule
@@ -51,14 +52,18 @@ class _Walk:
 
     def pending(self, blocks: Mapping[int, Block], test: BlockTest) -> bool:
         """Whether some of ``blocks`` (by id) is one to visit."""
-        if blocks.keys() <= self.settled:
+        settled = self.settled
+        if blocks.keys() <= settled:
             return False
         unknown = blocks.keys() - self.known.keys()
         if not unknown:
             return True
-        for key in unknown:
-            self.wanted(blocks[key], test)
-        return not blocks.keys() <= self.settled
+        known = self.known
+        for key in unknown:  # what :meth:`wanted` does with a block not asked about yet
+            block = known[key] = blocks[key]
+            if not test(block):
+                settled.add(key)
+        return not blocks.keys() <= settled
 
 
 class Dispatcher:
@@ -96,5 +101,5 @@ class _Call:
         self._count += 1
         if self._count > len(self._walks):
             self._walks.append(_Walk())
-        walk, test = self._walks[self._count - 1], self._test
-        return (lambda block: walk.wanted(block, test)), walk.left_alone
+        walk = self._walks[self._count - 1]
+        return partial(walk.wanted, test=self._test), walk.left_alone  # no lambda frame per block

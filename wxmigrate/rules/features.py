@@ -11,21 +11,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import reduce
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, or_
 
 import attrs
 
+from ..emit.inert import inert_html, inert_image, script_url
 from ..model import (
     Block,
     Emphasis,
     Figure,
     Heading,
+    HtmlBlock,
     Image,
     Inline,
     Link,
+    OriginalCard,
     Paragraph,
     Post,
+    RawHtml,
+    Repost,
     Strong,
     Text,
     block_inlines,
@@ -61,6 +67,15 @@ class Features:
     #: Whether some sequence of runs holds two bold runs side by side, or two italic runs
     #: with the same marker.
     touching_runs: bool
+    #: Which of the tests of bold runs made by :func:`has_strong` some bold run passes: bit
+    #: ``n`` for the ``n``-th test made.  Each run is tested once, with the features of its
+    #: block, not again in each version of the post.
+    strong_tests: int
+    #: Whether cutting script out (:func:`.script.neutralize_script`) changes some block:
+    #: its raw HTML (an HTML block, the repost note, an inline tag) holds script, an
+    #: image has a script address or tags in its alt text, or an original card's avatar
+    #: is a script address.  Asked of each block once, where the HTML is read.
+    scripted: bool
 
     @classmethod
     def of(cls, post: Post) -> Features:
@@ -74,7 +89,7 @@ class Features:
         blocks: set[type] = set()
         runs = _Runs()
         joints: set[str] = set()
-        blank = False
+        blank = scripted = False
         for leaf in walk_blocks((block,)):
             blocks.add(type(leaf))
             if isinstance(leaf, (Paragraph, Figure, Heading)):
@@ -83,9 +98,17 @@ class Features:
                 if isinstance(leaf, Paragraph) and not blank:
                     blank = is_blank_run(leaf.children)
                 runs.gather(block_inlines(leaf))
+            elif not scripted:
+                scripted = _markup_holds_script(leaf)
+        scripted = (
+            scripted
+            or any(inert_html(markup) != markup for markup in runs.markup)
+            or any(inert_image(image) is not image for image in runs.images)
+        )
+        strongs = tuple(runs.strongs)
         return cls(
             frozenset(blocks), frozenset(runs.kinds), "".join(runs.texts), tuple(runs.images), blank,
-            runs.split, frozenset(joints), tuple(runs.strongs), runs.touching,
+            runs.split, frozenset(joints), strongs, runs.touching, strong_tests(strongs), scripted,
         )
 
     @classmethod
@@ -103,12 +126,41 @@ class Features:
             frozenset().union(*map(_JOINTS, every)),
             tuple(chain.from_iterable(map(_STRONGS, every))),
             any(map(_TOUCHING, every)),
+            reduce(or_, map(_STRONG_TESTS_PASSED, every), 0),
+            any(map(_SCRIPTED, every)),
         )
+
+
+def _markup_holds_script(block: Block) -> bool:
+    """Whether cutting script out changes what a block other than a paragraph, heading or
+    figure holds itself, as :func:`.script.inert_block` and :func:`.script.inert_html_block`
+    cut it: an HTML block's or the repost note's markup, an original card's avatar."""
+    if isinstance(block, (HtmlBlock, Repost)):
+        return inert_html(block.html) != block.html
+    if isinstance(block, OriginalCard):
+        return bool(block.avatar and script_url(block.avatar, picture=True))
+    return False
 
 
 _BLOCKS, _INLINES, _TEXT, _IMAGES = (attrgetter(name) for name in ("blocks", "inlines", "text", "images"))
 _BLANK, _SPLIT, _JOINTS = (attrgetter(name) for name in ("blank_paragraph", "split_text", "joints"))
 _STRONGS, _TOUCHING = attrgetter("strongs"), attrgetter("touching_runs")
+_STRONG_TESTS_PASSED, _SCRIPTED = attrgetter("strong_tests"), attrgetter("scripted")
+
+#: The tests of bold runs that pre-tests made with :func:`has_strong` ask, in the order they were
+#: made (as the rules were registered, on import: before any features are gathered).
+_STRONG_TESTS: list[Callable[[Strong], bool]] = []
+
+
+def strong_tests(strongs: tuple[Strong, ...]) -> int:
+    """:attr:`Features.strong_tests` of these bold runs: bit ``n`` set when one passes the
+    ``n``-th test of :func:`has_strong`."""
+    passed = 0
+    if strongs:
+        for index, test in enumerate(_STRONG_TESTS):
+            if any(map(test, strongs)):
+                passed |= 1 << index
+    return passed
 
 
 class _Runs:
@@ -120,6 +172,8 @@ class _Runs:
         self.texts: list[str] = []
         self.images: list[Image] = []
         self.strongs: list[Strong] = []
+        #: The markup of every raw HTML run.
+        self.markup: list[str] = []
         #: See :attr:`Features.split_text` and :attr:`Features.touching_runs`.
         self.split = self.touching = False
 
@@ -145,6 +199,8 @@ class _Runs:
                 self.gather(inline.children)
             elif isinstance(inline, Image):
                 self.images.append(inline)
+            elif isinstance(inline, RawHtml):
+                self.markup.append(inline.html)
             previous = inline
 
 
@@ -186,12 +242,26 @@ def has_joint(test: Callable[[str], bool]) -> PreTest:
 
 def any_of(*tests: PreTest) -> PreTest:
     """A pre-test that passes where one of ``tests`` does."""
-    return lambda features, post: any(test(features, post) for test in tests)
+
+    def passes(features: Features, post: Post) -> bool:
+        for test in tests:  # a loop, not any() over a generator: asked of every new block
+            if test(features, post):
+                return True
+        return False
+
+    return passes
 
 
 def all_of(*tests: PreTest) -> PreTest:
     """A pre-test that passes where each of ``tests`` does."""
-    return lambda features, post: all(test(features, post) for test in tests)
+
+    def passes(features: Features, post: Post) -> bool:
+        for test in tests:
+            if not test(features, post):
+                return False
+        return True
+
+    return passes
 
 
 def has_blank_paragraph(features: Features, post: Post) -> bool:
@@ -200,8 +270,11 @@ def has_blank_paragraph(features: Features, post: Post) -> bool:
 
 
 def has_strong(test: Callable[[Strong], bool]) -> PreTest:
-    """A pre-test: some bold run (at any depth) passes ``test``."""
-    return lambda features, post: any(map(test, features.strongs))
+    """A pre-test: some bold run (at any depth) passes ``test``, as each block's features
+    record it (:attr:`Features.strong_tests`).  Made when a rule is registered."""
+    bit = 1 << len(_STRONG_TESTS)
+    _STRONG_TESTS.append(test)
+    return lambda features, post: bool(features.strong_tests & bit)
 
 
 def has_touching_runs(features: Features, post: Post) -> bool:

@@ -45,10 +45,15 @@ def file_name(src: str) -> str:
 
 
 def _fix_images(inline: Inline, fix: Callable[[Image], Image]) -> Inline:
+    """The run with ``fix`` applied to its images; the very run when none changed (no copy
+    of each bold run and link the runner would take for new)."""
     if isinstance(inline, Image):
         return fix(inline)
     if isinstance(inline, (Strong, Emphasis, Link)):
-        return attrs.evolve(inline, children=tuple(_fix_images(child, fix) for child in inline.children))
+        children = tuple(_fix_images(child, fix) for child in inline.children)
+        if all(new is old for new, old in zip(children, inline.children)):
+            return inline
+        return attrs.evolve(inline, children=children)
     return inline
 
 

@@ -13,7 +13,7 @@ import attrs
 
 from ..chars import clean_text
 from ..emit.frontmatter import inert_front_matter
-from ..emit.inert import alt_text, holds_tag, inert_html, inert_text, script_url, tagged_strings
+from ..emit.inert import holds_tag, inert_html, inert_image, inert_text, script_url, tagged_strings
 from ..emit.markdown import Context, render_blocks
 from ..emit.raw_html import html_blocks
 from ..model import (
@@ -34,13 +34,6 @@ from ..parse.inline import merge_texts
 from .base import Change, Options, rule, short
 from .features import Features
 from .walk import block_with_inlines, map_sequences
-
-
-def inert_image(image: Image) -> Image:
-    """The image without a script address (its alt text stays) or tags in its alt text."""
-    src = "" if script_url(image.src, picture=True) else image.src
-    alt = alt_text(image.alt)
-    return image if (src, alt) == (image.src, image.alt) else attrs.evolve(image, src=src, alt=alt)
 
 
 def inert_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -111,22 +104,13 @@ def _shown(block: Block, context: Context) -> str:
     return short(render_blocks((block,), context))
 
 
-#: The blocks :func:`inert_block` and :func:`inert_html_block` look into themselves (the
-#: repost note's HTML, an avatar's address); in others, only their runs.
-_MARKUP_BLOCKS = frozenset({HtmlBlock, Repost, OriginalCard})
-
-
 def may_hold_script(features: Features, post: Post) -> bool:
-    """:func:`neutralize_script`'s pre-test: the post holds raw HTML (blocks, runs, the repost
-    note), an original card (its avatar), an image the rule would change, or front matter or
-    a title with a tag in it.  Most posts hold none of them, or only the repost note."""
-    return (
-        not _MARKUP_BLOCKS.isdisjoint(features.blocks)
-        or RawHtml in features.inlines
-        or any(inert_image(image) is not image for image in features.images)
-        or holds_tag(post.front_matter.data)
-        or inert_text(post.title) != post.title
-    )
+    """:func:`neutralize_script`'s pre-test: some block holds script the rule would cut
+    (:attr:`.Features.scripted`: raw HTML, the repost note, an original card's avatar, an
+    image), or the front matter or the title holds a tag.  Most posts hold none: a repost
+    note or raw HTML with no script in it lets the rule be skipped."""
+    front_matter, title = post.front_matter.data, post.title
+    return features.scripted or holds_tag(front_matter) or inert_text(title) != title
 
 
 @rule(generic=True, removes_text=True, removes_images=True, applies=may_hold_script)

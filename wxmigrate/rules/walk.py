@@ -24,6 +24,7 @@ from ..model import (
     Inline,
     Link,
     ListBlock,
+    NESTING_BLOCKS,
     ListItem,
     Paragraph,
     Post,
@@ -115,8 +116,7 @@ def map_sequences(
 
 
 #: The block types that hold blocks (the model's classes are final: a block's type is one of them).
-_CONTAINER_TYPES = frozenset(CONTAINERS)
-_NESTING = _CONTAINER_TYPES | {ListBlock}
+_NESTING = NESTING_BLOCKS
 
 
 def opens_html_block(block: Block) -> bool:
