@@ -15,6 +15,7 @@ tests/test_testing_api.py, with the checks of their output that guide needs.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import re
 import shlex
@@ -47,10 +48,25 @@ PLACEHOLDERS = {
 OFFLINE_ONLY = ("--fetch",)
 #: Options documented ahead of the code that adds them (each a strict xfail until it lands).
 NOT_YET: dict[str, str] = {}
+#: What a block needs Dask for (the optional extra): without it, such a block is skipped.
+NEEDS_DASK = ("--scheduler dask", "dask_executor")
+WITHOUT_DASK = pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason="runs on Dask, an optional extra: pip install -e '.[dask]' (CI installs it)",
+)
 
 
 def _pages() -> list[Path]:
     return sorted(path for path in DOCS.glob("*.md") if path.name not in RUN_ELSEWHERE)
+
+
+def _python_pages() -> list[Any]:
+    """Each page as a pytest parameter, skipped without Dask when a python block needs it."""
+    params = []
+    for page in _pages():
+        needs = any(need in block for block in _blocks(page, {"python", "py"}) for need in NEEDS_DASK)
+        params.append(pytest.param(page, id=page.name, marks=[WITHOUT_DASK] if needs else []))
+    return params
 
 
 def _blocks(path: Path, languages: set[str]) -> list[str]:
@@ -88,6 +104,8 @@ def _command_blocks() -> list[Any]:
                     for option, reason in NOT_YET.items()
                     if any(option in command for command in commands)
                 ]
+                if any(need in command for command in commands for need in NEEDS_DASK):
+                    marks.append(WITHOUT_DASK)
                 params.append(pytest.param(commands, id=f"{path.name}: {commands[0]}", marks=marks))
     return params
 
@@ -127,7 +145,7 @@ def test_each_documented_command_runs(commands: list[str], example_folder: Path)
         assert code in (0, 1), f"{command}: exit {code}\n{err.getvalue()[-2000:]}"
 
 
-@pytest.mark.parametrize("page", _pages(), ids=lambda path: path.name)
+@pytest.mark.parametrize("page", _python_pages())
 def test_each_page_s_python_runs(page: Path, example_folder: Path) -> None:
     """Every ``python`` block of a page runs, in order, in one namespace, without an exception."""
     namespace: dict[str, Any] = {"__name__": f"docs.{page.stem}"}
