@@ -134,6 +134,9 @@ def measure(task: Task, log: Path) -> dict[str, float]:
     """Run ``task`` once through ``measure.py``: its seconds, exit code and peak MB."""
     if task.fresh:
         shutil.rmtree(task.fresh, ignore_errors=True)
+    # What the command before wrote (a repair writes the whole site again) is put on disk
+    # now, not while this one is timed.
+    os.sync()
     pinned = cores(task.cores)
     assert pinned is not None, "checked when the task was made"
     wrapper = [PYTHON, str(HERE / "measure.py"), pinned, str(log), *task.command]

@@ -44,9 +44,8 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pool, "CHUNK", 3)
 
 
-@pytest.fixture
-def repaired(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The names of the posts repaired (not skipped) in this process, in order."""
+def _count_repairs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the names of the posts repaired (not skipped) in this process, in order."""
     names: list[str] = []
     real = work.repair_one
 
@@ -55,7 +54,13 @@ def repaired(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return real(path, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(work, "repair_one", counting)
-    yield names
+    return names
+
+
+@pytest.fixture
+def repaired(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The names of the posts repaired (not skipped) in this process, in order."""
+    yield _count_repairs(monkeypatch)
 
 
 def _copy(template: Path, tmp_path: Path) -> tuple[Path, Path]:
@@ -371,13 +376,6 @@ def test_a_recording_run_reads_each_post_once_and_records_the_bytes_it_repaired(
     assert sorted(opened) == sorted(posts.iterdir())  # each post file opened once
     digests = _source_digests(out)
     assert digests[changed.relative_to(site).as_posix()] == hashlib.sha256(original).hexdigest()
-    again: list[str] = []
-    real = work.repair_one
-
-    def counting(path: Path, *args: object) -> object:
-        again.append(path.name)
-        return real(path, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(work, "repair_one", counting)
+    again = _count_repairs(monkeypatch)
     _repair(site, out, "--jobs", "1")
     assert again == [changed.name]
