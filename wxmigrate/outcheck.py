@@ -38,12 +38,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
+from .emit.markdown import leaves
 from .model import (
-    CONTAINER_TYPES,
     CONTAINERS,
     Block,
     Figure,
-    Footer,
     FrontMatter,
     Heading,
     HtmlBlock,
@@ -136,18 +135,6 @@ def _pieces(body: str) -> Iterator[tuple[int, str]]:
         yield line, body[offset:end]
 
 
-def _raw(blocks: Iterable[Block]) -> Iterator[Block]:
-    """Top-level blocks as the block parser left them: recognised parts unwrapped."""
-    for block in blocks:
-        if type(block) not in CONTAINER_TYPES or isinstance(block, Quote):  # most blocks
-            yield block
-        elif isinstance(block, Footer):
-            yield block.rule
-            yield from _raw(block.children)
-        elif isinstance(block, _PARTS):
-            yield from _raw(block.children)
-
-
 def _flags(dialect: str) -> tuple[bool, bool]:
     """How a dialect's posts are read: as CommonMark, and with nested bold runs."""
     return dialect == "generic", dialect not in UNNESTED_BOLD
@@ -158,7 +145,7 @@ def _source_pieces(post: Post) -> dict[str, list[Block]]:
     origin = post.origin
     if origin is None:
         return {}
-    raw = list(_raw(origin.blocks))
+    raw = list(leaves(origin.blocks))
     firsts = [block.lines[0] for block in raw]
     found: dict[str, list[Block]] = {}
     starts = list(_pieces(origin.body))
@@ -184,7 +171,7 @@ class Summaries:
         if known is not None and known[0] is block:
             return known[1], known[2]
         if isinstance(block, _PARTS):  # a part shows what its blocks show, in order
-            text, sources = self.joined(_raw((block,)))
+            text, sources = self.joined(leaves((block,)))
         else:
             text = block_article_text(block)
             sources = [
@@ -261,8 +248,8 @@ def conserved(read: Iterable[Block], repaired: Post) -> tuple[bool, bool]:
     pair of those has the same text and images, both are kept; otherwise the texts and the
     images of all the blocks are joined and compared.
     """
-    blocks = list(_raw(read))
-    written = list(_raw(repaired.blocks))
+    blocks = list(leaves(read))
+    written = list(leaves(repaired.blocks))
     summaries = Summaries()
     pairs = _unlike(blocks, written)
     if pairs is not None and all(summaries.joined(mine) == summaries.joined(theirs) for mine, theirs in pairs):

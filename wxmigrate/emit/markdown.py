@@ -16,7 +16,7 @@ import functools
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -321,8 +321,8 @@ def render_list(node: ListBlock, ctx: Context) -> str:
     return ("\n\n" if node.loose else "\n").join(items)
 
 
-def leaves(blocks: tuple[Block, ...]) -> Iterator[Block]:
-    """The blocks as written: containers replaced by what they hold."""
+def leaves(blocks: Iterable[Block]) -> Iterator[Block]:
+    """The blocks as written (as the block parser left them): containers replaced by what they hold."""
     for block in blocks:
         if type(block) not in CONTAINER_TYPES or isinstance(block, Quote):  # most blocks
             yield block
