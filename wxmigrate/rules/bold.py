@@ -10,6 +10,7 @@ leave bold that every strict engine renders.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import attrs
 
@@ -263,6 +264,8 @@ def merge_adjacent_bold(post: Post, options: Options) -> tuple[Post, list[Change
 
 def _open_quote(text: str) -> str | None:
     """The closing quote a text still waits for, if it opened one it did not close."""
+    if _OPENING.search(text) is None:  # most bold runs open no quote: none is waiting
+        return None
     waiting: list[str] = []
     for char in text:
         if char in PAIRS and PAIRS[char] != char:
@@ -270,6 +273,10 @@ def _open_quote(text: str) -> str | None:
         elif waiting and char == waiting[-1]:
             waiting.pop()
     return waiting[-1] if waiting else None
+
+
+#: A character that opens a quote or bracket (one :func:`_open_quote` then waits to see closed).
+_OPENING = re.compile("[" + re.escape("".join(opening for opening, closing in PAIRS.items() if opening != closing)) + "]")
 
 
 @rule(applies=has_strong(lambda strong: _open_quote(text_of(strong.children)) is not None), per_block=True)
@@ -322,8 +329,15 @@ def _may_not_flank(strong: Strong) -> bool:
     """Whether a bold run's markers may fail to flank it (a pre-test of :func:`fit_strong`):
     its first or last character is white space, punctuation, or missing.  Other markers open
     and close the run whatever stands beside it."""
-    first, last = first_char(strong.children), last_char(strong.children)
-    return not (first and last) or any(is_whitespace(char) or is_punctuation(char) for char in (first, last))
+    return _loose_edge(first_char(strong.children)) or _loose_edge(last_char(strong.children))
+
+
+@lru_cache(maxsize=4096)
+def _loose_edge(char: str) -> bool:
+    """Whether a bold marker beside this edge character of the run (``""``: none) may fail
+    to flank it: white space, punctuation, or nothing.  Cached: a post's edge characters
+    are few and repeat, and each test asks ``unicodedata``."""
+    return is_whitespace(char) or is_punctuation(char)
 
 
 def fit_strong(before: str, strong: Strong, after: str) -> list[Inline]:

@@ -77,7 +77,13 @@ class Dispatcher:
     def _test(self, rule: Rule, post: Post) -> BlockTest:
         applies, features = rule.applies, self._survey.block
         assert applies is not None, "a per-block rule has a pre-test"
-        return lambda block: applies(features(block), post)
+        known = features.known  # the post's blocks' features are known already: look them up
+
+        def test(block: Block) -> bool:
+            found = known.get(id(block))
+            return applies(features(block) if found is None else found, post)
+
+        return test
 
     def may_change(self, rule: Rule, post: Post) -> bool:
         """Whether one of the rule's walks has a block of the post to visit: when none has,

@@ -86,8 +86,32 @@ class Features:
     def of_block(cls, block: Block) -> Features:
         """The features of one block, with every block nested in it: those of a post holding
         only this block.  A post's are its top-level blocks' merged (:meth:`merged`)."""
-        blocks: set[type] = set()
         runs = _Runs()
+        if isinstance(block, _RUN_BLOCKS):  # most blocks: one leaf holding runs, no walk of the tree
+            blocks: frozenset[type] = _ONLY[type(block)]
+            joints = _JOINT_SETS[block.break_before]
+            blank = isinstance(block, Paragraph) and is_blank_run(block.children)
+            runs.gather(block_inlines(block))
+            scripted = False
+        else:
+            blocks, joints, blank, scripted = cls._walked(block, runs)
+        scripted = (
+            scripted
+            or any(inert_html(markup) != markup for markup in runs.markup)
+            or any(inert_image(image) is not image for image in runs.images)
+        )
+        strongs = tuple(runs.strongs)
+        return cls(
+            blocks, frozenset(runs.kinds), "".join(runs.texts), tuple(runs.images), blank,
+            runs.split, joints, strongs, runs.touching, strong_tests(strongs), scripted,
+        )
+
+    @staticmethod
+    def _walked(block: Block, runs: _Runs) -> tuple[frozenset[type], frozenset[str], bool, bool]:
+        """What :meth:`of_block` gathers from a block and every block nested in it, walking
+        them all (``runs`` gathers their runs): the block types, the joints, whether a
+        paragraph is blank, whether markup other than runs holds script."""
+        blocks: set[type] = set()
         joints: set[str] = set()
         blank = scripted = False
         for leaf in walk_blocks((block,)):
@@ -100,16 +124,7 @@ class Features:
                 runs.gather(block_inlines(leaf))
             elif not scripted:
                 scripted = _markup_holds_script(leaf)
-        scripted = (
-            scripted
-            or any(inert_html(markup) != markup for markup in runs.markup)
-            or any(inert_image(image) is not image for image in runs.images)
-        )
-        strongs = tuple(runs.strongs)
-        return cls(
-            frozenset(blocks), frozenset(runs.kinds), "".join(runs.texts), tuple(runs.images), blank,
-            runs.split, frozenset(joints), strongs, runs.touching, strong_tests(strongs), scripted,
-        )
+        return frozenset(blocks), frozenset(joints), blank, scripted
 
     @classmethod
     def merged(cls, parts: Iterable[Features]) -> Features:
@@ -129,6 +144,23 @@ class Features:
             reduce(or_, map(_STRONG_TESTS_PASSED, every), 0),
             any(map(_SCRIPTED, every)),
         )
+
+
+#: The leaf blocks that hold inline runs (the model's classes are never subclassed).
+_RUN_BLOCKS = (Paragraph, Figure, Heading)
+#: :attr:`Features.blocks` of each of those leaves, made once.
+_ONLY = {kind: frozenset({kind}) for kind in _RUN_BLOCKS}
+
+
+class _JointSets(dict[str | None, frozenset[str]]):
+    """:attr:`Features.joints` of one leaf by its ``break_before``, each made once."""
+
+    def __missing__(self, joint: str | None) -> frozenset[str]:
+        value = self[joint] = frozenset() if joint is None else frozenset({joint})
+        return value
+
+
+_JOINT_SETS = _JointSets()
 
 
 def _markup_holds_script(block: Block) -> bool:
@@ -180,28 +212,32 @@ class _Runs:
     def gather(self, inlines: tuple[Inline, ...]) -> None:
         """Add one sequence of runs, and the sequences nested in them: split text and touching
         runs are looked for among neighbours in each sequence."""
-        previous: Inline | None = None
+        previous: type | None = None
+        previous_marker = ""
+        kinds, texts = self.kinds, self.texts
         for inline in inlines:
-            self.kinds.add(type(inline))
-            if isinstance(inline, Text):
-                self.texts.append(inline.text)
-                self.split = self.split or not inline.text or isinstance(previous, Text)
-            elif isinstance(inline, Strong):
+            kind = type(inline)  # the model's classes are never subclassed: compare types
+            kinds.add(kind)
+            if type(inline) is Text:
+                texts.append(inline.text)
+                self.split = self.split or not inline.text or previous is Text
+            elif type(inline) is Strong:
                 self.strongs.append(inline)
-                self.touching = self.touching or isinstance(previous, Strong)
+                self.touching = self.touching or previous is Strong
                 self.gather(inline.children)
-            elif isinstance(inline, Emphasis):
+            elif type(inline) is Emphasis:
                 self.touching = self.touching or (
-                    isinstance(previous, Emphasis) and previous.marker == inline.marker
+                    previous is Emphasis and previous_marker == inline.marker
                 )
+                previous_marker = inline.marker
                 self.gather(inline.children)
-            elif isinstance(inline, Link):
+            elif type(inline) is Link:
                 self.gather(inline.children)
-            elif isinstance(inline, Image):
+            elif type(inline) is Image:
                 self.images.append(inline)
-            elif isinstance(inline, RawHtml):
+            elif type(inline) is RawHtml:
                 self.markup.append(inline.html)
-            previous = inline
+            previous = kind
 
 
 #: A rule's pre-test: may the rule change this post?  (``False`` only when it surely cannot.)

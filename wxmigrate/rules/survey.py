@@ -9,7 +9,7 @@ post's are its top-level blocks' put together (:meth:`.Features.merged`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Generic, TypeVar
 
 from ..model import Block, Code, Figure, Heading, Paragraph, Post
@@ -27,6 +27,8 @@ class _PerBlock(Generic[_T]):
         self._derive = derive
         self._values: dict[int, _T] = {}
         self._blocks: dict[int, Block] = {}
+        #: What is known so far, by the block's id (read only: a caller's look-up in C).
+        self.known: Mapping[int, _T] = self._values
 
     def __call__(self, block: Block) -> _T:
         key = id(block)
