@@ -249,6 +249,7 @@ class ImagePlan:
         self._targets: dict[tuple[Path, str], str] = {}
         self._taken: dict[str, str] = {}  # target -> content digest
         self._checks: dict[Path, FileCheck] = {}
+        self._real: dict[Path, str] = {}
         #: Set while a post is repaired, to note what it looks up.
         self.trace: Trace | None = None
 
@@ -299,16 +300,27 @@ class ImagePlan:
         candidates = self._named(PurePosixPath(path).name)
         if not candidates:
             return None  # no file of that name: resolving the link's path would find none
-        directs = [os.path.realpath(self.site.root / path)]
+        directs = [self._realpath(self.site.root / path)]
         if self.site.engine is not None and self.site.engine.static_root:
-            directs.append(os.path.realpath(self.site.root / self.site.engine.static_root / path))
+            directs.append(self._realpath(self.site.root / self.site.engine.static_root / path))
         if post_folder is not None:
-            directs.insert(0, os.path.realpath(post_folder / path))
+            directs.insert(0, self._realpath(post_folder / path))
         for direct in directs:
             for candidate in candidates:
-                if os.path.realpath(candidate) == direct:
+                if self._realpath(candidate) == direct:
                     return candidate
         return None
+
+    def _realpath(self, path: Path) -> str:
+        """``os.path.realpath(path)``, found once while it is remembered (the last
+        :data:`CHECKS_KEPT` paths, like the checks): posts link the same files again and
+        again, and a run renames no folder or link of the site's."""
+        found = self._real.get(path)
+        if found is None:
+            if len(self._real) >= CHECKS_KEPT:
+                self._real.clear()
+            found = self._real[path] = os.path.realpath(path)
+        return found
 
     def _named(self, name: str) -> tuple[Path, ...]:
         """The site's image files called ``name`` (noted in the :attr:`trace`)."""
