@@ -54,6 +54,46 @@ def test_bold_runs_are_read_by_the_shortcut_when_they_can_be(text: str) -> None:
     assert inline._bold_pairs(text) is not None
 
 
+#: Alt text and addresses of every kind: plain, with the characters an address may hold
+#: (``_``, ``*``, ``{{ }}``, ``?=``), and with those that stop the image shortcut.
+_IMAGE_PART = st.lists(
+    st.sampled_from(["a", "一", "_", "*", "**", "/", ".", "?", "=", "{{", "}}", " ", "\u3000", "\t", "\n", "&amp;",
+                     "&", "\\", "[", "]", "(", ")", "<", ">", "`", "!", '"', "'", "640?wx_fmt=png"]),
+    max_size=6,
+).map("".join)
+_image_texts = st.lists(
+    st.one_of(
+        _plain_texts,
+        st.sampled_from(["\n", "  \n", "   \n", " \t\n  ", "\n\t", "\t \n"]),
+        st.tuples(_IMAGE_PART, _IMAGE_PART).map(lambda part: f"![{part[0]}]({part[1]})"),
+    ),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+
+@given(_image_texts, st.booleans())
+@example("![](https://mmbiz.qpic.cn/mmbiz_png/H6gt/640?wx_fmt=png)", True)
+@example("一 ![a_b*](x_y*z.png)![](b) 二", True)
+@example('![a](b "t")', True)
+@example("![a](<b>)", True)
+@example("一  \n  ![](a.png)   \n\t二 \n三\t \n![](b)\n", True)
+def test_images_in_text_are_read_as_the_tokenizer_reads_them(text: str, nested_bold: bool) -> None:
+    """Lines of text holding images ``![alt](src)`` and no other markup parse to the runs the
+    tokenizer makes."""
+    assert inline._parse(text, nested_bold, 0) == inline._parse_markup(text, nested_bold, 0)
+
+
+@given(st.lists(st.tuples(_plain_texts, st.sampled_from(["", "a", "一_*", "x y"]),
+                          st.sampled_from(["", "a_b*c.png", "{{site.baseurl}}/x.gif", "?wx_fmt=png"])),
+                min_size=1, max_size=3), st.sampled_from(["", "\n", "  \n", " \n\t", "\t  \n "]))
+def test_simple_images_are_read_by_the_shortcut(parts: list[tuple[str, str, str]], line_end: str) -> None:
+    """The image shortcut answers the texts it is for (so the test above exercises it)."""
+    text = "".join(f"{before}![{alt}]({src}){line_end}" for before, alt, src in parts)
+    assert inline._IMAGES_AND_LINES.fullmatch(text)
+    assert inline._images_and_lines(text) == inline._parse_markup(text, True, 0)
+
+
 @given(_any_texts)
 def test_inline_parses_hold_no_empty_text(text: str) -> None:
     """No parse holds an empty text run: the block parser strips a line's edges counting on it."""

@@ -231,6 +231,33 @@ class Trace:
         self.source = found.st_size, found.st_mtime_ns, hashlib.sha256(data).hexdigest()
 
 
+class RealPaths:
+    """``os.path.realpath`` of many paths in few folders: each folder's is found once while it
+    is remembered (the last :data:`CHECKS_KEPT`), and a path's is its folder's joined with its
+    name unless that name is a symbolic link (then the whole path is resolved): one ``lstat``
+    a path instead of one per component.  A run makes folders and files, never links, so what
+    it remembers stays true while it runs."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, str] = {}
+
+    def of(self, path: Path) -> str:
+        """``os.path.realpath(path)``."""
+        name = path.name
+        if name in ("", ".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        return os.path.join(self.folder(path.parent), name)
+
+    def folder(self, folder: Path) -> str:
+        """``os.path.realpath(folder)``, remembered."""
+        found = self._folders.get(folder)
+        if found is None:
+            if len(self._folders) >= CHECKS_KEPT:
+                self._folders.clear()
+            found = self._folders[folder] = os.path.realpath(folder)
+        return found
+
+
 class ImagePlan:
     """Where each image file of the site goes in the output, without name clashes."""
 
@@ -249,6 +276,7 @@ class ImagePlan:
         self._targets: dict[tuple[Path, str], str] = {}
         self._taken: dict[str, str] = {}  # target -> content digest
         self._checks: dict[Path, FileCheck] = {}
+        self._real = RealPaths()
         #: Set while a post is repaired, to note what it looks up.
         self.trace: Trace | None = None
 
@@ -299,14 +327,14 @@ class ImagePlan:
         candidates = self._named(PurePosixPath(path).name)
         if not candidates:
             return None  # no file of that name: resolving the link's path would find none
-        directs = [os.path.realpath(self.site.root / path)]
+        directs = [self._real.of(self.site.root / path)]
         if self.site.engine is not None and self.site.engine.static_root:
-            directs.append(os.path.realpath(self.site.root / self.site.engine.static_root / path))
+            directs.append(self._real.of(self.site.root / self.site.engine.static_root / path))
         if post_folder is not None:
-            directs.insert(0, os.path.realpath(post_folder / path))
+            directs.insert(0, self._real.of(post_folder / path))
         for direct in directs:
             for candidate in candidates:
-                if os.path.realpath(candidate) == direct:
+                if self._real.of(candidate) == direct:
                     return candidate
         return None
 
@@ -903,6 +931,7 @@ class Output:
         #: The actions recorded since it was last cleared (one post's).
         self.log: list[Action] = []
         self._real_root: str | None = None
+        self._real = RealPaths()
         # Image copies made lately: a file many posts use is not compared again for each
         # (bounded, like the image checks; the ledger lists each file once anyway).
         self._copied: set[Path] = set()
@@ -913,7 +942,7 @@ class Output:
     def _check(self, path: Path) -> None:
         if self._real_root is None:
             self._real_root = os.path.realpath(self.root)  # once: the root is made by the run
-        if os.path.commonpath((os.path.realpath(path), self._real_root)) != self._real_root:
+        if os.path.commonpath((self._real.of(path), self._real_root)) != self._real_root:
             raise UnsafePathError(str(path), 0, f"is outside {self.root}; not written")
 
     def write(self, path: Path, data: bytes) -> bool:

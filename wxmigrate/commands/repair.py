@@ -18,7 +18,7 @@ from ..parse.dialects import DIALECTS
 from ..review import Review
 from ..rules import ORDER, RULES
 from ..site import root_of
-from ..verify import fix_assets, verify
+from ..verify import verify
 from .encoding import add_encoding_argument
 from .jobs import add_jobs_argument, executor_of
 from .progress import ProgressBar, is_terminal
@@ -287,6 +287,8 @@ def _printer(args: argparse.Namespace, out: TextIO, review: Review | None) -> Ca
 
 def _fix_assets(site: Path, result: RunResult, err: TextIO, *, quiet: bool) -> bool:
     """Verify the images of the written site and fix what can be fixed; True when all is well."""
+    from ..verify.fix import fix_assets  # with its HTTP client: only ``--fix-assets`` needs it
+
     folder = result.site.image_folder or None
     try:
         fixed = fix_assets(verify(site), image_folder=folder)

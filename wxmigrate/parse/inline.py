@@ -63,6 +63,13 @@ _NO_MARKUP = re.compile(rf"[^{_MARKUP}]*")
 #: One line of plain text and ``**X**`` runs, no two of them touching (``**a****b**`` is a run
 #: of four stars), and no other markup.
 _BOLD_PAIRS = re.compile(rf"[^{_MARKUP}]*\*\*[^{_MARKUP}]+\*\*(?:[^{_MARKUP}]+\*\*[^{_MARKUP}]+\*\*)*[^{_MARKUP}]*")
+#: One image ``![alt](src)`` on one line whose alt text and address the tokenizer would take
+#: as written: no brackets, escapes, entities, code, tags or line ends in either, and no
+#: space, quote or parenthesis in the address (so no title, no ``<…>``).
+_SIMPLE_IMAGE = r"!\[([^\[\]\\\n&`<!]*)\]\(([^\s()<>\"'\[\]\\&`!]*)\)"
+#: Lines of plain text and such images, and no other markup.
+_IMAGES_AND_LINES = re.compile(rf"(?:[^\\&`!\[<*_]|{_SIMPLE_IMAGE})*")
+_IMAGE_PIECES = re.compile(_SIMPLE_IMAGE)
 
 
 @attrs.define
@@ -149,7 +156,36 @@ def _parse(text: str, nested_bold: bool, depth: int) -> tuple[Inline, ...]:
         found = _bold_pairs(text)
         if found is not None:
             return found
+    if _IMAGES_AND_LINES.fullmatch(text):  # article images, and lines of text
+        return _images_and_lines(text)
     return _parse_markup(text, nested_bold, depth)
+
+
+def _images_and_lines(text: str) -> tuple[Inline, ...]:
+    """The runs of a text :data:`_IMAGES_AND_LINES` matches, as the tokenizer reads them: each
+    line's plain text and images (alt text and address as written), a line end a hard break
+    after two spaces or more (which leave the text), else a soft one; the spaces and tabs
+    starting a line after the first dropped.  No pairing has anything to pair."""
+    runs: list[Inline] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            tail = runs[-1] if runs and isinstance(runs[-1], Text) else None
+            spaces = len(tail.text) - len(tail.text.rstrip(" ")) if tail is not None else 0
+            if tail is not None and spaces:
+                runs.pop()
+                if tail.text[:-spaces]:
+                    runs.append(Text(tail.text[:-spaces]))
+            runs.append(HardBreak(" " * spaces) if spaces >= 2 else SoftBreak())
+            line = line.lstrip(" \t")
+        pos = 0
+        for image in _IMAGE_PIECES.finditer(line):
+            if image.start() > pos:
+                runs.append(Text(line[pos : image.start()]))
+            runs.append(Image(src=image.group(2), alt=image.group(1)))
+            pos = image.end()
+        if pos < len(line):
+            runs.append(Text(line[pos:]))
+    return tuple(runs)
 
 
 def _bold_pairs(text: str) -> tuple[Inline, ...] | None:
@@ -166,7 +202,6 @@ def _bold_pairs(text: str) -> tuple[Inline, ...] | None:
         else:
             runs.append(Strong((Text(piece),)))
     return tuple(runs)
-
 
 
 def _parse_markup(text: str, nested_bold: bool, depth: int) -> tuple[Inline, ...]:
