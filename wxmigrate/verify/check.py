@@ -41,6 +41,7 @@ from .formats import (
     browser_format,
     check_end,
     describe_non_image,
+    gif_frames,
     sniff,
     svg_hazard,
     svg_size,
@@ -264,17 +265,32 @@ def _header(stream: IO[bytes], limits: Limits, *, verify: bool) -> _Header:
     with Image.open(stream) as image:
         fmt = browser_format(image.format)
         width, height = image.size
-        frames = int(getattr(image, "n_frames", 1))
+        frames = _frames(image, stream)
         found = FileCheck(
             "ok", fmt, width, height, frames, detail=_dimensions(width, height, frames)
         )
         bomb = _bomb(found, limits)
         if bomb is not None:
             return _Header(bomb)
+        if image.format == "GIF":
+            # A GIF's ``verify()`` is ImageFile's, which checks nothing: opening it again for
+            # that (an animation is not verified here, below) would learn nothing more.
+            return _Header(found, verified=True)
         # ``verify()`` must come right after opening: counting frames moved an animation on.
         if verify and frames == 1:
             return _Header(found, verified=True, problem=_attempt(image.verify))
     return _Header(found)
+
+
+def _frames(image: Image.Image, stream: IO[bytes]) -> int:
+    """The image's frame count: a GIF in memory is counted by walking its blocks
+    (:func:`~.formats.gif_frames`), not by Pillow seeking every frame, unless the walk is
+    not sure."""
+    if image.format == "GIF" and isinstance(stream, io.BytesIO):
+        counted = gif_frames(stream.getvalue())
+        if counted is not None:
+            return counted
+    return int(getattr(image, "n_frames", 1))
 
 
 def _bomb(found: FileCheck, limits: Limits) -> FileCheck | None:
