@@ -1,6 +1,8 @@
-"""A GIF's frames counted by walking its blocks (``formats.gif_frames``) are those Pillow's
-``n_frames`` counts, whenever the walk says it is sure (docs/performance.md, "verify: the
-fifth pass"); and checking a GIF gives the same whether the walk or Pillow counts."""
+"""Checking an image with one open of it gives what the general path gives (docs/performance.md,
+"verify: the fifth pass"): a GIF's frames counted by walking its blocks (``formats.gif_frames``)
+are those Pillow's ``n_frames`` counts, whenever the walk says it is sure; and a GIF's or JPEG's
+check (header level and ``deep``) is the same with the walk and decoded on the open that read
+its header as counted by Pillow, verified and decoded on new opens."""
 
 from __future__ import annotations
 
@@ -128,23 +130,50 @@ def _still_gif() -> bytes:
     return out.getvalue()
 
 
+@st.composite
+def jpegs(draw: st.DrawFn) -> bytes:
+    """A JPEG (grey or colour, progressive or not), whole, cut short or with bytes changed."""
+    width = draw(st.integers(1, 24))
+    height = draw(st.integers(1, 24))
+    mode = draw(st.sampled_from(("L", "RGB")))
+    pixels = draw(st.binary(min_size=width * height * len(mode), max_size=width * height * len(mode)))
+    out = io.BytesIO()
+    Image.frombytes(mode, (width, height), pixels).save(
+        out, "JPEG", progressive=draw(st.booleans()), quality=draw(st.integers(5, 95))
+    )
+    data = out.getvalue()
+    how = draw(st.sampled_from(("whole", "cut", "change")))
+    at = draw(st.integers(2, len(data)))
+    if how == "cut":
+        return data[:at]
+    if how == "change":
+        return data[:at] + draw(st.binary(min_size=1, max_size=4)) + data[at + 4 :]
+    return data
+
+
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-          max_examples=150)
-@given(data=st.one_of(gifs(), damaged_gifs()), deep=st.booleans())
-def test_checking_a_gif_is_the_same_walked_or_counted_by_pillow(
+          max_examples=300)
+@given(data=st.one_of(gifs(), damaged_gifs(), jpegs()), deep=st.booleans())
+def test_checking_with_one_open_is_checking_with_several(
     data: bytes, deep: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The whole check (status, size, frames, detail) with the walk and with Pillow alone."""
-    walked = check_bytes(data, declared="GIF", deep=deep)
+    """The whole check (status, size, frames, detail) with the walk and one open, and with
+    Pillow's count, its ``verify()`` and a new open to decode, as before either."""
+    declared = "GIF" if data.startswith(b"GIF") else "JPEG"
+    once = check_bytes(data, declared=declared, deep=deep)
     with monkeypatch.context() as patch:
         patch.setattr(check, "gif_frames", lambda data: None)
-        counted = check_bytes(data, declared="GIF", deep=deep)
-    assert walked == counted
+        patch.setattr(check, "_NOTHING_TO_VERIFY", frozenset())
+        several = check_bytes(data, declared=declared, deep=deep)
+    assert once == several
 
 
-def test_a_gifs_verify_checks_nothing() -> None:
-    """Checking a GIF skips Pillow's ``verify()`` for it: Pillow's GIF plugin has none of its
-    own, only ImageFile's, which checks nothing (if Pillow ever adds one, this fails)."""
-    from PIL import GifImagePlugin, ImageFile
+def test_what_is_not_verified_has_nothing_to_verify() -> None:
+    """Checking a GIF or JPEG skips Pillow's ``verify()`` for it: their plugins have none of
+    their own, only ImageFile's, which checks nothing (if Pillow ever adds one, this fails)."""
+    from PIL import GifImagePlugin, ImageFile, JpegImagePlugin
 
-    assert GifImagePlugin.GifImageFile.verify is ImageFile.ImageFile.verify
+    plugins = {"GIF": GifImagePlugin.GifImageFile, "JPEG": JpegImagePlugin.JpegImageFile}
+    assert set(plugins) == check._NOTHING_TO_VERIFY
+    for plugin in plugins.values():
+        assert plugin.verify is ImageFile.ImageFile.verify
