@@ -41,6 +41,7 @@ from .formats import (
     browser_format,
     check_end,
     describe_non_image,
+    gif_frames,
     sniff,
     svg_hazard,
     svg_size,
@@ -224,8 +225,9 @@ def _inspect(
             "ok", "SVG", width, height, 1, detail="SVG (not decoded: Pillow has no SVG support)"
         )
     ending = check_end(magic, stream, head, tail, size) if magic else Ending()
+    decode = bool(deep or ending.cut) and not ending.certain
     try:
-        header = _header(stream, limits, verify=not ending.certain)
+        header = _header(stream, limits, verify=not ending.certain, decode=decode)
     # Any exception a hostile file provokes in a decoder is a finding, not a crash.
     except Exception as error:  # noqa: BLE001
         status, detail = _classify(error, ending.cut)
@@ -240,7 +242,7 @@ def _inspect(
     problem = header.problem
     if problem is None and not header.verified:
         problem = _attempt(_verify, stream, found)
-    if problem is None and (deep or ending.cut):
+    if problem is None and decode and not header.decoded:
         problem = _attempt(_decode, stream, found)
     if problem is not None:
         status, detail = _classify(problem, ending.cut)
@@ -250,31 +252,56 @@ def _inspect(
 
 @attrs.frozen
 class _Header:
-    """What one open of the image learnt: the check so far, and Pillow's ``verify()`` outcome."""
+    """What one open of the image learnt: the check so far, whether Pillow's ``verify()``
+    ran and whether every frame was decoded, and what either raised."""
 
     found: FileCheck
     verified: bool = False
+    decoded: bool = False
     problem: Exception | None = None
 
 
-def _header(stream: IO[bytes], limits: Limits, *, verify: bool) -> _Header:
+#: Pillow's formats whose ``verify()`` is ImageFile's, which checks nothing: such an image
+#: is not opened again to be verified, and is decoded on the open that read its header.
+_NOTHING_TO_VERIFY = frozenset({"JPEG", "GIF"})
+
+
+def _header(stream: IO[bytes], limits: Limits, *, verify: bool, decode: bool) -> _Header:
     """Open the image, read its size and frame count (a bomb is found here, undecoded) and,
-    for a still image, run Pillow's ``verify()`` on the same open file."""
+    for a still image, run Pillow's ``verify()`` on the same open file; with ``decode``, an
+    image of :data:`_NOTHING_TO_VERIFY` that Pillow has not seeked yet is decoded on it too
+    (as a new open would decode it)."""
     stream.seek(0)
     with Image.open(stream) as image:
         fmt = browser_format(image.format)
         width, height = image.size
-        frames = int(getattr(image, "n_frames", 1))
+        walked = _walked_frames(image, stream)
+        frames = walked if walked is not None else int(getattr(image, "n_frames", 1))
         found = FileCheck(
             "ok", fmt, width, height, frames, detail=_dimensions(width, height, frames)
         )
         bomb = _bomb(found, limits)
         if bomb is not None:
             return _Header(bomb)
+        if image.format in _NOTHING_TO_VERIFY:
+            # Counting a GIF's frames with Pillow seeked it: it is decoded on a new open.
+            if decode and (walked is not None or image.format == "JPEG"):
+                problem = _attempt(_load_frames, image, frames)
+                return _Header(found, verified=True, decoded=True, problem=problem)
+            return _Header(found, verified=True)
         # ``verify()`` must come right after opening: counting frames moved an animation on.
         if verify and frames == 1:
             return _Header(found, verified=True, problem=_attempt(image.verify))
     return _Header(found)
+
+
+def _walked_frames(image: Image.Image, stream: IO[bytes]) -> int | None:
+    """A GIF in memory's frame count, by walking its blocks (:func:`~.formats.gif_frames`)
+    rather than by Pillow seeking every frame; None for any other image, or when the walk is
+    not sure."""
+    if image.format == "GIF" and isinstance(stream, io.BytesIO):
+        return gif_frames(stream.getvalue())
+    return None
 
 
 def _bomb(found: FileCheck, limits: Limits) -> FileCheck | None:
@@ -311,9 +338,14 @@ def _decode(stream: IO[bytes], header: FileCheck) -> None:
     """Decode every frame (the header check bounded their number and size)."""
     stream.seek(0)
     with Image.open(stream) as image:
-        for frame in range(header.frames or 1):
-            image.seek(frame)
-            image.load()
+        _load_frames(image, header.frames or 1)
+
+
+def _load_frames(image: Image.Image, frames: int) -> None:
+    """Decode the first ``frames`` frames of an open image."""
+    for frame in range(frames):
+        image.seek(frame)
+        image.load()
 
 
 #: The repr of an in-memory stream Pillow puts in some messages (``<_io.BytesIO object at 0x…>``):
