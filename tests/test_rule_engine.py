@@ -40,7 +40,7 @@ from wxmigrate.model import (
     walk_inlines,
 )
 from wxmigrate.rules import ORDER, RULES, make_options, settle
-from wxmigrate.rules.bold import _may_not_flank, _open_quote
+from wxmigrate.rules.bold import _may_not_flank, _open_quote, _waiting_quote
 from wxmigrate.rules.conservation import _NOT_ALNUM, _article_parts, article_text, block_article_text
 from wxmigrate.rules.dispatch import Dispatcher
 from wxmigrate.rules.features import _STRONG_TESTS, Features
@@ -335,17 +335,6 @@ def test_neutralize_script_runs_where_script_may_be(markdown: str, holds: bool) 
     assert bool(rule(post, make_options())[1]) is holds
 
 
-def _open_quote_walked(text: str) -> str | None:
-    """``balance_quotes_in_bold``'s test as it was: every character read, no shortcut."""
-    waiting: list[str] = []
-    for char in text:
-        if char in PAIRS and PAIRS[char] != char:
-            waiting.append(PAIRS[char])
-        elif waiting and char == waiting[-1]:
-            waiting.pop()
-    return waiting[-1] if waiting else None
-
-
 _BOLD_TEXT = st.text(alphabet=st.sampled_from("甲a1 \u3000\t\n“”‘’「」『』《》（）()【】，。!*_")) | st.text()
 
 
@@ -354,7 +343,7 @@ _BOLD_TEXT = st.text(alphabet=st.sampled_from("甲a1 \u3000\t\n“”‘’「�
 def test_bold_run_test_shortcuts_agree_with_reading_every_character(first: str, second: str) -> None:
     """``_open_quote``'s skip of runs that open no quote, and ``_may_not_flank``'s cached edge
     test, give what the plain tests give, on runs of text, breaks and code."""
-    assert _open_quote(first) == _open_quote_walked(first)
+    assert _open_quote(first) == _waiting_quote(first)
     for children in ((Text(first),), (Text(first), SoftBreak(), Text(second)), (Code(first), Text(second)), ()):
         edges = (first_char(children), last_char(children))
         plain = not all(edges) or any(is_whitespace(char) or is_punctuation(char) for char in edges)

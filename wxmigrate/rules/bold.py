@@ -266,6 +266,11 @@ def _open_quote(text: str) -> str | None:
     """The closing quote a text still waits for, if it opened one it did not close."""
     if _OPENING.search(text) is None:  # most bold runs open no quote: none is waiting
         return None
+    return _waiting_quote(text)
+
+
+def _waiting_quote(text: str) -> str | None:
+    """:func:`_open_quote` read character by character, without its shortcut."""
     waiting: list[str] = []
     for char in text:
         if char in PAIRS and PAIRS[char] != char:
