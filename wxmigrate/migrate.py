@@ -338,6 +338,11 @@ class ImagePlan:
                     return candidate
         return None
 
+    def real_path(self, path: Path) -> str:
+        """``os.path.realpath(path)``, its folder's resolved once while it is remembered
+        (:class:`RealPaths`): for the record's image states (:func:`wxmigrate.resume.image_state`)."""
+        return self._real.of(path)
+
     def _named(self, name: str) -> tuple[Path, ...]:
         """The site's image files called ``name`` (noted in the :attr:`trace`)."""
         if self.trace is not None:
