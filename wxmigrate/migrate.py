@@ -35,7 +35,6 @@ import yaml
 
 from .emit import ENGINES, Engine, get_engine, to_markdown
 from .emit.frontmatter import PELICAN, TOML, YAML, dump_yaml, split_pelican
-from .emit.html import to_html
 from .emit.metadata import merge_fields, place
 from .emit.verbatim import claimed_lines
 from .errors import ConfigError, FrontMatterError, UnsafePathError, WriteError, WxMigrateError, boundary, contain
@@ -747,6 +746,8 @@ def _emit(
     """The post written in the plan's format; Markdown is checked before it is returned
     (``read``: a text and its model, see :func:`_check_output`)."""
     if plan.format == "html":
+        from .emit.html import to_html  # lxml's emitter: only --format html writes with it
+
         return to_html(
             post, standalone=plan.standalone, assets=_dimensions(needed, plan, name)
         )

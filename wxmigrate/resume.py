@@ -29,7 +29,6 @@ and runs in place neither read nor write a record.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import sqlite3
@@ -117,6 +116,10 @@ def _code_digest() -> str:
 
 
 def _version(name: str) -> str | None:
+    # Imported here: only a run that keeps a record asks (about 10 ms of imports, the
+    # ``email`` package among them, which a run in place or without a record never needs).
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
