@@ -379,3 +379,31 @@ def test_a_recording_run_reads_each_post_once_and_records_the_bytes_it_repaired(
     again = _count_repairs(monkeypatch)
     _repair(site, out, "--jobs", "1")
     assert again == [changed.name]
+
+
+def test_image_states_from_the_runs_real_paths_are_realpaths(tmp_path: Path) -> None:
+    """:func:`~wxmigrate.resume.image_state` with a run's
+    :meth:`~wxmigrate.migrate.ImagePlan.real_path` (each folder resolved once) is the state
+    ``os.path.realpath`` gives: image folders reached through a link, a file that is a link
+    (and one dangling), asked twice."""
+    from wxmigrate.migrate import make_plan
+    from wxmigrate.resume import image_state
+    from wxmigrate.site import discover
+
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_posts" / "2020-01-01-a.md").write_text("# a\n\n![](/assets/a.png)\n", encoding="utf-8")
+    (site / "assets" / "store").mkdir(parents=True)
+    (site / "assets" / "a.png").write_bytes(b"png")
+    (site / "assets" / "store" / "real.png").write_bytes(b"png")
+    (site / "assets" / "b.png").symlink_to(site / "assets" / "store" / "real.png")
+    (site / "assets" / "gone.png").symlink_to(site / "assets" / "store" / "gone.png")
+    (site / "images").symlink_to(site / "assets" / "store", target_is_directory=True)
+    found = discover(site)
+    plan = make_plan(found, None)
+    names = sorted(found.images)
+    assert {"a.png", "b.png", "real.png"} <= set(names)
+    for _ in range(2):
+        for name in names:
+            assert image_state(found, [name], plan.images.real_path) == image_state(found, [name])
+        assert image_state(found, names, plan.images.real_path) == image_state(found, names)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import wxmigrate
 from wxmigrate import model
 
-from .helpers import DEMO_SITE, ROOT
+from .helpers import DEMO_SITE, FIXTURES, ROOT
 
 #: Prints, as JSON, the top-level modules outside the standard library that the code
 #: before it imported, beyond what a bare interpreter starts with (site hooks and the like).
@@ -46,9 +48,12 @@ def third_party_imports(code: str) -> list[str]:
 
 
 def test_the_check_sees_a_heavy_import() -> None:
-    """The helper itself: importing the HTML emitter does bring lxml and markdown-it."""
-    loaded = third_party_imports("import wxmigrate.emit.html")
-    assert {"lxml", "markdown_it"} <= set(loaded)
+    """The helper itself: importing the HTML emitter does bring lxml, and rendering a table
+    with it markdown-it (which it imports only then)."""
+    assert "lxml" in third_party_imports("import wxmigrate.emit.html")
+    table = "import wxmigrate\nassert '<table>' in wxmigrate.to_html(wxmigrate.parse('| a |\\n| - |\\n| b |\\n'))\n"
+    assert "markdown_it" in third_party_imports(table)
+    assert "markdown_it" not in third_party_imports("import wxmigrate.emit.html")
 
 
 def test_import_wxmigrate_loads_only_the_standard_library() -> None:
@@ -183,3 +188,62 @@ def test_verify_of_a_scanned_site_imports_no_html_or_markdown_library() -> None:
         f"assert run(['verify', {str(DEMO_SITE)!r}], out=io.StringIO(), err=io.StringIO()) in (0, 1)\n"
     )
     assert {"lxml", "bs4", "markdown_it"}.isdisjoint(third_party_imports(code))
+
+
+
+#: What a repair run that needs none of them must not import: markdown-it (the render guard
+#: and the HTML emitter's tables), the worker pool (``--jobs``), package metadata (the output
+#: folder's record), the review's pages (``--review``).
+NOT_FOR_EVERY_RUN = (
+    "markdown_it", "multiprocessing", "concurrent.futures", "importlib.metadata", "email", "wxmigrate.review"
+)
+
+
+def imported_by(argv: list[str]) -> tuple[int, list[str]]:
+    """The exit code of a ``wxmigrate`` command line run in a fresh interpreter, and which of
+    :data:`NOT_FOR_EVERY_RUN` it imported."""
+    code = (
+        "import io, json, sys\n"
+        "from wxmigrate.cli import run\n"
+        f"code = run({argv!r}, out=io.StringIO(), err=io.StringIO())\n"
+        f"print(json.dumps([code, [name for name in {NOT_FOR_EVERY_RUN!r} if name in sys.modules]]))\n"
+    )
+    found, names = json.loads(python(code).splitlines()[-1])
+    return found, names
+
+
+def one_post_site(root: Path, source: Path, post: str) -> Path:
+    """A copy of the site ``source`` with only its post ``post`` (and all its other files)."""
+    shutil.copytree(source, root)
+    for other in (root / "_posts").iterdir():
+        if other.name != post:
+            other.unlink()
+    return root / "_posts" / post
+
+
+def test_repair_of_a_post_left_as_it_is_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """The pre-commit hook's ``repair --check POST`` and ``--in-place POST``, and ``--out DST
+    --no-resume``, of a post already clean (with an image) import none of
+    :data:`NOT_FOR_EVERY_RUN`; a run with a record imports package metadata, and only it."""
+    post = one_post_site(tmp_path / "site", FIXTURES / "ordinary-site", "2021-03-14-keeping-a-sourdough-starter.md")
+    site = tmp_path / "site"
+    assert imported_by(["repair", "--check", str(post)]) == (0, [])
+    assert imported_by(["repair", "--in-place", str(post)]) == (0, [])
+    assert imported_by(["repair", str(site), "--out", str(tmp_path / "a"), "--no-resume"]) == (0, [])
+    assert (tmp_path / "a" / "assets" / "img" / "starter-jar.png").is_file()  # the run did copy its image
+    recorded = imported_by(["repair", str(site), "--out", str(tmp_path / "b")])
+    assert recorded == (0, ["importlib.metadata", "email"])
+
+
+def test_what_a_repair_run_needs_it_imports(tmp_path: Path) -> None:
+    """The lazily imported modules are there when used: the render guard's markdown-it for a
+    post whose body a rule changed, the worker pool for ``--jobs 2``, the review's pages for
+    ``--review``."""
+    post = one_post_site(tmp_path / "one", DEMO_SITE, "2022-03-05-春耕时节.md")
+    assert imported_by(["repair", "--check", str(post)]) == (1, ["markdown_it"])
+    site = DEMO_SITE  # two posts: --jobs 2 starts two workers
+    jobs = imported_by(["repair", str(site), "--out", str(tmp_path / "a"), "--no-resume", "--jobs", "2"])
+    assert {"multiprocessing", "concurrent.futures"} <= set(jobs[1])
+    review = imported_by(["repair", str(site), "--out", str(tmp_path / "b"), "--no-resume", "--review", str(tmp_path / "r")])
+    assert "wxmigrate.review" in review[1]
+    assert (tmp_path / "r" / "index.html").is_file()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wxmigrate import write
 from wxmigrate.migrate import repair_site
@@ -77,3 +81,78 @@ def test_a_run_in_place_syncs_every_file(tmp_path: Path, synced: list[int]) -> N
     assert result.posts[0].written
     written = [action for action in result.actions if action.verb in ("write", "back up", "copy")]
     assert len(synced) == len(written) >= 2
+
+
+# Copies through descriptors (write._copy_bytes): what a buffered stream copied, and no more calls
+
+
+def _buffered_copy(source: Path, target: Path) -> None:
+    """The copy as it was made through a buffered stream: the bytes and the times it must give."""
+    with source.open("rb") as stream:
+        target.write_bytes(stream.read())
+        found = os.fstat(stream.fileno())
+    os.utime(target, ns=(found.st_atime_ns, found.st_mtime_ns))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    size=st.sampled_from([0, 1, 4095, 4096, 1 << 16, (1 << 16) + 1, write._COPY_CHUNK - 1, write._COPY_CHUNK,
+                          write._COPY_CHUNK + 1, 2 * write._COPY_CHUNK + 7]),
+    seed=st.integers(0, 255),
+)
+def test_a_copy_is_the_source_byte_for_byte_with_its_times(tmp_path: Path, size: int, seed: int) -> None:
+    """Every size around the read sizes (empty, one byte, a chunk and one more, several
+    chunks): the copy holds the source's bytes, its modification time and mode as a copy
+    through a buffered stream gives them; no temporary file is left."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))  # one per example (an example may come twice)
+    source = folder / "a.bin"
+    source.write_bytes(bytes((seed + i * 7) % 256 for i in range(size)))
+    os.utime(source, ns=(1_600_000_000_123_456_789, 1_500_000_000_987_654_321))
+    assert copy_file(source, folder / "out" / "a.bin", sync_new=False)
+    _buffered_copy(source, folder / "expected.bin")
+    copied, expected = os.stat(folder / "out" / "a.bin"), os.stat(folder / "expected.bin")
+    assert (folder / "out" / "a.bin").read_bytes() == source.read_bytes()
+    assert (copied.st_mtime_ns, copied.st_mode) == (expected.st_mtime_ns, expected.st_mode)
+    assert sorted(p.name for p in (folder / "out").iterdir()) == ["a.bin"]
+
+
+def test_a_file_renamed_into_place_is_not_removed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A temporary file renamed into place has no name left to remove: no ``unlink`` is asked
+    for (it failed, every time, for each file written); one not renamed is still removed."""
+    removed: list[Path] = []
+    real = Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        removed.append(self)
+        real(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    (tmp_path / "a.png").write_bytes(PNG)
+    assert atomic_write(tmp_path / "out" / "post.md", b"post", sync_new=False)
+    assert atomic_write(tmp_path / "out" / "post.md", b"changed")
+    assert copy_file(tmp_path / "a.png", tmp_path / "out" / "a.png", sync_new=False)
+    backup(tmp_path / "a.png", tmp_path, tmp_path / "backup")
+    assert removed == [] and write._LIVE == set()
+
+    def full(handle: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write.os, "write", full)
+    with pytest.raises(OSError):
+        atomic_write(tmp_path / "out" / "other.md", b"other")
+    assert [path.name[: len(write.TEMP_PREFIX)] for path in removed] == [write.TEMP_PREFIX]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.png", "post.md"]
+    assert write._LIVE == set()
+
+
+def test_a_source_that_cannot_be_read_makes_no_temporary_file(tmp_path: Path) -> None:
+    """The source is opened first: one missing fails before a temporary file, or the target's
+    folder, is made; a folder (which opens) fails at its first read, its temporary file removed."""
+    with pytest.raises(FileNotFoundError):
+        copy_file(tmp_path / "missing.png", tmp_path / "out" / "a.png")
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "folder.png").mkdir()
+    (tmp_path / "out").mkdir()
+    with pytest.raises(IsADirectoryError):
+        copy_file(tmp_path / "folder.png", tmp_path / "out" / "a.png")
+    assert list((tmp_path / "out").iterdir()) == []

@@ -35,7 +35,6 @@ import yaml
 
 from .emit import ENGINES, Engine, get_engine, to_markdown
 from .emit.frontmatter import PELICAN, TOML, YAML, dump_yaml, split_pelican
-from .emit.html import to_html
 from .emit.metadata import merge_fields, place
 from .emit.verbatim import claimed_lines
 from .errors import ConfigError, FrontMatterError, UnsafePathError, WriteError, WxMigrateError, boundary, contain
@@ -337,6 +336,11 @@ class ImagePlan:
                 if self._real.of(candidate) == direct:
                     return candidate
         return None
+
+    def real_path(self, path: Path) -> str:
+        """``os.path.realpath(path)``, its folder's resolved once while it is remembered
+        (:class:`RealPaths`): for the record's image states (:func:`wxmigrate.resume.image_state`)."""
+        return self._real.of(path)
 
     def _named(self, name: str) -> tuple[Path, ...]:
         """The site's image files called ``name`` (noted in the :attr:`trace`)."""
@@ -742,6 +746,8 @@ def _emit(
     """The post written in the plan's format; Markdown is checked before it is returned
     (``read``: a text and its model, see :func:`_check_output`)."""
     if plan.format == "html":
+        from .emit.html import to_html  # lxml's emitter: only --format html writes with it
+
         return to_html(
             post, standalone=plan.standalone, assets=_dimensions(needed, plan, name)
         )

@@ -10,16 +10,17 @@ client wrapped for instance, can stand in for it.
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from .write import remove_live_temporaries
+
+if TYPE_CHECKING:  # imported when workers are started (:class:`Workers`): a run of one process never does
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Items per chunk: small enough to share the work out evenly and to stop soon when asked.
 CHUNK = 32
@@ -75,8 +76,13 @@ class Workers(Generic[_S]):
     """
 
     def __init__(self, shared: _S, jobs: int) -> None:
+        # Here, not at the top: ``multiprocessing`` and ``concurrent.futures`` are about 8 ms
+        # of imports that every command run without ``--jobs`` would pay for nothing.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.jobs = jobs
-        self.pool = ProcessPoolExecutor(
+        self.pool: ProcessPoolExecutor = ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_install,

@@ -29,14 +29,13 @@ and runs in place neither read nor write a record.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import sqlite3
 import sys
 import unicodedata
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -117,6 +116,10 @@ def _code_digest() -> str:
 
 
 def _version(name: str) -> str | None:
+    # Imported here: only a run that keeps a record asks (about 10 ms of imports, the
+    # ``email`` package among them, which a run in place or without a record never needs).
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
@@ -134,16 +137,19 @@ def source_state(path: Path) -> tuple[int, int, str, bytes] | None:
     return found.st_size, found.st_mtime_ns, hashlib.sha256(data).hexdigest(), data
 
 
-def image_state(site: Site, names: Iterable[str]) -> str:
+def image_state(site: Site, names: Iterable[str], real_path: Callable[[Path], str] = os.path.realpath) -> str:
     """The digest of what the image names lead to: each file of that name (its path, where it
-    leads, its size and times) and why the name is refused, if it is."""
+    leads, its size and times) and why the name is refused, if it is.
+
+    ``real_path`` is :func:`os.path.realpath` or what answers the same (a run's
+    :meth:`~wxmigrate.migrate.ImagePlan.real_path`, which resolves each folder once)."""
     state = []
     for name in sorted(set(names)):
         files = []
         for file in site.images_named(name):
             try:
                 found = os.stat(file)
-                files.append([str(file), os.path.realpath(file), found.st_size, found.st_mtime_ns, found.st_ctime_ns])
+                files.append([str(file), real_path(file), found.st_size, found.st_mtime_ns, found.st_ctime_ns])
             except OSError:
                 files.append([str(file), None])
         state.append([name, files, site.refused.get(file_key(name))])
@@ -206,7 +212,7 @@ def entry_of(done: Done, trace: Trace, site: Site, plan: Plan, target_root: Path
         name=result.output.relative_to(target_root).as_posix(),
         output_digest=hashlib.sha256(result.repaired.encode("utf-8")).hexdigest(),
         names=tuple(sorted(trace.names)),
-        images=image_state(site, trace.names),
+        images=image_state(site, trace.names, plan.images.real_path),
         copies=tuple((str(file), str(target)) for file, target, _made in done.copies),
         result=encode_result(result),
     )
@@ -231,7 +237,7 @@ def skipped(
     data = unchanged_source(entry, path, site)
     if data is None or any(name_key(name) in plan.images.contested for name in entry.names):
         return None, {}
-    if image_state(site, entry.names) != entry.images:
+    if image_state(site, entry.names, plan.images.real_path) != entry.images:
         return None, {}
     written = _output_bytes(target_root / entry.name, entry.output_digest)
     if written is None:

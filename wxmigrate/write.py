@@ -32,6 +32,8 @@ from pathlib import Path
 #: The start of every temporary file's name: hidden, and recognisable as ours.
 TEMP_PREFIX = ".wxmigrate-tmp-"
 _CHUNK = 1 << 16
+#: How much of a file a copy reads at a time: most images in one read.
+_COPY_CHUNK = 1 << 20
 _LIVE: set[Path] = set()  # this process's temporary files not yet renamed or removed
 
 
@@ -62,8 +64,9 @@ def _temporary(target: Path) -> Iterator[tuple[int, Path]]:
             os.close(handle)
         except OSError:
             pass
-        temporary.unlink(missing_ok=True)
-        _LIVE.discard(temporary)
+        if temporary in _LIVE:  # not renamed into place (:func:`_finish` takes it out)
+            temporary.unlink(missing_ok=True)
+            _LIVE.discard(temporary)
 
 
 def _write_all(handle: int, data: bytes) -> None:
@@ -80,6 +83,7 @@ def _finish(handle: int, temporary: Path, target: Path, *, mode: int | None, syn
     if mode is not None:
         os.chmod(temporary, mode)
     os.replace(temporary, target)
+    _LIVE.discard(temporary)  # renamed: there is nothing left to remove under its name
 
 
 #: What :meth:`pathlib.Path.exists` takes for "no file there": missing, a file in the way
@@ -118,13 +122,22 @@ def atomic_write(path: Path, data: bytes, *, dry_run: bool = False, sync_new: bo
 
 
 def _copy_bytes(source: Path, target: Path, *, mode: int | None, sync: bool) -> None:
-    """Copy ``source``'s bytes to ``target`` atomically, keeping its modification time."""
-    with _temporary(target) as (handle, temporary), source.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            _write_all(handle, chunk)
-        found = os.fstat(stream.fileno())
-        os.utime(temporary, ns=(found.st_atime_ns, found.st_mtime_ns))
-        _finish(handle, temporary, target, mode=mode, sync=sync)
+    """Copy ``source``'s bytes to ``target`` atomically, keeping its modification time.
+
+    The source is read through its descriptor, to its end, in :data:`_COPY_CHUNK` pieces:
+    a buffered stream would add a terminal check, a seek and a status of its own to each
+    file, and cut it in smaller reads.  It is opened before the temporary file is made, so
+    a source that cannot be read costs no temporary file (nor its folder)."""
+    reading = os.open(source, os.O_RDONLY)
+    try:
+        with _temporary(target) as (handle, temporary):
+            while chunk := os.read(reading, _COPY_CHUNK):
+                _write_all(handle, chunk)
+            found = os.fstat(reading)
+            os.utime(temporary, ns=(found.st_atime_ns, found.st_mtime_ns))
+            _finish(handle, temporary, target, mode=mode, sync=sync)
+    finally:
+        os.close(reading)
 
 
 def backup(path: Path, root: Path, folder: Path) -> Path:

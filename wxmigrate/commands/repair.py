@@ -7,7 +7,7 @@ import difflib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..config import ConfigFile
 from ..emit import ENGINES
@@ -15,7 +15,6 @@ from ..emit.metadata import PLACEMENTS
 from ..errors import ConfigError, WxMigrateError
 from ..migrate import FORMATS, PostResult, RunResult, repair_site
 from ..parse.dialects import DIALECTS
-from ..review import Review
 from ..rules import ORDER, RULES
 from ..site import root_of
 from ..verify import verify
@@ -25,6 +24,9 @@ from .progress import ProgressBar, is_terminal
 from .settings import (
     Settings, add_config_arguments, from_files, read_config, resolve, settings_of, show, warn_shadowed
 )
+
+if TYPE_CHECKING:  # imported by a run with --review only (:func:`_review`)
+    from ..review import Review
 
 
 EXIT_CODES = """exit codes:
@@ -185,7 +187,7 @@ def _repair(args: argparse.Namespace, source: str, posts: list[Path] | None, out
         ProgressBar(err, label="repairing", unit="posts") if is_terminal(err) and not args.quiet else None
     )
     try:
-        review = Review(args.review, engine=args.engine) if args.review else None
+        review = _review(args)
         result = repair_site(
             source,
             out=args.out,
@@ -261,6 +263,16 @@ def check_exit_code(result: RunResult) -> int:
     if result.exit_code == 2:
         return 2
     return 1 if result.failed or result.errors or any(post.changed for post in result.posts) else 0
+
+
+def _review(args: argparse.Namespace) -> Review | None:
+    """``--review DIR``'s review of the run (None without it); its package, with its pages'
+    renderer, is imported only then."""
+    if not args.review:
+        return None
+    from ..review import Review
+
+    return Review(args.review, engine=args.engine)
 
 
 def _printer(args: argparse.Namespace, out: TextIO, review: Review | None) -> Callable[[PostResult], None]:

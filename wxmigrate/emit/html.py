@@ -19,16 +19,16 @@ output parses back to the same tree.  See ``docs/html.md``.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from lxml import etree
 from lxml import html as lxml_html
-from markdown_it import MarkdownIt
 
 from ..model import (
     AccountCard,
@@ -68,6 +68,9 @@ from ..errors import boundary
 from ..parse import title_heading
 from ..parse.inline import unescape_markdown
 from .urls import SAFE_SCHEMES, is_safe_url, runs_script
+
+if TYPE_CHECKING:  # imported when a table is first rendered (:func:`_markdown`)
+    from markdown_it import MarkdownIt
 
 #: An lxml element (lxml ships no type information).
 Element = Any
@@ -629,12 +632,18 @@ def render_html_block(node: HtmlBlock, parent: Element, ctx: Context) -> None:
     _adopt(parent, _sanitized(node.html, ctx))
 
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+@functools.lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    """markdown-it, made (and imported: about 16 ms) when a post first has a table to render:
+    ``repair`` imports this module for every run, most of which render none."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def render_raw_block(node: RawBlock, parent: Element, ctx: Context) -> None:
     """Markdown the model keeps whole (tables): rendered by markdown-it, then sanitized."""
-    render_html_block(HtmlBlock(_MARKDOWN.render(node.text)), parent, ctx)
+    render_html_block(HtmlBlock(_markdown().render(node.text)), parent, ctx)
 
 
 def render_list(node: ListBlock, parent: Element, ctx: Context) -> None:
