@@ -312,3 +312,17 @@ def test_a_body_without_an_image_is_not_scanned() -> None:
         path.write_text(text, encoding="utf-8")
         assert scan_agrees(path)
         assert [ref.key for ref in scan(path) or []] == ["cover"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(RUN_CHARACTERS + "0123456789)_"), max_size=200))
+def test_special_line_starts_are_those_of_both_line_patterns(text: str) -> None:
+    """``_SPECIAL_START`` (the shared start taken out of its alternatives) finds the line ends
+    that its two line patterns, joined as written, find."""
+    import re
+
+    from wxmigrate.verify.scan import _RULE_LIKE_LINE, _SPECIAL_START, _UNSURE_START
+
+    joined = re.compile(rf"\n(?:{_RULE_LIKE_LINE}|{_UNSURE_START})", re.MULTILINE)
+    body = "\n" + text
+    assert [m.span() for m in _SPECIAL_START.finditer(body)] == [m.span() for m in joined.finditer(body)]
