@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import re
 from pathlib import Path
 
 from hypothesis import given
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from wxmigrate.site import outside_link
 from wxmigrate.verify.check import _CHUNK, _HEAD, _TAIL, _facts, _read
-from wxmigrate.verify.resolve import DirectResolver, _cleaned, clean
+from wxmigrate.verify.resolve import DirectResolver, _cleaned, _path_part, clean
 from wxmigrate.verify.site import Site
 
 
@@ -73,3 +74,12 @@ def test_a_post_refused_from_its_folder_is_refused_as_outside_link_says(tmp_path
         assert said[0] is None and said[2] is not None and said[3] is not None
         # The folder kept is the one the resolver finds for the post's references.
         assert resolver._post_folder(os.fspath(paths[1])) == os.path.dirname(os.path.realpath(paths[1]))
+
+
+@given(st.text(_SOURCE_CHARACTERS, max_size=40))
+def test_the_path_part_is_the_text_before_a_query_or_fragment(src: str) -> None:
+    """``_path_part``, which splits only a reference with ``?`` or ``#``, gives what splitting every one gives."""
+    from urllib.parse import unquote
+
+    path = re.split(r"[?#]", src, maxsplit=1)[0]
+    assert _path_part(src) == (unquote(path) if "%" in path else path)

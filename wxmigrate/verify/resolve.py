@@ -254,8 +254,13 @@ def _inline(text: str) -> Resolution:
     return Resolution("inline", data=data, declared=declared)
 
 
+#: Where a reference's query or fragment starts.
+_QUERY = re.compile(r"[?#]")
+
+
 def _path_part(text: str) -> str:
-    path = re.split(r"[?#]", text, maxsplit=1)[0]
+    """The path of a cleaned reference: no query or fragment, percent escapes decoded."""
+    path = _QUERY.split(text, maxsplit=1)[0] if "?" in text or "#" in text else text
     return unquote(path) if "%" in path else path
 
 
