@@ -175,7 +175,12 @@ def outside_link(path: Path, root: Path) -> str | None:
     if not os.path.isfile(real):
         return "is a symlink that leads to no file (a loop or a dangling link); not read"
     # ``real`` leads to a file, so it holds no link: only the root needs resolving (:func:`inside`).
-    top = os.path.realpath(root)
+    return link_out_of(real, os.path.realpath(root))
+
+
+def link_out_of(real: str, top: str) -> str | None:
+    """What :func:`outside_link` says of a file whose real path is ``real`` (a file is there)
+    in the site whose root's real path is ``top``: for callers that know both already."""
     if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
         return f"is a link to {real}, outside the site; not read"
     return None

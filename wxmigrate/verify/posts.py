@@ -21,10 +21,13 @@ from .spill import Row, Spilled
 Read = tuple[list[Reference], list[Resolution | None], str | None]
 
 
-def post_references(path: Path, root: Path, encoding: str | None) -> tuple[list[Reference], str | None]:
+def post_references(
+    path: Path, root: Path, encoding: str | None, resolver: DirectResolver | None = None
+) -> tuple[list[Reference], str | None]:
     """The references of the post at ``path`` in the site at ``root``, or the line saying
-    why the post cannot be read (a link out of the site, a read or front-matter error)."""
-    refused = outside_link(path, root)
+    why the post cannot be read (a link out of the site, a read or front-matter error);
+    ``resolver``, when given, finds the post's real path (:meth:`DirectResolver.refused`)."""
+    refused = outside_link(path, root) if resolver is None else resolver.refused(path, root)
     if refused is not None:
         return [], f"{path}:0: {refused}"
     scanned = scan(path, encoding=encoding)
@@ -39,7 +42,7 @@ def post_references(path: Path, root: Path, encoding: str | None) -> tuple[list[
 
 def read_post(path: Path, root: Path, encoding: str | None, resolver: DirectResolver) -> Read:
     """The post at ``path`` read (:func:`post_references`), its references resolved as written."""
-    refs, error = post_references(path, root, encoding)
+    refs, error = post_references(path, root, encoding, resolver)
     return refs, [resolver.resolve(ref) for ref in refs], error
 
 

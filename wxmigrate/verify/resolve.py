@@ -27,7 +27,7 @@ from urllib.parse import unquote, unquote_to_bytes
 
 import attrs
 
-from ..site import file_key
+from ..site import file_key, link_out_of, outside_link
 from .formats import declared_format, media_type_format
 from .references import Reference
 from .site import COMMON_IMAGE_FOLDERS, Site, walk_folders
@@ -153,6 +153,23 @@ class DirectResolver:
         self._post_folders: dict[str, str] = {}
         self._real = RealFiles()
         self._found: dict[tuple[str, str, bool], Resolution | None] = {}
+        self._tops: dict[str, str] = {}  # a site root -> its real path
+
+    def refused(self, post: Path, root: Path) -> str | None:
+        """:func:`~wxmigrate.site.outside_link` of ``post`` in ``root``, from the real path of
+        its folder, found once per folder (and kept as the post's folder, :meth:`resolve`
+        asks it), and the root's, found once: one ``lstat`` a post, not two ``realpath``."""
+        name = os.fspath(post)
+        real = self._real.find(name)
+        if real is None:  # no file there, or no plain file: rare, and said as it always is
+            return outside_link(post, root)
+        top = os.fspath(root)
+        if top not in self._tops:
+            self._tops[top] = os.path.realpath(top)
+        problem = link_out_of(real, self._tops[top])
+        if problem is None and name not in self._post_folders:
+            self._post_folders[name] = os.path.dirname(real)
+        return problem
 
     def resolve(self, ref: Reference) -> Resolution | None:
         """Where ``ref`` leads as written; None when it must be looked up by file name."""
@@ -237,8 +254,13 @@ def _inline(text: str) -> Resolution:
     return Resolution("inline", data=data, declared=declared)
 
 
+#: Where a reference's query or fragment starts.
+_QUERY = re.compile(r"[?#]")
+
+
 def _path_part(text: str) -> str:
-    path = re.split(r"[?#]", text, maxsplit=1)[0]
+    """The path of a cleaned reference: no query or fragment, percent escapes decoded."""
+    path = _QUERY.split(text, maxsplit=1)[0] if "?" in text or "#" in text else text
     return unquote(path) if "%" in path else path
 
 
