@@ -90,8 +90,64 @@ def test_images_in_text_are_read_as_the_tokenizer_reads_them(text: str, nested_b
 def test_simple_images_are_read_by_the_shortcut(parts: list[tuple[str, str, str]], line_end: str) -> None:
     """The image shortcut answers the texts it is for (so the test above exercises it)."""
     text = "".join(f"{before}![{alt}]({src}){line_end}" for before, alt, src in parts)
-    assert inline._IMAGES_AND_LINES.fullmatch(text)
-    assert inline._images_and_lines(text) == inline._parse_markup(text, True, 0)
+    assert inline._SIMPLE_LINES.fullmatch(text)
+    assert inline._simple_lines(text) == inline._parse_markup(text, True, 0)
+
+
+#: The pieces of exporters' lines the lines shortcut reads, and the markup next to them that
+#: it must leave to the tokenizer: bold runs spaced or not, touching or not, ``****X****``
+#: alone on a line or not, escapes of punctuation and of other characters, ``_`` inside words
+#: and at their edges, images whose address is split over lines (up to the tokenizer's limit
+#: and past it), line ends with spaces and tabs around them.
+_LINE_PIECE = st.one_of(
+    _plain_texts,
+    _BOLD_INSIDE.map(lambda inside: f"**{inside}**"),
+    _BOLD_INSIDE.map(lambda inside: f"****{inside}****"),
+    st.sampled_from(["*", "**", "***", "****", "\\*", "\\**", "\\\\", "\\!", "\\[", "\\_", "\\&", "\\a", "\\ ",
+                     "\\\n", "\\", "gh_3fa", "a__b", "x_", "_y", "一_a", "a_一", "_", "__", "\n", "  \n", " \n\t  ", "\t\n",
+                     "\n\n", "[", "]", "](", "&amp;", "<b>", "`"]),
+    st.tuples(_IMAGE_PART, st.lists(st.sampled_from(["a", "/", "一", "\n", "_", "*", "{{", " "]), max_size=10).map("".join))
+    .map(lambda part: f"![{part[0]}]({part[1]})"),
+)
+_line_texts = st.lists(_LINE_PIECE, min_size=1, max_size=10).map("".join)
+
+
+@given(_line_texts, st.booleans())
+@example("****截至5月23日17时****", True)
+@example("**守护****农户“节水达人****”**", False)
+@example("一\n  ****乙****  \n**丙**", True)
+@example("**甲**![](a\nb)****乙****", True)
+@example("**甲**![](ab)****乙****", True)
+@example("\\***甲**\\*  \n微信号：gh_3fa9", True)
+@example("![](a\nb\nc\nd\ne\nf\ng\nh)", True)
+def test_lines_of_text_bold_and_images_are_read_as_the_tokenizer_reads_them(text: str, nested_bold: bool) -> None:
+    """Text whose only markup is bold runs, escapes, ``_`` in words and images (split or not)
+    parses to the runs the tokenizer and the pairings make of it."""
+    assert inline._parse(text, nested_bold, 0) == inline._parse_markup(text, nested_bold, 0)
+
+
+_SOLID = st.lists(st.sampled_from(["a", "一", "，", "“", "”", "(", ")", "]", ".", "#", "甲 乙"]), min_size=1, max_size=4).map(
+    "".join
+)
+_simple_line = st.one_of(
+    _SOLID.map(lambda bold: f"****{bold}****"),
+    st.lists(
+        st.one_of(
+            _plain_texts,
+            _SOLID.map(lambda bold: f"**{bold}**"),
+            st.sampled_from(["\\*", "\\\\", "\\!", "\\[", "\\&", "gh_3fa", "a__b", "![](a.png)", "![一](x_y*z)"]),
+        ),
+        max_size=6,
+    ).map("".join),
+)
+
+
+@given(st.lists(st.tuples(_simple_line, st.sampled_from(["\n", "  \n", " \n\t  ", "\t\n"])), min_size=1, max_size=4))
+def test_lines_of_text_bold_and_images_are_read_by_the_shortcut(lines: list[tuple[str, str]]) -> None:
+    """The lines shortcut answers the texts it is for (so the test above exercises it)."""
+    text = "".join(line + end for line, end in lines)
+    assert inline._SIMPLE_LINES.fullmatch(text)
+    assert inline._simple_lines(text) == inline._parse_markup(text, True, 0)
 
 
 @given(_any_texts)
