@@ -165,6 +165,9 @@ _LINE = st.lists(
 
 @given(_LINE)
 @example("\uff11. 项")  # a full-width digit is a digit to the list pattern
+@example("**甲**")
+@example("  **_")
+@example("**\u3000*")
 def test_a_line_that_cannot_open_a_block_matches_no_block_pattern(line: str) -> None:
     """Every block pattern the parser tries first fails on a line the shortcut passes over."""
     patterns = [
@@ -229,3 +232,40 @@ def test_empty_bold_runs_are_counted_as_walking_them_counts(sample: object) -> N
         inlines = block_inlines(block)
         walked = sum(isinstance(run, Strong) and is_blank_run(run.children) for run in walk_inlines(inlines))
         assert parse_module._empty_bold_runs(inlines) == walked
+
+
+_BODY_LINE = st.one_of(
+    _LINE,
+    _line_texts,
+    st.sampled_from(["", " ", "\u3000", "===", "---", "    code", "\tcode", "![](a", "b)", "![](a.png)", "**甲**", "| a |"]),
+)
+
+
+@given(st.lists(_BODY_LINE, min_size=1, max_size=8), st.booleans(), st.booleans())
+@example(["甲", "==="], True, True)
+@example(["    甲", ""], True, True)
+@example(["![](a", "", "b)"], False, True)
+def test_a_lone_line_is_read_as_the_block_parser_reads_it(texts: list[str], commonmark: bool, nested_bold: bool) -> None:
+    """A paragraph of one line that the block parser reads without trying the block patterns
+    gives the blocks :func:`_block_at` gives for it, and ends where that says."""
+    lines = [blocks.Line(number + 1, text) for number, text in enumerate(texts)]
+    with reading(Reading(commonmark=commonmark)):
+        for index, line in enumerate(lines):
+            if blocks.is_blank(line.text) or not blocks._lone_line(lines, index, commonmark):
+                continue
+            found, end = blocks._block_at(lines, index, nested_bold)
+            assert end == index + 1
+            assert repr(blocks._line_paragraph(line, nested_bold)) == repr(found)  # lines too
+
+
+@given(damaged_posts())
+def test_posts_read_alike_with_and_without_the_lone_line_shortcut(sample: object) -> None:
+    """A post's blocks are the same when every line goes through :func:`_block_at`."""
+    original = blocks._lone_line
+    found = _parsed_blocks(sample.text)  # type: ignore[attr-defined]
+    try:
+        blocks._lone_line = lambda *_: False
+        again = _parsed_blocks(sample.text)  # type: ignore[attr-defined]
+    finally:
+        blocks._lone_line = original
+    assert repr(found) == repr(again)
