@@ -264,8 +264,8 @@ def test_posts_read_alike_with_and_without_the_lone_line_shortcut(sample: object
     original = blocks._lone_line
     found = _parsed_blocks(sample.text)  # type: ignore[attr-defined]
     try:
-        blocks._lone_line = lambda *_: False
+        setattr(blocks, "_lone_line", lambda *_: False)
         again = _parsed_blocks(sample.text)  # type: ignore[attr-defined]
     finally:
-        blocks._lone_line = original
+        setattr(blocks, "_lone_line", original)
     assert repr(found) == repr(again)
