@@ -269,3 +269,35 @@ def test_posts_read_alike_with_and_without_the_lone_line_shortcut(sample: object
     finally:
         setattr(blocks, "_lone_line", original)
     assert repr(found) == repr(again)
+
+
+#: Lines near cruft and provenance: every character their patterns start with or look for,
+#: decoration, white space and article text.
+_NEAR_CRUFT = st.lists(
+    st.sampled_from(["点击", "点", "戳", "轻触", "上方", "标题下方", "蓝字", "关注", "扫描", "二维码", "长按", "识别", "微信扫",
+                     "分享", "点赞", "在看", "转发", "收藏", "赞", "“", "”", '"', "「", "」", "、", "，", "！", "继续滑动看下一个",
+                     "向上滑动看下一个", "阅读原文", "预览时标签不可点", "←", "→", "向右滑动", "备份，仅供查阅学习", "返回列表页",
+                     "小懒自动", "▲", "👆", " ", "\u3000", "\n", "（", "）", "(", ")", "转自", "转载自", "来源", "来源于", "来自",
+                     "来自公众号", "本文", "公众号", "：", ":", "甲", "a", "。"]),
+    max_size=8,
+).map("".join)
+
+
+@given(_NEAR_CRUFT)
+@example("▲点击上方蓝字关注")
+@example("小懒自动备份，仅供查阅学习")
+def test_a_line_that_starts_no_cruft_matches_no_cruft_pattern(text: str) -> None:
+    """The first-character test passes over only lines that no cruft pattern matches."""
+    stripped = text.strip(structure._DECORATION)
+    if stripped and stripped[0] not in structure._CRUFT_FIRST and structure._BACKUP_NOTE not in stripped:
+        assert [kind for kind, pattern in structure._CRUFT if pattern.match(stripped)] == []
+
+
+@given(_NEAR_CRUFT)
+@example("（来源：新华社）")
+@example("本文转载自公众号：甲")
+def test_a_line_without_provenance_words_matches_no_provenance_pattern(text: str) -> None:
+    """A line with neither 转 nor 来 matches neither provenance pattern."""
+    if "转" not in text and "来" not in text:
+        assert structure._PROVENANCE.match(text.strip()) is None
+        assert structure._PROVENANCE_BARE.match(text.strip()) is None

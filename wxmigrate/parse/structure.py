@@ -411,7 +411,10 @@ _PROVENANCE_BARE = re.compile(
 
 def read_provenance(text: str) -> tuple[str, str] | None:
     """``(kind, name)`` of a provenance line, or None when it is not one."""
-    match = _PROVENANCE.match(text.strip()) or _PROVENANCE_BARE.match(text.strip())
+    if "转" not in text and "来" not in text:
+        return None  # every kind of provenance says one of them: neither pattern can match
+    stripped = text.strip()
+    match = _PROVENANCE.match(stripped) or _PROVENANCE_BARE.match(stripped)
     if not match:
         return None
     return re.sub(r"\s*[:：]$", "", match.group(1)), match.group(2)
@@ -498,12 +501,12 @@ def read_credits(text: str, *, alone: bool = True) -> tuple[tuple[str, str], ...
     stripped = text.strip()
     bracketed = len(stripped) > 2 and stripped[0] in "（(" and stripped[-1] in ")）"
     inner = _TRAILING_DATE.sub("", stripped[1:-1].strip() if bracketed else stripped)
-    matches = list(_ROLE.finditer(inner))
-    if not matches or matches[0].start() != 0:
+    if _ROLE.match(inner) is None:  # where the first role would be found, if it is first
         bar = _ROLE_BAR.match(inner)
         if bar and _NAME.match(_name(bar.group(2))) and (bar.group(1).split("、")[-1] in EDITORIAL_ROLES or not alone or "、" in bar.group(1) or len(bar.group(1)) <= 2):
             return ((bar.group(1), _name(bar.group(2))),)
         return None
+    matches = list(_ROLE.finditer(inner))
     roles: list[tuple[str, str]] = []
     for match, following in zip(matches, [*matches[1:], None]):
         end = following.start() if following else len(inner)
@@ -611,11 +614,19 @@ _CRUFT = (
 )
 
 
+#: The characters a line of cruft may start with (after its decoration), each pattern's
+#: first ones; a backup tool's note is told by what it ends with.
+_CRUFT_FIRST = frozenset("点戳轻上标扫长识微“\"「分在转收赞继向阅预←返")
+_BACKUP_NOTE = "备份，仅供查阅学习"
+
+
 def cruft_kind(text: str) -> str | None:
     """The kind of WeChat UI text a line is, or None when it is article text."""
     text = text.strip(_DECORATION)
     if not text or len(text) > CRUFT_MAX_CHARS:
         return None
+    if text[0] not in _CRUFT_FIRST and _BACKUP_NOTE not in text:
+        return None  # no pattern can match: most lines
     for kind, pattern in _CRUFT:
         if pattern.match(text):
             return kind
