@@ -301,3 +301,34 @@ def test_a_line_without_provenance_words_matches_no_provenance_pattern(text: str
     if "转" not in text and "来" not in text:
         assert structure._PROVENANCE.match(text.strip()) is None
         assert structure._PROVENANCE_BARE.match(text.strip()) is None
+
+
+_NEAR_CREDITS = st.lists(
+    st.sampled_from(["文", "编辑", "责编", "审核", "记者", "张三", "李四", " ", "、", "，", "（", "）", "(", ")", "：", ":", "|",
+                     "｜", "/", "2024年1月2日", " 10:30", "\u3000", "甲"]),
+    max_size=10,
+).map("".join)
+
+
+@given(_NEAR_CREDITS, st.booleans())
+@example("（审核:A责编:B）", True)
+@example("2024年1月2日", False)
+def test_credits_read_alike_without_the_first_role_test(text: str, alone: bool) -> None:
+    """Reading credits gives what it gives when every line is matched whole, role first or not."""
+    original = structure._ROLE_FIRST
+    found = structure.read_credits(text, alone=alone)
+    try:
+        setattr(structure, "_ROLE_FIRST", _EVERY_CHARACTER)
+        assert structure.read_credits(text, alone=alone) == found
+    finally:
+        setattr(structure, "_ROLE_FIRST", original)
+
+
+class _Everything:
+    """A set holding every character (and the empty string)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY_CHARACTER = _Everything()

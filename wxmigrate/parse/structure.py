@@ -477,6 +477,8 @@ EDITORIAL_ROLES = frozenset(role for role in ROLES if re.search("编|审|校|排
 #: Roles that name the article's writer.
 AUTHOR_ROLES = ("作者", "本文作者", "撰文", "文", "文字", "撰稿")
 _ROLE = re.compile(rf"({'|'.join(ROLES)})\s*[:：]\s*")
+#: The characters a role starts with.
+_ROLE_FIRST = frozenset(role[0] for role in ROLES)
 _CREDIT_SEPARATORS = " \t\u3000/|｜、，,；;丨\u200b\u200c\u200d\ufeff"
 #: ``文 | 张三``, ``编辑｜李四``, ``策划、撰文 / 阿蓝``: a role (or several) and a bar.
 _ROLE_BAR = re.compile(rf"^((?:{'|'.join(ROLES)})(?:、(?:{'|'.join(ROLES)}))*)\s*[|｜/]\s*(.+)$")
@@ -500,7 +502,10 @@ def read_credits(text: str, *, alone: bool = True) -> tuple[tuple[str, str], ...
         return None  # neither a role's colon nor a bar: no pattern below can match
     stripped = text.strip()
     bracketed = len(stripped) > 2 and stripped[0] in "（(" and stripped[-1] in ")）"
-    inner = _TRAILING_DATE.sub("", stripped[1:-1].strip() if bracketed else stripped)
+    inner = stripped[1:-1].strip() if bracketed else stripped
+    if inner[:1] not in _ROLE_FIRST:
+        return None  # both patterns start with a role, and the date is cut from the end only
+    inner = _TRAILING_DATE.sub("", inner)
     if _ROLE.match(inner) is None:  # where the first role would be found, if it is first
         bar = _ROLE_BAR.match(inner)
         if bar and _NAME.match(_name(bar.group(2))) and (bar.group(1).split("、")[-1] in EDITORIAL_ROLES or not alone or "、" in bar.group(1) or len(bar.group(1)) <= 2):
