@@ -10,7 +10,7 @@ written one paragraph per line is not one giant paragraph in the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..model import (
@@ -86,8 +86,9 @@ _TABLE_DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
 _CAPTION = re.compile(r"^\s*▲")
 #: How a line that any pattern above matches starts (a table is told by its ``|``): a line
-#: that starts otherwise is a paragraph's, whatever else it holds.
-_MAY_OPEN_BLOCK = re.compile(r" {0,3}[`~<#*_>+\-\[\d]")
+#: that starts otherwise is a paragraph's, whatever else it holds.  A bold run ``**X`` opens
+#: none (a rule or a list item wants a third ``*`` or white space after the first).
+_MAY_OPEN_BLOCK = re.compile(r" {0,3}(?:[`~<#_>+\-\[\d]|\*(?!\*[^*\s]))")
 
 
 def split_lines(text: str, first_line: int = 1) -> list[Line]:
@@ -105,9 +106,14 @@ def parse_blocks(lines: list[Line], *, nested_bold: bool = True, depth: int = 0)
         return _kept_as_written(lines, f"quotes or lists nested more than {MAX_NESTING} deep")
     blocks: list[Block] = []
     index = 0
+    commonmark = current().commonmark
     while index < len(lines):
         line = lines[index]
         if is_blank(line.text):
+            index += 1
+            continue
+        if _lone_line(lines, index, commonmark):  # most lines of an article
+            blocks.extend(_line_paragraph(line, nested_bold))
             index += 1
             continue
         block, index = _block_at(lines, index, nested_bold, depth)
@@ -128,6 +134,30 @@ def _kept_as_written(lines: list[Line], why: str) -> list[Block]:
     current().note(lines[first].number, f"{why}; kept as written, not repaired")
     text = "\n".join(line.text for line in lines[first : last + 1])
     return [RawBlock(text, (lines[first].number, lines[last].number))]
+
+
+def _lone_line(lines: list[Line], index: int, commonmark: bool) -> bool:
+    """Whether the line at ``index`` (not blank) is a paragraph alone, which :func:`_block_at`
+    reads as :func:`_line_paragraph` does: it cannot open a block (nor, for CommonMark, is it
+    indented: it may be code), and a blank line that no image link of it holds open, or the
+    end, comes next (so no other line joins it, and none underlines it as a setext heading)."""
+    text = lines[index].text
+    if _MAY_OPEN_BLOCK.match(text) or "|" in text or (commonmark and text[0] in " \t"):
+        return False
+    return index + 1 == len(lines) or (is_blank(lines[index + 1].text) and not _open_image(lines, index, index + 1))
+
+
+def _line_paragraph(line: Line, nested_bold: bool) -> list[Block]:
+    """The blocks of a paragraph of one line: the line's runs, a figure, or a ``#Title``."""
+    try:
+        inlines = parse_inline(line.text.strip(" \t"), nested_bold=nested_bold)
+    except LimitError as error:
+        return _kept_as_written([line], error.detail)
+    blocks: list[Block] = []
+    # ``#Title`` is decided on the raw line: an escaped ``\#`` is text.
+    heading = "#" in line.text and _unspaced_heading(line.text.strip())
+    _add_segment(blocks, _Segment(list(inlines), line.number, line.number, None), heading)
+    return blocks
 
 
 def _block_at(
@@ -379,19 +409,17 @@ def _paragraphs(lines: list[Line], index: int, nested_bold: bool = True) -> tupl
         if setext is not None:
             return [setext[0]], setext[1]
     group = lines[index:end]
-    text = (group[0].text if len(group) == 1 else "\n".join(line.text for line in group)).strip(" \t")
+    if len(group) == 1:  # one line, one segment
+        return _line_paragraph(group[0], nested_bold), end
+    text = "\n".join(line.text for line in group).strip(" \t")
     try:
         inlines = parse_inline(text, nested_bold=nested_bold)
     except LimitError as error:
         return _kept_as_written(group, error.detail), end
     # ``#Title`` is decided on the raw line: an escaped ``\#`` is text.
     headings = {line.number for line in group if "#" in line.text and _unspaced_heading(line.text.strip())}
-    if len(group) == 1:  # one line, one segment
-        segments: Iterable[_Segment] = (_Segment(list(inlines), group[0].number, group[0].number, None),)
-    else:
-        segments = _segments(inlines, group[0].number)
     blocks: list[Block] = []
-    for segment in segments:
+    for segment in _segments(inlines, group[0].number):
         if not blocks and segment.break_before is not None:
             segment = segment._replace(break_before=None)  # the lines above it showed nothing
         _add_segment(blocks, segment, segment.first in headings)

@@ -63,13 +63,28 @@ _NO_MARKUP = re.compile(rf"[^{_MARKUP}]*")
 #: One line of plain text and ``**X**`` runs, no two of them touching (``**a****b**`` is a run
 #: of four stars), and no other markup.
 _BOLD_PAIRS = re.compile(rf"[^{_MARKUP}]*\*\*[^{_MARKUP}]+\*\*(?:[^{_MARKUP}]+\*\*[^{_MARKUP}]+\*\*)*[^{_MARKUP}]*")
-#: One image ``![alt](src)`` on one line whose alt text and address the tokenizer would take
-#: as written: no brackets, escapes, entities, code, tags or line ends in either, and no
-#: space, quote or parenthesis in the address (so no title, no ``<…>``).
-_SIMPLE_IMAGE = r"!\[([^\[\]\\\n&`<!]*)\]\(([^\s()<>\"'\[\]\\&`!]*)\)"
-#: Lines of plain text and such images, and no other markup.
-_IMAGES_AND_LINES = re.compile(rf"(?:[^\\&`!\[<*_]|{_SIMPLE_IMAGE})*")
-_IMAGE_PIECES = re.compile(_SIMPLE_IMAGE)
+#: An image ``![alt](src)`` whose alt text and address the tokenizer would take as written:
+#: no brackets, escapes, entities, code, tags or line ends in the alt text, and no white space
+#: but line ends (an address split over lines), quote or parenthesis in the address (so no
+#: title, no ``<…>``).
+_SIMPLE_IMAGE = r"!\[([^\[\]\\\n&`<!]*)\]\(((?:[^\s()<>\"'\[\]\\&`!]|\n)*)\)"
+#: A bold run ``**X**`` of plain text on one line (touching runs, ``**a****b**``, are two).
+_BOLD_RUN = rf"\*\*([^{_MARKUP}]+)\*\*"
+#: A bold run in a bold run, as exporters write a bold line: ``****X****``.
+_DOUBLE_BOLD = rf"\*\*\*\*([^{_MARKUP}]+)\*\*\*\*"
+#: A backslash escape of ASCII punctuation: the character, as text.
+_ESCAPE = r"\\([!-/:-@\[-`{-~])"
+#: ``_`` inside a word of ASCII letters and digits (``gh_3fa9``), which opens and closes nothing.
+_WORD_UNDERSCORE = r"(?<=[A-Za-z0-9])(_+)(?=[A-Za-z0-9])"
+#: Text of plain text, line ends, and the pieces above, and no other markup.
+_SIMPLE_LINES = re.compile(
+    rf"(?:[^\\&`!\[<*_]|{_SIMPLE_IMAGE}|{_BOLD_RUN}|{_DOUBLE_BOLD}|{_ESCAPE}|{_WORD_UNDERSCORE})*"
+)
+#: The pieces of such a text that are not plain text, and its line ends (with the spaces and
+#: tabs after them).
+_LINE_PIECES = re.compile(
+    rf"{_SIMPLE_IMAGE}|{_BOLD_RUN}|{_DOUBLE_BOLD}|{_ESCAPE}|{_WORD_UNDERSCORE}|(\n[ \t]*)"
+)
 
 
 @attrs.define
@@ -156,35 +171,65 @@ def _parse(text: str, nested_bold: bool, depth: int) -> tuple[Inline, ...]:
         found = _bold_pairs(text)
         if found is not None:
             return found
-    if _IMAGES_AND_LINES.fullmatch(text):  # article images, and lines of text
-        return _images_and_lines(text)
+    if _SIMPLE_LINES.fullmatch(text):  # article images, bold headings, lines of text and bold runs
+        lines = _simple_lines(text)
+        if lines is not None:
+            return lines
     return _parse_markup(text, nested_bold, depth)
 
 
-def _images_and_lines(text: str) -> tuple[Inline, ...]:
-    """The runs of a text :data:`_IMAGES_AND_LINES` matches, as the tokenizer reads them: each
-    line's plain text and images (alt text and address as written), a line end a hard break
-    after two spaces or more (which leave the text), else a soft one; the spaces and tabs
-    starting a line after the first dropped.  No pairing has anything to pair."""
+def _simple_lines(text: str) -> tuple[Inline, ...] | None:
+    """The runs of a text :data:`_SIMPLE_LINES` matches, as the tokenizer and the pairings read
+    them; None when a bold run's text starts or ends with white space, or a line holds a
+    ``****X****`` and other bold (then the spacing may read them otherwise).
+
+    Plain text, escaped characters and ``_`` inside words are text, images are images (alt
+    text and address as written), each ``**X**`` is bold and each ``****X****`` bold in bold
+    (every line's toggles pair among themselves, and neither reading of them, the toggles' or
+    the spacing's, pairs them otherwise).  A line end is a hard break after two spaces or more
+    (which leave the text), else a soft one; the spaces and tabs starting a line are dropped."""
     runs: list[Inline] = []
-    for number, line in enumerate(text.split("\n")):
-        if number:
-            tail = runs[-1] if runs and isinstance(runs[-1], Text) else None
-            spaces = len(tail.text) - len(tail.text.rstrip(" ")) if tail is not None else 0
-            if tail is not None and spaces:
-                runs.pop()
-                if tail.text[:-spaces]:
-                    runs.append(Text(tail.text[:-spaces]))
+    plain = ""  # the text since the last run that is not text
+    pos = 0
+    line = 0
+    starred = -1  # the last line holding bold, and
+    double = False  # whether that was a ``****X****``
+    for piece in _LINE_PIECES.finditer(text):
+        plain += text[pos : piece.start()]
+        pos = piece.end()
+        alt, src, bold, inner, escaped, underscores, line_end = piece.groups()
+        if escaped is not None or underscores is not None:
+            plain += escaped or underscores
+            continue
+        if line_end is not None:
+            kept = plain.rstrip(" ")
+            if kept:
+                runs.append(Text(kept))
+            spaces = len(plain) - len(kept)
             runs.append(HardBreak(" " * spaces) if spaces >= 2 else SoftBreak())
-            line = line.lstrip(" \t")
-        pos = 0
-        for image in _IMAGE_PIECES.finditer(line):
-            if image.start() > pos:
-                runs.append(Text(line[pos : image.start()]))
-            runs.append(Image(src=image.group(2), alt=image.group(1)))
-            pos = image.end()
-        if pos < len(line):
-            runs.append(Text(line[pos:]))
+            plain = ""
+            line += 1
+            continue
+        if plain:
+            runs.append(Text(plain))
+            plain = ""
+        if src is not None:
+            if "\n" in src:
+                if src.count("\n") > MAX_IMAGE_LINES:
+                    return None
+                line += src.count("\n")
+            runs.append(Image(src=src, alt=alt))
+            continue
+        content = bold if bold is not None else inner
+        if content[0].isspace() or content[-1].isspace():  # wider than CommonMark's white space
+            return None
+        if starred == line and (double or inner is not None):
+            return None
+        starred, double = line, inner is not None
+        runs.append(Strong((Text(content),)) if bold is not None else Strong((Strong((Text(content),)),)))
+    plain += text[pos:]
+    if plain:
+        runs.append(Text(plain))
     return tuple(runs)
 
 

@@ -411,7 +411,10 @@ _PROVENANCE_BARE = re.compile(
 
 def read_provenance(text: str) -> tuple[str, str] | None:
     """``(kind, name)`` of a provenance line, or None when it is not one."""
-    match = _PROVENANCE.match(text.strip()) or _PROVENANCE_BARE.match(text.strip())
+    if "转" not in text and "来" not in text:
+        return None  # every kind of provenance says one of them: neither pattern can match
+    stripped = text.strip()
+    match = _PROVENANCE.match(stripped) or _PROVENANCE_BARE.match(stripped)
     if not match:
         return None
     return re.sub(r"\s*[:：]$", "", match.group(1)), match.group(2)
@@ -474,6 +477,8 @@ EDITORIAL_ROLES = frozenset(role for role in ROLES if re.search("编|审|校|排
 #: Roles that name the article's writer.
 AUTHOR_ROLES = ("作者", "本文作者", "撰文", "文", "文字", "撰稿")
 _ROLE = re.compile(rf"({'|'.join(ROLES)})\s*[:：]\s*")
+#: The characters a role starts with.
+_ROLE_FIRST = frozenset(role[0] for role in ROLES)
 _CREDIT_SEPARATORS = " \t\u3000/|｜、，,；;丨\u200b\u200c\u200d\ufeff"
 #: ``文 | 张三``, ``编辑｜李四``, ``策划、撰文 / 阿蓝``: a role (or several) and a bar.
 _ROLE_BAR = re.compile(rf"^((?:{'|'.join(ROLES)})(?:、(?:{'|'.join(ROLES)}))*)\s*[|｜/]\s*(.+)$")
@@ -497,13 +502,16 @@ def read_credits(text: str, *, alone: bool = True) -> tuple[tuple[str, str], ...
         return None  # neither a role's colon nor a bar: no pattern below can match
     stripped = text.strip()
     bracketed = len(stripped) > 2 and stripped[0] in "（(" and stripped[-1] in ")）"
-    inner = _TRAILING_DATE.sub("", stripped[1:-1].strip() if bracketed else stripped)
-    matches = list(_ROLE.finditer(inner))
-    if not matches or matches[0].start() != 0:
+    inner = stripped[1:-1].strip() if bracketed else stripped
+    if inner[:1] not in _ROLE_FIRST:
+        return None  # both patterns start with a role, and the date is cut from the end only
+    inner = _TRAILING_DATE.sub("", inner)
+    if _ROLE.match(inner) is None:  # where the first role would be found, if it is first
         bar = _ROLE_BAR.match(inner)
         if bar and _NAME.match(_name(bar.group(2))) and (bar.group(1).split("、")[-1] in EDITORIAL_ROLES or not alone or "、" in bar.group(1) or len(bar.group(1)) <= 2):
             return ((bar.group(1), _name(bar.group(2))),)
         return None
+    matches = list(_ROLE.finditer(inner))
     roles: list[tuple[str, str]] = []
     for match, following in zip(matches, [*matches[1:], None]):
         end = following.start() if following else len(inner)
@@ -611,11 +619,19 @@ _CRUFT = (
 )
 
 
+#: The characters a line of cruft may start with (after its decoration), each pattern's
+#: first ones; a backup tool's note is told by what it ends with.
+_CRUFT_FIRST = frozenset("点戳轻上标扫长识微“\"「分在转收赞继向阅预←返")
+_BACKUP_NOTE = "备份，仅供查阅学习"
+
+
 def cruft_kind(text: str) -> str | None:
     """The kind of WeChat UI text a line is, or None when it is article text."""
     text = text.strip(_DECORATION)
     if not text or len(text) > CRUFT_MAX_CHARS:
         return None
+    if text[0] not in _CRUFT_FIRST and _BACKUP_NOTE not in text:
+        return None  # no pattern can match: most lines
     for kind, pattern in _CRUFT:
         if pattern.match(text):
             return kind
