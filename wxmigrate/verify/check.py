@@ -46,6 +46,7 @@ from .formats import (
     svg_hazard,
     svg_size,
 )
+from .png import png_decodes
 from .report import Status
 
 _HEAD = 4096
@@ -284,15 +285,40 @@ def _header(stream: IO[bytes], limits: Limits, *, verify: bool, decode: bool) ->
         if bomb is not None:
             return _Header(bomb)
         if image.format in _NOTHING_TO_VERIFY:
+            if decode and image.format == "JPEG" and frames == 1:
+                if _attempt(_load_reduced, image) is None:
+                    return _Header(found, verified=True, decoded=True)
+                return _Header(found, verified=True)  # decoded again, whole, for Pillow's words
             # Counting a GIF's frames with Pillow seeked it: it is decoded on a new open.
             if decode and (walked is not None or image.format == "JPEG"):
                 problem = _attempt(_load_frames, image, frames)
                 return _Header(found, verified=True, decoded=True, problem=problem)
             return _Header(found, verified=True)
+        if verify and decode and image.format == "PNG" and frames == 1 and _whole_png(stream):
+            return _Header(found, verified=True, decoded=True)
         # ``verify()`` must come right after opening: counting frames moved an animation on.
         if verify and frames == 1:
             return _Header(found, verified=True, problem=_attempt(image.verify))
     return _Header(found)
+
+
+def _whole_png(stream: IO[bytes]) -> bool:
+    """Whether a PNG in memory is proved whole without Pillow (:func:`.png.png_decodes`)."""
+    return isinstance(stream, io.BytesIO) and png_decodes(stream.getvalue())
+
+
+def _load_reduced(image: Image.Image) -> None:
+    """Decode a still JPEG at an eighth of its size (Pillow's ``draft``).
+
+    libjpeg reads and decodes every coefficient of the file at any scale: only the
+    inverse transform is smaller.  So a JPEG that decodes so decodes whole too, and a
+    whole JPEG takes a fraction of the time; one that fails is decoded again at full size,
+    whose failure and words the report gives (``tests/test_verify_check.py`` compares the
+    two over damaged files).
+    """
+    width, height = image.size
+    image.draft(image.mode, ((width + 7) // 8, (height + 7) // 8))
+    image.load()
 
 
 def _walked_frames(image: Image.Image, stream: IO[bytes]) -> int | None:
