@@ -23,6 +23,7 @@ import attrs
 import yaml
 
 from .errors import FrontMatterError, LimitError
+from .flat_yaml import flat_mapping
 from .model import Finding
 
 #: How deeply sequences and mappings may nest in front matter.
@@ -46,7 +47,13 @@ class Loaded:
 
 def load_yaml(raw: str, name: str) -> Loaded:
     """Load ``raw``; raise :class:`LimitError` past a limit, :class:`FrontMatterError` for an
-    alias inside itself, :class:`yaml.YAMLError` when it is not YAML."""
+    alias inside itself, :class:`yaml.YAMLError` when it is not YAML.
+
+    Plain ``key: value`` lines are read without the parser (:func:`.flat_yaml.flat_mapping`),
+    to the same data."""
+    flat = flat_mapping(raw)
+    if flat is not None:
+        return Loaded(flat)
     if not within_limits(raw):
         check_limits(raw, name)
     loader = _Loader(raw)
