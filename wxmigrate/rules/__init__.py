@@ -119,7 +119,8 @@ def settle(post: Post, options: Options, *, skip: bool = True) -> tuple[Post, li
     """
     changes: list[Change] = []
     survey = Survey()
-    kept = _Kept.of(post, survey)
+    #: What the post held before the first change: taken only then (most posts need none).
+    kept: _Kept | None = None
     # Hand-written Markdown gets only the rules that cannot mistake it for damage.
     rules = [rule for rule in _RUN_ORDER if rule.name not in options.disabled and (rule.generic or not post.generic)]
     #: The post each rule last found nothing in: a pure rule finds nothing there again.
@@ -142,7 +143,7 @@ def settle(post: Post, options: Options, *, skip: bool = True) -> tuple[Post, li
             if not found:
                 idle[rule.name] = post
                 continue
-            kept = kept.check(post, repaired, survey, rule)
+            kept = (kept or _Kept.of(post, survey)).check(post, repaired, survey, rule)
             post, changed = repaired, True
             changes.extend(found)
         if not changed:
