@@ -33,9 +33,10 @@ _ITEM = re.compile(r"([ ]*)-(?:[ ]+(.*?))?[ ]*")
 #: A plain scalar the loader reads as these lines do: no indicator first, no ``: ``,
 #: `` #`` or tab inside, not ending in ``:``.
 _PLAIN = re.compile(r"(?![-?:,\[\]{}#&*!|>'\"%@`])(?:[^\t:#]|:(?=[^ \t])|(?<=[^ \t])#)*(?<!:)")
-#: What YAML's reader refuses or reads as a line break (PyYAML's ``Reader.NON_PRINTABLE``,
-#: and the line breaks beyond ``\n``).
-_UNREAD = re.compile("[^\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+#: What YAML's reader refuses (its own pattern), and what it reads as a tab, a line break
+#: beyond ``\n`` or a byte-order mark.
+_REFUSED = yaml.reader.Reader.NON_PRINTABLE
+_SPECIAL = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
 #: A quoted scalar without escapes or its own quote inside: the text between the quotes.
 _QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -49,7 +50,7 @@ _TAG = "tag:yaml.org,2002:"
 def flat_mapping(raw: str) -> dict[str, Any] | None:
     """The mapping ``raw``'s ``key: value`` lines (and ``- item`` lines) hold, or None when it
     is not only such lines."""
-    if _UNREAD.search(raw):
+    if _SPECIAL.search(raw) or _REFUSED.search(raw):
         return None
     mapping: dict[str, Any] = {}
     last: str | None = None  # the last key, while it may take a sequence's items
