@@ -1,7 +1,9 @@
-"""The deep check's two shortcuts never change a finding.
+"""The image check's shortcuts never change a finding.
 
-A PNG proved whole by :func:`wxmigrate.verify.png.png_decodes` is not decoded by Pillow,
-and a still JPEG is decoded at an eighth of its size first.  Both may only ever say
+A PNG proved whole by :func:`wxmigrate.verify.png.png_decodes` is not decoded by Pillow
+(``--deep``), one whose chunks :func:`~wxmigrate.verify.png.png_chunks_whole` proves
+sound is not verified by Pillow (header level), and a still JPEG is decoded at an eighth
+of its size first.  Both may only ever say
 "whole" where Pillow's full decode agrees; anything else goes to Pillow as before.  These
 tests hold both to that over made and damaged files, with ISA-L's inflater and zlib's.
 """
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
 from wxmigrate.verify import check, check_bytes
-from wxmigrate.verify.png import MAX_INFLATED, png_decodes
+from wxmigrate.verify.png import MAX_INFLATED, png_chunks_whole, png_decodes
 
 from .test_verify_sites import image_bytes, picture
 
@@ -51,20 +53,29 @@ def handmade_png(width: int, height: int, rows: bytes, *, trailer: bytes = b"") 
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + body + trailer + chunk(b"IEND", b"")
 
 
-def pillow_decodes(data: bytes) -> bool:
-    """Whether Pillow's ``verify()`` and ``load()`` both pass, as the deep check ran them."""
+def pillow_decodes(data: bytes, *, load: bool = True) -> bool:
+    """Whether Pillow's ``verify()`` and (with ``load``) ``load()`` pass, as the check ran them."""
     saved = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
+        if load:
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
     except Exception:  # noqa: BLE001 - any failure is "not whole"
         return False
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = saved
     return True
+
+
+def pillow_opens(data: bytes) -> bool:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.format == "PNG"
+    except Exception:  # noqa: BLE001 - any failure is "not opened"
+        return False
 
 
 @pytest.mark.parametrize("inflater", sorted(INFLATERS))
@@ -139,11 +150,14 @@ def test_a_damaged_png_proved_whole_is_one_pillow_decodes(
     data = damage(SOUND_PNGS[which], how, at, value, span)
     if png_decodes(data, inflater=INFLATERS[inflater]):
         assert pillow_decodes(data)
+    if png_chunks_whole(data) and pillow_opens(data):  # it is asked only of a PNG Pillow opened
+        assert pillow_decodes(data, load=False)
 
 
 def without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the deep check decode every PNG and JPEG with Pillow, as it did before both."""
+    """Make the check verify and decode every PNG and JPEG with Pillow, as it did before."""
     monkeypatch.setattr(check, "png_decodes", lambda data: False)
+    monkeypatch.setattr(check, "png_chunks_whole", lambda data: False)
 
     def refuse(image: Image.Image) -> None:
         raise OSError("shortcut off")
@@ -160,21 +174,23 @@ SOUND_FILES = [image_bytes("JPEG", size=(64, 48)), image_bytes("JPEG", size=(9, 
     at=st.integers(0, 10_000),
     value=st.integers(0, 255),
     span=st.integers(1, 40),
+    deep=st.booleans(),
 )
-def test_a_deep_check_finds_what_it_found_without_the_shortcuts(
-    which: int, how: int, at: int, value: int, span: int
+def test_a_check_finds_what_it_found_without_the_shortcuts(
+    which: int, how: int, at: int, value: int, span: int, deep: bool
 ) -> None:
     """The same finding, status and words, with the shortcuts on and off, for any damage."""
     data = SOUND_FILES[which]
     data = damage(data, how, at, value, span) if data.startswith(b"\x89PNG") else damage(data, how % 3, at, value, span)
-    with_them = check_bytes(data, deep=True)
+    with_them = check_bytes(data, deep=deep)
     with pytest.MonkeyPatch.context() as monkeypatch:
         without_shortcuts(monkeypatch)
-        assert check_bytes(data, deep=True) == with_them
+        assert check_bytes(data, deep=deep) == with_them
 
 
 def test_the_shortcuts_are_taken(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A whole PNG is not decoded by Pillow, and a whole JPEG is decoded reduced only."""
+    """A whole PNG is neither verified nor decoded by Pillow, and a whole JPEG is decoded
+    reduced only."""
     loads: list[tuple[str, tuple[int, int]]] = []
     original = Image.Image.load
 
@@ -182,9 +198,16 @@ def test_the_shortcuts_are_taken(monkeypatch: pytest.MonkeyPatch) -> None:
         loads.append((str(self.format), self.size))
         return original(self)
 
+    def never(self: Image.Image) -> None:
+        raise AssertionError("Pillow's verify() was called")
+
+    from PIL import PngImagePlugin
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "verify", never)
     whole_png, whole_jpeg = png("RGB", (40, 30)), image_bytes("JPEG", size=(64, 48))
     monkeypatch.setattr(Image.Image, "load", counted)
     monkeypatch.setattr(ImageFile.ImageFile, "load", counted)
+    assert check_bytes(whole_png).status == "ok"
     assert check_bytes(whole_png, deep=True).status == "ok"
     assert loads == []
     assert check_bytes(whole_jpeg, deep=True).status == "ok"

@@ -18,8 +18,13 @@ gives, as before.  So this changes how fast a whole PNG is found whole, and
 nothing a report says.  ``tests/test_verify_png.py`` holds it to that over
 generated and damaged files: whenever this says True, Pillow agrees.
 
-The inflating is done by ISA-L (``isal``, about twice as fast as zlib) when it
-is installed, by the standard library's zlib otherwise.
+At header level only the first condition is needed for Pillow's ``verify()`` to
+pass, which walks the chunks checking their CRCs: :func:`png_chunks_whole` checks
+it alone, and such a PNG is not verified again by Pillow.
+
+The inflating and the CRCs are done by ISA-L (``isal``: inflating about twice and
+CRCs four times as fast as zlib) when it is installed, by the standard library's zlib
+otherwise.
 """
 
 from __future__ import annotations
@@ -30,10 +35,11 @@ from collections.abc import Callable
 from typing import Any
 
 _decompressobj: Callable[[], Any]
+_crc32: Callable[[Any], int]
 try:
-    from isal.isal_zlib import decompressobj as _decompressobj
+    from isal.isal_zlib import crc32 as _crc32, decompressobj as _decompressobj
 except ImportError:  # pragma: no cover - isal is a dependency; zlib serves where it has no wheel
-    _decompressobj = zlib.decompressobj
+    _decompressobj, _crc32 = zlib.decompressobj, zlib.crc32
 
 #: Channels of each colour type, and the bit depths the format allows with it.
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
@@ -69,7 +75,7 @@ def png_decodes(data: bytes, *, inflater: Callable[[], Any] | None = None) -> bo
         return False
     decompressor = (inflater or _decompressobj)()
     try:
-        raw = decompressor.decompress(stream, expected + 1)
+        raw = decompressor.decompress(b"".join(stream), expected + 1)
     except Exception:  # noqa: BLE001 - zlib's and ISA-L's errors alike: not proved
         return False
     if len(raw) != expected or not decompressor.eof:
@@ -97,23 +103,30 @@ def _header(data: bytes) -> tuple[int, int, int, bool] | None:
     return width, height, _CHANNELS[colour] * depth, bool(interlace)
 
 
-def _image_data(data: bytes) -> bytes | None:
-    """The IDAT chunks' data joined, when every chunk up to IEND is whole, named as Pillow
-    reads on and of the right CRC, the IDAT chunks are one run and IEND follows them; else None."""
+def png_chunks_whole(data: bytes) -> bool:
+    """True when every chunk of the PNG ``data``, which Pillow has opened, up to IEND is whole, named as Pillow reads
+    on and of the right CRC, its IDAT chunks one run that IEND follows: then Pillow's
+    ``verify()`` (which checks exactly the CRCs) passes; False when not proved."""
+    return _image_data(data) is not None
+
+
+def _image_data(data: bytes) -> list[memoryview] | None:
+    """The IDAT chunks' data, when :func:`png_chunks_whole` holds; else None."""
     size = len(data)
+    view = memoryview(data)
     offset = 8
-    parts: list[bytes] = []
+    parts: list[memoryview] = []
     while offset + 8 <= size:
         kind = data[offset + 4 : offset + 8]
         end = offset + 12 + int.from_bytes(data[offset : offset + 4], "big")
         if end > size or not _NAME.fullmatch(kind):
             return None
         if kind == b"IEND":
-            return b"".join(parts) if parts else None
-        if zlib.crc32(data[offset + 4 : end - 4]) != int.from_bytes(data[end - 4 : end], "big"):
+            return parts or None
+        if _crc32(view[offset + 4 : end - 4]) != int.from_bytes(data[end - 4 : end], "big"):
             return None
         if kind == b"IDAT":
-            parts.append(data[offset + 8 : end - 4])
+            parts.append(view[offset + 8 : end - 4])
         elif parts or kind in _ANIMATION:
             return None  # a chunk after the image data (Pillow reads it), or an animation
         offset = end
@@ -131,4 +144,4 @@ def _rows(width: int, height: int, bits: int, interlaced: bool) -> list[tuple[in
     return [(1 + (w * bits + 7) // 8, h) for w, h in sizes if w and h]
 
 
-__all__ = ["MAX_INFLATED", "png_decodes"]
+__all__ = ["MAX_INFLATED", "png_chunks_whole", "png_decodes"]
