@@ -90,7 +90,8 @@ _UNSURE = object()
 
 
 def _value(written: str) -> Any:
-    """The value the loader makes of the plain scalar ``written``, or :data:`_UNSURE`."""
+    """The value the loader makes of the scalar ``written`` (plain or quoted), or
+    :data:`_UNSURE`."""
     if not written:
         return None
     quoted = _QUOTED.fullmatch(written)

@@ -312,8 +312,8 @@ def _load_reduced(image: Image.Image) -> None:
     libjpeg reads and decodes every coefficient of the file at any scale: only the
     inverse transform is smaller.  So a JPEG that decodes so decodes whole too, and a
     whole JPEG takes a fraction of the time; one that fails is decoded again at full size,
-    whose failure and words the report gives (``tests/test_verify_check.py`` compares the
-    two over damaged files).
+    whose failure and words the report gives (``tests/test_verify_decode_shortcuts.py``
+    compares the two over damaged files).
     """
     width, height = image.size
     image.draft(image.mode, ((width + 7) // 8, (height + 7) // 8))

@@ -15,12 +15,12 @@ is one that ``verify()`` and ``load()`` both pass.  :func:`png_decodes` checks
 exactly that, and says True only then.  False means "not proved", never
 "broken": the caller then asks Pillow, whose verdict and words the report
 gives, as before.  So this changes how fast a whole PNG is found whole, and
-nothing a report says.  ``tests/test_verify_png.py`` holds it to that over
+nothing a report says.  ``tests/test_verify_decode_shortcuts.py`` holds it to that over
 generated and damaged files: whenever this says True, Pillow agrees.
 
-At header level only the first condition is needed for Pillow's ``verify()`` to
-pass, which walks the chunks checking their CRCs: :func:`png_chunks_whole` checks
-it alone, and such a PNG is not verified again by Pillow.
+At header level Pillow's ``verify()`` only walks the chunks checking their CRCs:
+:func:`png_chunks_whole` checks the first two conditions alone, and a PNG they hold
+for is not verified again by Pillow.
 
 The inflating and the CRCs are done by ISA-L (``isal``: inflating about twice and
 CRCs four times as fast as zlib) when it is installed, by the standard library's zlib
@@ -45,7 +45,9 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib serves wher
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 _DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 #: Adam7's passes: first column and row, then the steps between them.
-_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+_ADAM7 = (
+    (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)
+)
 #: A chunk name Pillow reads on (``PngImagePlugin.is_cid``).
 _NAME = re.compile(rb"\w\w\w\w")
 #: The animation chunks: an APNG is left to Pillow.
@@ -104,9 +106,10 @@ def _header(data: bytes) -> tuple[int, int, int, bool] | None:
 
 
 def png_chunks_whole(data: bytes) -> bool:
-    """True when every chunk of the PNG ``data``, which Pillow has opened, up to IEND is whole, named as Pillow reads
-    on and of the right CRC, its IDAT chunks one run that IEND follows: then Pillow's
-    ``verify()`` (which checks exactly the CRCs) passes; False when not proved."""
+    """True when every chunk of the PNG ``data`` (which Pillow has opened) up to IEND is
+    whole, named as Pillow reads on and of the right CRC, and its IDAT chunks are one run
+    that IEND follows: then Pillow's ``verify()``, which checks exactly the CRCs, passes;
+    False when not proved."""
     return _image_data(data) is not None
 
 
