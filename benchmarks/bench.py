@@ -11,8 +11,8 @@ whole process pinned to one core (``measure.py``), and takes the median of
   ``--format html``, ``wxmigrate verify SITE`` and ``verify SITE --deep``;
   ``python -c "import wxmigrate"`` and ``wxmigrate --help``;
 - the peers over the same files (``baselines.py``): read + one regex pass,
-  markdown-it-py parse + render, mdformat, Pillow ``Image.open`` and
-  ``load()``;
+  markdown-it-py parse + render, mdformat, Pillow ``Image.open`` (alone,
+  and with a SHA-256 of each file's bytes, for reference) and ``load()``;
 - with ``--scaling``, ``repair`` and ``verify --deep`` again on a site ten
   times as large; ``--jobs 2`` runs (on two cores) once ``repair --help``
   and ``verify --help`` offer ``--jobs``.
@@ -205,6 +205,7 @@ def site_tasks(site: SyntheticSite, out: Path, suffix: str = "") -> list[Task]:
         peer("markdown-it", "markdown-it-py parse + render", "posts"),
         peer("mdformat", "mdformat (to a string)", "posts"),
         peer("pillow-open", "Pillow `Image.open` (header)", "images"),
+        peer("pillow-open-hash", "Pillow `Image.open` + SHA-256 of the bytes", "images"),
         peer("pillow-load", "Pillow `Image.open` + `load()` (every frame)", "images"),
     ]
 
@@ -296,6 +297,17 @@ def memory_targets(run: Run) -> list[Target]:
         else:
             found.append(Target(name, measured, f"≤ {limit:.0f} MB", result.peak_mb <= limit))
     return found
+
+
+def hash_floor_note(run: Run) -> str | None:
+    """What ``verify``'s header level is against the least work that gives its facts of a
+    file (Pillow's open and a SHA-256 of the bytes): a reference, not one of the targets."""
+    mine, floor, header = run.result("verify"), run.result("pillow-open-hash"), run.result("pillow-open")
+    if mine is None or floor is None or header is None:
+        return None
+    return (f"For reference (no target): Pillow `Image.open` + SHA-256 of each file runs at "
+            f"{floor.rate / header.rate:.2f}× Pillow `Image.open` alone; `wxmigrate verify SITE` "
+            f"runs at {mine.rate / floor.rate:.2f}× it.")
 
 
 def scaling_targets(run: Run) -> list[Target]:
@@ -461,6 +473,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             run.results.append(run_task(task, args.repeat, logs))
     run.machine["load average at end"] = " ".join(f"{load:.1f}" for load in os.getloadavg())
     run.targets = targets(run)
+    note = hash_floor_note(run)
+    if note is not None:
+        run.notes.append(note)
     print("\n".join(f"- {key}: {value}" for key, value in run.machine.items()))
     print(f"- median of {args.repeat} runs, each a whole process pinned to one core (two for --jobs 2)")
     for label, facts in run.sites.items():
