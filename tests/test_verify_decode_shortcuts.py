@@ -135,15 +135,16 @@ def damage(data: bytes, how: int, at: int, value: int, span: int) -> bytes:
 
 SOUND_PNGS = [png(mode, (12, 9), interlace=interlace) for mode in ("L", "P", "RGB", "RGBA") for interlace in (False, True)]
 
+#: The arguments of :func:`damage` after the file, as Hypothesis draws them.
+DAMAGE = {
+    "how": st.integers(0, 3),
+    "at": st.integers(0, 10_000),
+    "value": st.integers(0, 255),
+    "span": st.integers(1, 40),
+}
 
-@given(
-    which=st.sampled_from(range(len(SOUND_PNGS))),
-    how=st.integers(0, 3),
-    at=st.integers(0, 10_000),
-    value=st.integers(0, 255),
-    span=st.integers(1, 40),
-    inflater=st.sampled_from(sorted(INFLATERS)),
-)
+
+@given(which=st.sampled_from(range(len(SOUND_PNGS))), inflater=st.sampled_from(sorted(INFLATERS)), **DAMAGE)
 def test_a_damaged_png_proved_whole_is_one_pillow_decodes(
     which: int, how: int, at: int, value: int, span: int, inflater: str
 ) -> None:
@@ -168,14 +169,7 @@ def without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
 SOUND_FILES = [image_bytes("JPEG", size=(64, 48)), image_bytes("JPEG", size=(9, 5)), *SOUND_PNGS]
 
 
-@given(
-    which=st.sampled_from(range(len(SOUND_FILES))),
-    how=st.integers(0, 3),
-    at=st.integers(0, 10_000),
-    value=st.integers(0, 255),
-    span=st.integers(1, 40),
-    deep=st.booleans(),
-)
+@given(which=st.sampled_from(range(len(SOUND_FILES))), deep=st.booleans(), **DAMAGE)
 def test_a_check_finds_what_it_found_without_the_shortcuts(
     which: int, how: int, at: int, value: int, span: int, deep: bool
 ) -> None:
