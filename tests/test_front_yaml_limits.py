@@ -134,3 +134,13 @@ def test_front_matter_nesting_as_deep_as_its_columns_allow_is_judged_by_its_wide
     assert not within_limits(past)
     with pytest.raises(LimitError, match="levels deep"):
         check_limits(past, "p.md")
+
+
+def test_flat_front_matter_past_the_values_limit_is_refused_as_the_loader_refuses_it() -> None:
+    """Plain ``key: value`` lines are read without the parser only while too few to pass the
+    limit: 30,000 keys (60,001 values) are refused, not read."""
+    raw = "\n".join(f"k{number}: v" for number in range(30_000))
+    with pytest.raises(LimitError, match=f"more than {MAX_VALUES} values"):
+        load_yaml(raw, "p.md")
+    fewer = "\n".join(f"k{number}: v" for number in range((MAX_VALUES - 1) // 3))
+    assert len(load_yaml(fewer, "p.md").data) == (MAX_VALUES - 1) // 3
