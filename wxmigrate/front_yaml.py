@@ -52,7 +52,7 @@ def load_yaml(raw: str, name: str) -> Loaded:
     Plain ``key: value`` lines are read without the parser (:func:`.flat_yaml.flat_mapping`),
     to the same data, when they are too few to pass :data:`MAX_VALUES` (two values a line
     at most); more are left to the loader, which refuses them past the limit."""
-    flat = flat_mapping(raw) if 3 * raw.count("\n") + 4 <= MAX_VALUES else None
+    flat = flat_mapping(raw) if _few_lines(raw) else None
     if flat is not None:
         return Loaded(flat)
     if not within_limits(raw):
@@ -112,6 +112,12 @@ _QUOTED_VALUE = re.compile(
 _PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 
 
+def _few_lines(raw: str) -> bool:
+    """Whether ``raw`` has too few lines to pass :data:`MAX_VALUES` in block form without
+    aliases (three values a line at most, see :func:`within_limits`)."""
+    return 3 * (raw.count("\n") + 1) + 1 <= MAX_VALUES
+
+
 def within_limits(raw: str) -> bool:
     """Whether ``raw`` is within both limits of :func:`check_limits` by its look alone, so
     that it is parsed once, not twice (most front matter is).
@@ -125,9 +131,9 @@ def within_limits(raw: str) -> bool:
     first, when every quote of ``raw`` is in one (else a quoted scalar may run over lines):
     a flow collection or an alias starts a value, never one inside a scalar.
     """
-    lines = raw.count("\n") + 1
-    if 3 * lines + 1 > MAX_VALUES:
+    if not _few_lines(raw):
         return False
+    lines = raw.count("\n") + 1
     unquoted = _QUOTED_VALUE.sub(r"\1_", raw)
     if unquoted != raw and ('"' in unquoted or "'" in unquoted):
         unquoted = raw
