@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,6 +15,16 @@ DEMO_SITE = FIXTURES / "demo-site"
 CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLE_SITE = CORPUS / "sample-site"
 WILD = CORPUS / "wild"
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """A module of benchmarks/ (``bench``, ``baselines``, ``synthetic_site``), imported as
+    the benchmark imports its own: from that folder."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
 
 
 def corpus_posts(folder: Path) -> list[Path]:

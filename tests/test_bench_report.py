@@ -3,30 +3,20 @@ damaged files.  No timing here: the benchmark itself is run by hand."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from .helpers import ROOT
+from .helpers import benchmark_module
 from .test_verify_sites import image_bytes
 
 pytest.importorskip("hypothesis", reason="the benchmark's site is drawn from wxmigrate.testing")
 
 
-def _benchmark_module(name: str) -> ModuleType:
-    """A module of benchmarks/, imported as the benchmark imports it."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-
-
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    return _benchmark_module("bench")
+    return benchmark_module("bench")
 
 
 def _result(bench: ModuleType, key: str, seconds: float, count: int = 1000) -> object:
@@ -55,7 +45,7 @@ def test_no_hash_floor_note_without_its_figures(bench: ModuleType) -> None:
 
 def test_the_hashing_peer_passes_over_files_pillow_cannot_open(tmp_path: Path) -> None:
     """Each task reads every image file, a damaged one included, and goes on."""
-    baselines = _benchmark_module("baselines")
+    baselines = benchmark_module("baselines")
     (tmp_path / "_posts").mkdir()
     (tmp_path / "a.png").write_bytes(image_bytes("PNG"))
     (tmp_path / "b.png").write_bytes(b"<html>not an image</html>")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import statistics
-import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +17,7 @@ from PIL import Image
 
 import wxmigrate
 
-from .helpers import ROOT
+from .helpers import benchmark_module
 
 pytest.importorskip("hypothesis", reason="the site is drawn from wxmigrate.testing: pip install -e '.[test]'")
 
@@ -28,12 +27,7 @@ EXTENSION_FORMATS = {".jpeg": "JPEG", ".jpg": "JPEG", ".png": "PNG", ".gif": "GI
 @pytest.fixture(scope="module")
 def synthetic_site() -> ModuleType:
     """The generator module, imported as the benchmark imports it (from benchmarks/)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import synthetic_site as module
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return module
+    return benchmark_module("synthetic_site")
 
 
 @pytest.fixture(scope="module")
