@@ -199,6 +199,20 @@ def test_only_what_decodes_is_copied(tmp_path: Path) -> None:
     assert "image /img/png.jpeg:" in err and "named as JPEG, bytes are PNG; copied under its name" in err
 
 
+def test_a_reference_cut_over_lines_is_reported_on_one_line(tmp_path: Path) -> None:
+    """Exported references cut over lines, one missing and one empty: each report is one
+    line that starts with the post and line, the cut shown as ``⏎``."""
+    body = "![](exports/2021-06-20标题前半\n标题后半/a.jpg)\n\n![](exports/2021-06-20标题\r\n后半/b.png)"
+    site = make(tmp_path / "site", {"2020-01-01-a.md": post(body)}, {"exports/2021-06-20标题后半/b.png": b""})
+    for argv in (("repair", str(site), "--out", str(tmp_path / "out"), "--quiet"), ("verify", str(site))):
+        code, out, err = call(*argv)
+        assert code == 1
+        reports = [line for line in (out + err).splitlines() if "a.jpg" in line or "b.png" in line]
+        assert len(reports) == 2, reports
+        assert all(line.startswith(("_posts/2020-01-01-a.md:", f"{site}/_posts/2020-01-01-a.md:")) for line in reports)
+        assert any("2021-06-20标题前半⏎标题后半/a.jpg" in line for line in reports)
+
+
 def test_mislabelled_image_of_an_export_follows_its_true_extension(tmp_path: Path) -> None:
     """In an exported post (links are wxmigrate's to write), a PNG named .jpeg is copied as .png
     and the link follows."""

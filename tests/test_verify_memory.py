@@ -9,6 +9,7 @@ joined at the end it was).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import unicodedata
 from collections import Counter
@@ -115,6 +116,11 @@ def test_the_name_index_finds_what_a_path_per_file_found(
             assert index._lookup(name) == _reference_lookup(searched, name)
 
 
+def _flat(src: str) -> str:
+    """A reference with each line break (CR LF, CR or LF) shown as one ``⏎``."""
+    return re.sub(r"\r\n|\r|\n", "⏎", src)
+
+
 def _joined_table(report: Report) -> str:
     """The table as it was made: every line kept, then joined."""
     counted = Counter(result.status for result in report.images)
@@ -123,11 +129,11 @@ def _joined_table(report: Report) -> str:
     lines += [f"  {status:<{width}}  {counted[status]:>6}" for status in STATUSES if counted[status]]
     sections = [
         ("problems", [r for r in report.images if r.status != "ok"],
-         lambda r: f"{r.post}:{r.line}: {r.status}: {r.path or r.src.replace(chr(10), '⏎')}"
+         lambda r: f"{r.post}:{r.line}: {r.status}: {r.path or _flat(r.src)}"
          + (f" ({r.detail})" if r.detail else "")),
         ("placeholders (a known stand-in image, not the real picture)",
          [r for r in report.images if r.note == "placeholder"],
-         lambda r: f"{r.post}:{r.line}: {r.path or r.src.replace(chr(10), '⏎')}"),
+         lambda r: f"{r.post}:{r.line}: {r.path or _flat(r.src)}"),
         ("links that reach their file only by its name (`--fix` relinks them)",
          [r for r in report.images if r.by_name and r.status != "unsafe"],
          lambda r: f"{r.post}:{r.line}: {r.path}"),

@@ -14,6 +14,15 @@ from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
 
+def one_line(text: str) -> str:
+    """``text`` with its line breaks shown as ``⏎``, so a message that quotes it stays one line.
+
+    Exported image references are often cut over lines (``2021-06-20标题前半⏎标题后半/a.jpg``);
+    every message and change record that quotes one shows it so.
+    """
+    return text.replace("\r\n", "⏎").replace("\r", "⏎").replace("\n", "⏎")
+
+
 class WxMigrateError(Exception):
     """Base class: something wxmigrate could not do, located at ``path:line``."""
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..config import ConfigFile
 from ..emit import ENGINES
 from ..emit.metadata import PLACEMENTS
-from ..errors import ConfigError, WxMigrateError
+from ..errors import ConfigError, WxMigrateError, one_line
 from ..migrate import FORMATS, PostResult, RunResult, repair_site
 from ..parse.dialects import DIALECTS
 from ..rules import ORDER, RULES
@@ -230,9 +230,9 @@ def _repair(args: argparse.Namespace, source: str, posts: list[Path] | None, out
         if post.error:
             print(post.error, file=err)
         for src, line in post.unresolved:
-            print(f"{post.source}:{line}: image not found: {src}", file=err)
+            print(f"{post.source}:{line}: image not found: {one_line(src)}", file=err)
         for problem in post.image_problems:
-            print(f"{post.source}:{problem.line}: image {problem.src}: {problem.reason}", file=err)
+            print(f"{post.source}:{problem.line}: image {one_line(problem.src)}: {problem.reason}", file=err)
         for finding in post.findings:
             if finding.code == "limit":  # a block past a parser limit, written as it stood
                 print(f"{post.source}:{finding.line}: {finding.message}", file=err)

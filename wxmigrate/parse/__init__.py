@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import ConfigError, ReadError, boundary
+from ..errors import ConfigError, ReadError, boundary, one_line
 from ..model import (
     Block,
     Emphasis,
@@ -285,5 +285,5 @@ def _empty_bold_runs(inlines: tuple[Inline, ...]) -> int:
 
 
 def _short(text: str, width: int = 48) -> str:
-    flat = text.replace("\n", "⏎")
+    flat = one_line(text)
     return repr(flat if len(flat) <= width else flat[: width - 1] + "…")

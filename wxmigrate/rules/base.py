@@ -16,6 +16,7 @@ from typing import TypeVar
 import attrs
 
 from ..emit import Engine, get_engine
+from ..errors import one_line
 from ..model import Post
 from .features import PreTest
 
@@ -129,7 +130,7 @@ def rule(
 
 def short(text: str, width: int = 60) -> str:
     """A one-line excerpt for a change record."""
-    flat = text.replace("\n", "⏎")
+    flat = one_line(text)
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import attrs
 
 from ..emit import get_engine
-from ..errors import WxMigrateError
+from ..errors import WxMigrateError, one_line
 from ..lock import folder_lock, terminate_raises
 from ..write import atomic_write, copy_file, digest
 from .check import check_bytes
@@ -47,7 +47,7 @@ class AssetChange:
     after: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.action}: {self.before.replace(chr(10), '⏎')} -> {self.after}"
+        return f"{self.where}: {self.action}: {one_line(self.before)} -> {self.after}"
 
 
 @attrs.frozen

@@ -16,6 +16,8 @@ from typing import IO, Any, Literal, get_args
 
 import attrs
 
+from ..errors import one_line
+
 Status = Literal[
     "ok", "missing", "empty", "truncated", "undecodable", "mismatched", "remote", "unsafe", "bomb"
 ]
@@ -250,7 +252,7 @@ def _where(result: ImageResult) -> str:
 
 
 def _shown(result: ImageResult) -> str:
-    return result.path or result.src.replace("\n", "⏎")
+    return result.path or one_line(result.src)
 
 
 def _problem(result: ImageResult) -> str:
