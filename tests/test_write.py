@@ -156,3 +156,38 @@ def test_a_source_that_cannot_be_read_makes_no_temporary_file(tmp_path: Path) ->
     with pytest.raises(IsADirectoryError):
         copy_file(tmp_path / "folder.png", tmp_path / "out" / "a.png")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("make", ["atomic_write", "copy_file"])
+def test_a_folder_another_worker_makes_meanwhile_is_written_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: str
+) -> None:
+    """Two workers write the first files of one new folder: the temporary file of one is
+    refused (no folder yet), then the other makes the folder before this one looks.  The
+    file is written, not failed (``--jobs`` once reported such a post as not written)."""
+    folder, real_open = tmp_path / "out" / "images", write.os.open
+    refused: list[str] = []
+
+    def raced(path: object, flags: int, *args: int) -> int:
+        if flags & os.O_CREAT and not refused:
+            refused.append(str(path))
+            folder.mkdir(parents=True)  # the other worker, between this open and the next look
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(write.os, "open", raced)
+    source = tmp_path / "a.png"
+    source.write_bytes(PNG)
+    if make == "atomic_write":
+        assert atomic_write(folder / "a.png", PNG)
+    else:
+        assert copy_file(source, folder / "a.png")
+    assert refused and (folder / "a.png").read_bytes() == PNG
+    assert [path.name for path in folder.iterdir()] == ["a.png"]
+
+
+def test_a_folder_that_cannot_be_made_is_still_an_error(tmp_path: Path) -> None:
+    """A file where the folder should be: the error is raised, not retried for ever."""
+    (tmp_path / "out").write_bytes(b"a file")
+    with pytest.raises((FileExistsError, NotADirectoryError)):
+        atomic_write(tmp_path / "out" / "images" / "a.png", PNG)

@@ -42,8 +42,11 @@ def _temporary(target: Path) -> Iterator[tuple[int, Path]]:
     """A new temporary file beside ``target`` (its descriptor and path), removed unless renamed.
 
     The name is short whatever the target's (a 255-byte name must not grow past the limit).
-    The target's folder is made only when it is missing (one system call when it is there).
+    The target's folder is made only when it is missing (one system call when it is there),
+    then the file is asked for once more: another worker may have made the folder since
+    (``mkdir`` then does nothing); a second failure is what it is.
     """
+    folder_made = False
     while True:
         temporary = target.with_name(f"{TEMP_PREFIX}{secrets.token_hex(6)}")
         try:
@@ -54,9 +57,10 @@ def _temporary(target: Path) -> Iterator[tuple[int, Path]]:
         except FileExistsError:
             continue
         except (FileNotFoundError, NotADirectoryError):
-            if target.parent.is_dir():
+            if folder_made:
                 raise
             target.parent.mkdir(parents=True, exist_ok=True)  # raises what is in the way
+            folder_made = True
     try:
         yield handle, temporary
     finally:
