@@ -203,13 +203,15 @@ def test_a_reference_cut_over_lines_is_reported_on_one_line(tmp_path: Path) -> N
     """Exported references cut over lines, one missing and one empty: each report is one
     line that starts with the post and line, the cut shown as ``⏎``."""
     body = "![](exports/2021-06-20标题前半\n标题后半/a.jpg)\n\n![](exports/2021-06-20标题\r\n后半/b.png)"
-    site = make(tmp_path / "site", {"2020-01-01-a.md": post(body)}, {"exports/2021-06-20标题后半/b.png": b""})
+    empty = {"exports/2021-06-20标题后半/b.png": b""}
+    site = make(tmp_path / "site", {"2020-01-01-a.md": post(body)}, empty)
     for argv in (("repair", str(site), "--out", str(tmp_path / "out"), "--quiet"), ("verify", str(site))):
         code, out, err = call(*argv)
         assert code == 1
         reports = [line for line in (out + err).splitlines() if "a.jpg" in line or "b.png" in line]
         assert len(reports) == 2, reports
-        assert all(line.startswith(("_posts/2020-01-01-a.md:", f"{site}/_posts/2020-01-01-a.md:")) for line in reports)
+        where = ("_posts/2020-01-01-a.md:", f"{site}/_posts/2020-01-01-a.md:")  # verify's, repair's
+        assert all(line.startswith(where) for line in reports)
         assert any("2021-06-20标题前半⏎标题后半/a.jpg" in line for line in reports)
 
 
