@@ -50,8 +50,8 @@ def load_yaml(raw: str, name: str) -> Loaded:
     alias inside itself, :class:`yaml.YAMLError` when it is not YAML.
 
     Plain ``key: value`` lines are read without the parser (:func:`.flat_yaml.flat_mapping`),
-    to the same data, when they are too few to pass :data:`MAX_VALUES` (two values a line
-    at most); more are left to the loader, which refuses them past the limit."""
+    to the same data, when they are too few to pass :data:`MAX_VALUES` (:func:`_few_lines`);
+    more are left to the loader, which refuses them past the limit."""
     flat = flat_mapping(raw) if _few_lines(raw) else None
     if flat is not None:
         return Loaded(flat)
