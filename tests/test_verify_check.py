@@ -218,3 +218,28 @@ def test_a_file_checked_in_memory_is_checked_as_on_disk(
     on_disk = [check_file(path, declared=declared[path.suffix[1:]], deep=deep) for path in paths]
     assert in_memory == on_disk
     assert {found.status for found in on_disk} >= {"ok", "empty", "truncated", "mismatched", "undecodable", "bomb"}
+
+
+def test_a_file_that_cannot_be_read_is_missing_with_the_reason(tmp_path: Path) -> None:
+    """No file there, or a folder where the image should be: missing, with the system's words
+    (each small file is read through its descriptor: a folder opens, then refuses the read)."""
+    folder = tmp_path / "photo.jpg"
+    folder.mkdir()
+    assert check_file(folder, declared="JPEG") == check_file(str(folder), declared="JPEG")
+    assert (check_file(folder).status, check_file(folder).detail) == ("missing", "cannot read: Is a directory")
+    gone = check_file(tmp_path / "gone.png")
+    assert (gone.status, gone.detail) == ("missing", "cannot read: No such file or directory")
+
+
+def test_a_file_is_read_whole_however_the_system_hands_it_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read may return fewer bytes than asked: the rest is read on, and the check is the
+    same as of the bytes in memory."""
+    import os
+
+    data = image_bytes("PNG", size=(40, 30))
+    path = write(tmp_path / "sound.png", data)
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda handle, size: real_read(handle, min(size, 7)))
+    assert check_file(path, declared="PNG", deep=True) == check_bytes(data, declared="PNG", deep=True)

@@ -26,7 +26,7 @@ import functools
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -326,16 +326,21 @@ class ImagePlan:
         candidates = self._named(PurePosixPath(path).name)
         if not candidates:
             return None  # no file of that name: resolving the link's path would find none
-        directs = [self._real.of(self.site.root / path)]
-        if self.site.engine is not None and self.site.engine.static_root:
-            directs.append(self._real.of(self.site.root / self.site.engine.static_root / path))
-        if post_folder is not None:
-            directs.insert(0, self._real.of(post_folder / path))
-        for direct in directs:
-            for candidate in candidates:
-                if self._real.of(candidate) == direct:
-                    return candidate
+        reals = [self._real.of(candidate) for candidate in candidates]
+        for direct in self._directs(path, post_folder):
+            if direct in reals:
+                return candidates[reals.index(direct)]
         return None
+
+    def _directs(self, path: str, post_folder: Path | None) -> Iterator[str]:
+        """Where a link's ``path`` leads, resolved, in the order :meth:`linked` prefers them:
+        from the post's folder, the site root, the engine's static folder (each worked out
+        only when the one before leads to none of the files)."""
+        if post_folder is not None:
+            yield self._real.of(post_folder / path)
+        yield self._real.of(self.site.root / path)
+        if self.site.engine is not None and self.site.engine.static_root:
+            yield self._real.of(self.site.root / self.site.engine.static_root / path)
 
     def real_path(self, path: Path) -> str:
         """``os.path.realpath(path)``, its folder's resolved once while it is remembered
