@@ -150,7 +150,7 @@ def _read_small(path: str | Path) -> bytes | None:
         size = os.fstat(handle).st_size
         if size > IN_MEMORY:
             return None
-        chunks = []
+        chunks: list[bytes] = []
         while chunk := os.read(handle, size + 1 if not chunks else _CHUNK):
             chunks.append(chunk)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
