@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 import operator
 import os
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,7 +129,8 @@ def verify(
         resolutions = _kept(resolved)
         known = placeholder_hashes(placeholders)
         _check_files(resolutions, checks, deep=deep, limits=limits, progress=progress, total=len(refs))
-        progress = None  # told already, reference after reference, as the files were checked
+        # No progress to tell while the results are made: it was told as the files were checked.
+        results = _results(layout, refs, resolutions, checks, known, deep=deep, limits=limits)
     else:
         from .parallel import Checking, Pool, local_files  # worker processes: only for --jobs
 
@@ -138,15 +139,13 @@ def verify(
             resolved, folders = resolve_all(layout, refs, direct)
             resolutions = _kept(resolved)
             known = placeholder_hashes(placeholders)
-            checks = CheckedFiles(pool.check(local_files(resolutions)))
+            arriving = pool.check(local_files(resolutions))
+            results = _results(
+                layout, refs, resolutions, checks, known, deep=deep, limits=limits, progress=progress, arriving=arriving
+            )
+            for path, check in arriving:  # none is left (each file is some reference's): made sure of
+                checks.add(path, check)
     read = len(layout.posts) - len(errors)
-    results = Spilled(_ROW, ImageResult)
-    shown = _Relative(layout)
-    with pillow_limits(limits):
-        for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
-            results.append(_result(shown, ref, found, checks, known, deep=deep, limits=limits))
-            if progress is not None:
-                progress(done, len(refs))
     orphans = _orphans(folders, used=checks)
     return Report(
         root=str(layout.root),
@@ -157,6 +156,46 @@ def verify(
         errors=tuple(errors),
         posts_read=read,
     )
+
+
+def _results(
+    layout: Site,
+    refs: Sequence[Reference],
+    resolutions: Iterable[Resolution],
+    checks: CheckedFiles,
+    known: dict[str, str],
+    *,
+    deep: bool,
+    limits: Limits,
+    progress: Progress | None = None,
+    arriving: Iterator[tuple[str, FileCheck]] | None = None,
+) -> Spilled[ImageResult]:
+    """Each reference's result, in order (``progress`` told after each).
+
+    ``arriving``: the workers' checks, in the order of the files' first references (see
+    :func:`.parallel.local_files`).  Each is taken when the first reference to its file
+    needs it, so the results are made while the workers go on checking the files after.
+    """
+    results: Spilled[ImageResult] = Spilled(_ROW, ImageResult)
+    shown = _Relative(layout)
+    with pillow_limits(limits):
+        for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
+            if arriving is not None and found.kind == "local" and found.path is not None:
+                _await(found.path, checks, arriving)
+            results.append(_result(shown, ref, found, checks, known, deep=deep, limits=limits))
+            if progress is not None:
+                progress(done, len(refs))
+    return results
+
+
+def _await(path: str, checks: CheckedFiles, arriving: Iterator[tuple[str, FileCheck]]) -> None:
+    """Keep the checks arriving until the one of the file at ``path`` is kept."""
+    if path in checks:
+        return
+    for arrived, check in arriving:
+        checks.add(arrived, check)
+        if arrived == path:
+            return
 
 
 def _kept(resolved: Iterable[Resolution]) -> Spilled[Resolution]:
