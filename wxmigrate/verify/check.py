@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import operator
 import os
 import re
 import warnings
@@ -87,6 +88,9 @@ class FileCheck:
     #: A few words for people: why the status is what it is.
     detail: str = ""
 
+
+#: A :class:`FileCheck` as the plain values it is made from, in order.
+CHECK_VALUES = operator.attrgetter(*(field.name for field in attrs.fields(FileCheck)))
 
 #: The limits :func:`pillow_limits` applies now, innermost last.
 _APPLIED: list[Limits] = []

@@ -13,23 +13,18 @@ grouped by SQLite, so only files that share their bytes are ever held together.
 
 from __future__ import annotations
 
-import operator
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import attrs
-
-from .check import FileCheck
+from .check import CHECK_VALUES as _VALUES, FileCheck
 
 #: How many checks wait in memory before they go to the database together.
 BATCH = 1024
 #: How much of its database a run keeps in memory, in KiB.
 CACHE_KIB = 1024
 
-#: A :class:`FileCheck` as the plain values it is made from, in order.
-_VALUES = operator.attrgetter(*(field.name for field in attrs.fields(FileCheck)))
 
 #: A kept file: its number, its path (:func:`_key`), its hash, its check pickled.
 _Row = tuple[int, bytes, str | None, bytes]

@@ -9,22 +9,26 @@ references and where they lead; the run looks up by name what they do not reach
 of the distinct local files back to be checked.  Each file is checked once, with the format the first
 reference to it declares, exactly as the one-process loop in
 :func:`wxmigrate.verify.verify` would check it; the checks come back in that
-order and the loop then finds them done.
+order, and each reference's result is made as soon as its file's check is back.
+What goes between the processes is plain values (tuples, strings), not the
+attrs instances they are made into: those pickle several times as slowly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..pool import Pool as WorkerPool, Workers, chunks, worker_count
-from .check import FileCheck, Limits, check_file, pillow_limits
-from .posts import Read, read_post
-from .resolve import DirectResolver, Resolution
+from .check import CHECK_VALUES, FileCheck, Limits, check_file, pillow_limits
+from .posts import REFERENCE_ROW, Read, read_post, resolution, resolution_row
+from .references import Reference
+from .resolve import DirectResolver
 from .site import Site
+from .spill import Row
 
 
 @attrs.frozen
@@ -37,28 +41,40 @@ class Checking:
     limits: Limits
 
 
-def local_files(resolutions: Iterable[Resolution]) -> list[tuple[str, str | None]]:
-    """Each distinct local file the references reach, with the format its first reference declares."""
-    files: dict[str, str | None] = {}
-    for found in resolutions:
-        if found.kind == "local" and found.path is not None and found.path not in files:
-            files[found.path] = found.declared
-    return list(files.items())
-
-
 #: Each worker's resolver, by site root: it remembers where each source led across chunks.
 _RESOLVERS: dict[Path, DirectResolver] = {}
 
-def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[Read]:
+#: What a worker sends back for one post: its references and where each leads as plain
+#: values (:data:`~.posts.REFERENCE_ROW`, :func:`~.posts.resolution_row`), and its error.
+_ReadRows = tuple[list[Row], list[Row], str | None]
+
+
+def _read_chunk(how: Checking, posts: tuple[Path, ...]) -> list[_ReadRows]:
+    """Each post read (:func:`.posts.read_post`), as plain values: an attrs instance is
+    pickled through its ``__getstate__``, several times as slow as a tuple, and a site
+    has tens of thousands of references to send."""
     resolver = _RESOLVERS.get(how.root)
     if resolver is None:
         resolver = _RESOLVERS[how.root] = DirectResolver(Site(how.root, ()))
-    return [read_post(path, how.root, how.encoding, resolver) for path in posts]
+    rows: list[_ReadRows] = []
+    for path in posts:
+        refs, leads, error = read_post(path, how.root, how.encoding, resolver)
+        rows.append((list(map(REFERENCE_ROW, refs)), list(map(resolution_row, leads)), error))
+    return rows
 
 
-def _check_chunk(how: Checking, files: tuple[tuple[str, str | None], ...]) -> list[FileCheck]:
+def _read_back(rows: _ReadRows) -> Read:
+    refs, leads, error = rows
+    return [Reference(*row) for row in refs], [resolution(*row) for row in leads], error
+
+
+def _check_chunk(how: Checking, files: tuple[tuple[str, str | None], ...]) -> list[Row]:
+    """Each file checked, as the plain values of its :class:`~.check.FileCheck` (see :func:`_read_chunk`)."""
     with pillow_limits(how.limits):
-        return [check_file(path, declared=declared, deep=how.deep, limits=how.limits) for path, declared in files]
+        return [
+            CHECK_VALUES(check_file(path, declared=declared, deep=how.deep, limits=how.limits))
+            for path, declared in files
+        ]
 
 
 class Pool:
@@ -79,13 +95,13 @@ class Pool:
     def read(self, posts: Sequence[Path]) -> Iterator[Read]:
         """Each post read and its references resolved as written, in the order given."""
         for part in self._workers.map(_read_chunk, chunks(posts)):
-            yield from part
+            yield from map(_read_back, part)
 
     def check(self, files: Sequence[tuple[str, str | None]]) -> Iterator[tuple[str, FileCheck]]:
         """Every file checked, with its path, in the order given."""
         parts = list(chunks(files))
         for part, found in zip(parts, self._workers.map(_check_chunk, parts)):
-            yield from ((path, check) for (path, _declared), check in zip(part, found))
+            yield from ((path, FileCheck(*values)) for (path, _declared), values in zip(part, found))
 
 
-__all__ = ["Checking", "Pool", "local_files"]
+__all__ = ["Checking", "Pool"]

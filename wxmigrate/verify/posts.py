@@ -51,7 +51,7 @@ def gather(
 ) -> tuple[Spilled[Reference], Spilled[Resolution | None], list[str]]:
     """Every post's references in order and where each leads as written (both kept on disk
     past a few thousand), and the errors of the posts that could not be read."""
-    refs: Spilled[Reference] = Spilled(_REFERENCE_ROW, Reference)
+    refs: Spilled[Reference] = Spilled(REFERENCE_ROW, Reference)
     direct: Spilled[Resolution | None] = Spilled(resolution_row, resolution)
     errors: list[str] = []
     for found, leads, error in reads:
@@ -63,7 +63,8 @@ def gather(
     return refs, direct, errors
 
 
-_REFERENCE_ROW = operator.attrgetter("post", "line", "src", "key")
+#: A :class:`~.references.Reference` as the plain values it is made from, in order.
+REFERENCE_ROW = operator.attrgetter("post", "line", "src", "key")
 
 
 def resolution_row(found: Resolution | None) -> Row:
@@ -78,4 +79,4 @@ def resolution(*row: Any) -> Resolution | None:
     return Resolution(*row) if row else None
 
 
-__all__ = ["Read", "gather", "post_references", "read_post", "resolution", "resolution_row"]
+__all__ = ["REFERENCE_ROW", "Read", "gather", "post_references", "read_post", "resolution", "resolution_row"]
