@@ -25,7 +25,6 @@ BATCH = 1024
 #: How much of its database a run keeps in memory, in KiB.
 CACHE_KIB = 1024
 
-
 #: A kept file: its number, its path (:func:`_key`), its hash, its check pickled.
 _Row = tuple[int, bytes, str | None, bytes]
 
