@@ -132,17 +132,16 @@ def verify(
         # No progress to tell while the results are made: it was told as the files were checked.
         results = _results(layout, refs, resolutions, checks, known, deep=deep, limits=limits)
     else:
-        from .parallel import Checking, Pool  # worker processes: only for --jobs
+        from .parallel import Checking, Pool, Streamed  # worker processes: only for --jobs
 
         with Pool(Checking(layout.root, encoding, deep, limits), jobs, executor) as pool:
             refs, direct, errors = gather(pool.read(layout.posts))
             resolved, folders = resolve_all(layout, refs, direct)
-            files: dict[str, str | None] = {}
-            resolutions = _kept(resolved, files)
+            streamed = Streamed(resolved)
             known = placeholder_hashes(placeholders)
-            arriving = pool.check(list(files.items()))
+            arriving = pool.check(streamed.files())
             results = _results(
-                layout, refs, resolutions, checks, known, deep=deep, limits=limits, progress=progress, arriving=arriving
+                layout, refs, streamed, checks, known, deep=deep, limits=limits, progress=progress, arriving=arriving
             )
             for path, check in arriving:  # none is left (each file is some reference's): made sure of
                 checks.add(path, check)
@@ -174,7 +173,7 @@ def _results(
     """Each reference's result, in order (``progress`` told after each).
 
     ``arriving``: the workers' checks, in the order of the files' first references (see
-    :func:`_kept`).  Each is taken when the first reference to its file
+    :class:`.parallel.Streamed`).  Each is taken when the first reference to its file
     needs it, so the results are made while the workers go on checking the files after.
     """
     results: Spilled[ImageResult] = Spilled(_ROW, ImageResult)
@@ -199,17 +198,11 @@ def _await(path: str, checks: CheckedFiles, arriving: Iterator[tuple[str, FileCh
             return
 
 
-def _kept(resolved: Iterable[Resolution], files: dict[str, str | None] | None = None) -> Spilled[Resolution]:
-    """The resolutions, kept (on disk past a few thousand): they are gone through twice.
-
-    ``files``, when given, gets each distinct local file they reach, in the order of the
-    first reference to each, with the format that reference declares: what the workers of
-    ``--jobs`` check, each file once, as :func:`_check_files` does in one process."""
+def _kept(resolved: Iterable[Resolution]) -> Spilled[Resolution]:
+    """The resolutions, kept (on disk past a few thousand): they are gone through twice."""
     resolutions = Spilled(resolution_row, Resolution)
     for found in resolved:
         resolutions.append(found)
-        if files is not None and found.kind == "local" and found.path is not None and found.path not in files:
-            files[found.path] = found.declared
     return resolutions
 
 
@@ -223,7 +216,7 @@ def _check_files(
     total: int,
 ) -> None:
     """Check each local file the first reference to it leads to, with the format that
-    reference declares (as :func:`_kept` lists them for the workers of ``--jobs``).
+    reference declares (as :class:`.parallel.Streamed` sends them to the workers of ``--jobs``).
 
     The files are checked in a loop of their own, before any result is made: decoding
     thousands of images one after the other, with nothing between them but the next
