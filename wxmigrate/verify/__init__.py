@@ -137,14 +137,12 @@ def verify(
         with Pool(Checking(layout.root, encoding, deep, limits), jobs, executor) as pool:
             refs, direct, errors = gather(pool.read(layout.posts))
             resolved, folders = resolve_all(layout, refs, direct)
-            streamed = Streamed(resolved)
+            streamed = Streamed(resolved, checks, pool.check)
             known = placeholder_hashes(placeholders)
-            arriving = pool.check(streamed.files())
             results = _results(
-                layout, refs, streamed, checks, known, deep=deep, limits=limits, progress=progress, arriving=arriving
+                layout, refs, streamed, checks, known, deep=deep, limits=limits, progress=progress, keep=streamed.keep
             )
-            for path, check in arriving:  # none is left (each file is some reference's): made sure of
-                checks.add(path, check)
+            streamed.finish()
     read = len(layout.posts) - len(errors)
     orphans = _orphans(folders, used=checks)
     return Report(
@@ -168,34 +166,24 @@ def _results(
     deep: bool,
     limits: Limits,
     progress: Progress | None = None,
-    arriving: Iterator[tuple[str, FileCheck]] | None = None,
+    keep: Callable[[str], None] | None = None,
 ) -> Spilled[ImageResult]:
     """Each reference's result, in order (``progress`` told after each).
 
-    ``arriving``: the workers' checks, in the order of the files' first references (see
-    :class:`.parallel.Streamed`).  Each is taken when the first reference to its file
-    needs it, so the results are made while the workers go on checking the files after.
+    ``keep``: called with the path of each local file before its reference's result is
+    made, to keep its check if it is still on its way (:meth:`.parallel.Streamed.keep`):
+    the results are made while the workers go on checking the files after.
     """
     results: Spilled[ImageResult] = Spilled(_ROW, ImageResult)
     shown = _Relative(layout)
     with pillow_limits(limits):
         for done, (ref, found) in enumerate(zip(refs, resolutions), start=1):
-            if arriving is not None and found.kind == "local" and found.path is not None:
-                _await(found.path, checks, arriving)
+            if keep is not None and found.kind == "local" and found.path is not None:
+                keep(found.path)
             results.append(_result(shown, ref, found, checks, known, deep=deep, limits=limits))
             if progress is not None:
                 progress(done, len(refs))
     return results
-
-
-def _await(path: str, checks: CheckedFiles, arriving: Iterator[tuple[str, FileCheck]]) -> None:
-    """Keep the checks arriving until the one of the file at ``path`` is kept."""
-    if path in checks:
-        return
-    for arrived, check in arriving:
-        checks.add(arrived, check)
-        if arrived == path:
-            return
 
 
 def _kept(resolved: Iterable[Resolution]) -> Spilled[Resolution]:

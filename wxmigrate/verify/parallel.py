@@ -25,6 +25,7 @@ import attrs
 
 from ..pool import Pool as WorkerPool, Workers, chunks, worker_count
 from .check import CHECK_VALUES, FileCheck, Limits, check_file, pillow_limits
+from .checked import CheckedFiles
 from .posts import REFERENCE_ROW, Read, read_post, resolution, resolution_row
 from .references import Reference
 from .resolve import DirectResolver, Resolution
@@ -87,25 +88,36 @@ def _check_chunk(how: Checking, files: tuple[tuple[str, str | None], ...]) -> li
 
 class Streamed:
     """The resolutions of ``--jobs``, made as they are asked for, from two sides: the
-    results take them in order (iterating this), and the workers take the distinct local
+    results take them in order (iterating this), and the workers the distinct local
     files they reach, in chunks, in the order of the first reference to each, with the
     format that reference declares (:meth:`files`: each file checked once, as
-    :func:`wxmigrate.verify.verify` does in one process).
+    :func:`wxmigrate.verify.verify` does in one process).  ``check`` sends chunks of files
+    to the workers and gives back each file's check, in order (:meth:`Pool.check`);
+    :meth:`keep` keeps them in ``checks`` as the results need them.
 
     The workers ask for files before the results need them, so the references are
     looked up by name while the workers check the files found so far.  What is made and
     not yet taken waits here: a few chunks' worth, or :data:`WAITING` resolutions at most
-    (a chunk is sent short rather than more waiting)."""
+    (a chunk is sent short rather than more waiting).  A file is known to be new when it
+    is neither kept in ``checks`` nor on its way (sent, or about to be): only those on
+    their way are held here, not every file of the site."""
 
     #: Resolutions made for the files' sake that the results have not taken yet, at most.
     WAITING = 4_096
 
-    def __init__(self, resolved: Iterable[Resolution]) -> None:
+    def __init__(
+        self,
+        resolved: Iterable[Resolution],
+        checks: CheckedFiles,
+        check: Callable[[Iterable[tuple[tuple[str, str | None], ...]]], Iterator[tuple[str, FileCheck]]],
+    ) -> None:
         self._resolved = iter(resolved)
+        self._checks = checks
         self._ready: deque[Resolution] = deque()
         self._files: deque[tuple[str, str | None]] = deque()
-        #: Every file sent (or about to be): a file is checked once.
-        self._seen: set[str] = set()
+        #: The files to be sent or sent whose check is not kept yet.
+        self._on_the_way: set[str] = set()
+        self._arriving = check(self.files())
 
     def _advance(self) -> bool:
         """Make the next resolution; False when there is none left."""
@@ -113,9 +125,10 @@ class Streamed:
         if found is None:
             return False
         self._ready.append(found)
-        if found.kind == "local" and found.path is not None and found.path not in self._seen:
-            self._seen.add(found.path)
-            self._files.append((found.path, found.declared))
+        path = found.path
+        if found.kind == "local" and path is not None and path not in self._on_the_way and path not in self._checks:
+            self._on_the_way.add(path)
+            self._files.append((path, found.declared))
         return True
 
     def __iter__(self) -> Iterator[Resolution]:
@@ -131,6 +144,24 @@ class Streamed:
             if not self._files and len(self._ready) < self.WAITING:
                 return  # every resolution is made: no file is left
             yield tuple(self._files.popleft() for _ in range(min(size, len(self._files))))
+
+    def keep(self, path: str) -> None:
+        """Keep the checks arriving until the one of the file at ``path`` is kept (at once
+        when it is kept already)."""
+        if path not in self._on_the_way:
+            return
+        for arrived, check in self._arriving:
+            self._checks.add(arrived, check)
+            self._on_the_way.discard(arrived)
+            if arrived == path:
+                return
+
+    def finish(self) -> None:
+        """Keep every check still to come (none is, once every resolution was taken: each
+        file is some reference's first)."""
+        for arrived, check in self._arriving:
+            self._checks.add(arrived, check)
+            self._on_the_way.discard(arrived)
 
 
 class Pool:
