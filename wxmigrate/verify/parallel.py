@@ -43,11 +43,11 @@ class Checking:
     limits: Limits
 
 
-#: Files to a chunk of checks.  Each chunk costs the run about half a millisecond of CPU
-#: besides its checks (sending it, its result coming back through the pool's thread):
-#: 128 rather than the pool's 32 took 0.5 s of CPU and 0.6 s of wall time off a
-#: ``verify --deep --jobs 2`` of 10,000 posts (its 51,833 files), and a chunk of 128 small
-#: images is still only a few hundredths of a second of one worker's time.
+#: Files to a chunk of checks.  Each chunk costs the run some CPU besides its checks
+#: (sending it, its result coming back through the pool's thread): with 128 rather than
+#: the pool's 32, ``verify --deep --jobs 2`` of 10,000 posts (51,833 files) took 9.76 s
+#: rather than 10.19 s (medians of two series of paired runs on two cores), and a chunk
+#: of 128 small images is still only a few hundredths of a second of one worker's time.
 CHECK_CHUNK = 128
 
 #: Each worker's resolver, by site root: it remembers where each source led across chunks.
