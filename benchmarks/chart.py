@@ -41,9 +41,9 @@ def draw(figures: dict[str, Any], chart: Path, *, metadata: dict[str, str]) -> N
     figure, axes = pyplot.subplots(
         len(panels), 1, figsize=(9, 0.32 * sum(heights) + 1), gridspec_kw={"height_ratios": heights}
     )
-    for axis, (unit, results) in zip(axes, panels):
-        _panel(axis, unit, results)
     site = figures["sites"]["site"]
+    for axis, (unit, results) in zip(axes, panels):
+        _panel(axis, unit, results, site["posts"])
     figure.suptitle(
         f"wxmigrate benchmark: {site['posts']} posts, {site['image files']} images "
         f"({figures['machine']['date']})",
@@ -63,10 +63,10 @@ def _panels(results: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any
     return list(units.items())
 
 
-def _panel(axis: Any, unit: str, results: list[dict[str, Any]]) -> None:
+def _panel(axis: Any, unit: str, results: list[dict[str, Any]], posts: int) -> None:
     """One panel: a bar per result, its value written at its end."""
     values = [result["rate"] if unit else result["seconds"] * 1000 for result in results]
-    labels = [_label(result) for result in results]
+    labels = [_label(result, posts) for result in results]
     # The start-up lines are wxmigrate's own, though no peer is measured against them.
     colours = [OURS if "wxmigrate" in result["name"] else PEERS for result in results]
     positions = range(len(results))
@@ -84,10 +84,13 @@ def _panel(axis: Any, unit: str, results: list[dict[str, Any]]) -> None:
     axis.grid(axis="x", which="major", alpha=0.3)
 
 
-def _label(result: dict[str, Any]) -> str:
-    """A line's name as the chart shows it: no Markdown, and its cores when more than one."""
+def _label(result: dict[str, Any], posts: int) -> str:
+    """A line's name as the chart shows it: no Markdown, the posts of its site when not the
+    title's ``posts`` (the ``--scaling`` lines), and its cores when more than one."""
     name = result["name"].replace("`", "")
-    return f"{name} ({result['cores']} cores)" if result["cores"] > 1 else name
+    notes = [f"{result['posts']:,} posts"] if result.get("posts") and result["posts"] != posts else []
+    notes += [f"{result['cores']} cores"] if result["cores"] > 1 else []
+    return f"{name} ({', '.join(notes)})" if notes else name
 
 
 def main(argv: Sequence[str] | None = None) -> None:
