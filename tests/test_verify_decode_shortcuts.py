@@ -1,6 +1,7 @@
 """The image check's shortcuts never change a finding.
 
-A PNG proved whole by :func:`wxmigrate.verify.png.png_decodes` is not decoded by Pillow
+A plain JPEG, PNG or GIF has its header read without Pillow (:mod:`wxmigrate.verify.headers`,
+held to Pillow's ``Image.open`` in ``test_verify_headers.py``).  A PNG proved whole by :func:`wxmigrate.verify.png.png_decodes` is not decoded by Pillow
 (``--deep``), one whose chunks :func:`~wxmigrate.verify.png.png_chunks_whole` proves
 sound is not verified by Pillow (header level), and a still JPEG is decoded at an eighth
 of its size first.  Both may only ever say
@@ -156,7 +157,9 @@ def test_a_damaged_png_proved_whole_is_one_pillow_decodes(
 
 
 def without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the check verify and decode every PNG and JPEG with Pillow, as it did before."""
+    """Make the check open every file with Pillow (:mod:`~wxmigrate.verify.headers` unused),
+    and verify and decode every PNG and JPEG with it, as it did before."""
+    monkeypatch.setattr(check, "read_header", lambda data: None)
     monkeypatch.setattr(check, "png_decodes", lambda data: False)
     monkeypatch.setattr(check, "png_chunks_whole", lambda data: False)
 
@@ -166,7 +169,13 @@ def without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(check, "_load_reduced", refuse)
 
 
-SOUND_FILES = [image_bytes("JPEG", size=(64, 48)), image_bytes("JPEG", size=(9, 5)), *SOUND_PNGS]
+SOUND_FILES = [
+    image_bytes("JPEG", size=(64, 48)),
+    image_bytes("JPEG", size=(9, 5)),
+    image_bytes("GIF", size=(20, 14)),
+    image_bytes("GIF", size=(20, 14), frames=3),
+    *SOUND_PNGS,
+]
 
 
 @given(which=st.sampled_from(range(len(SOUND_FILES))), deep=st.booleans(), **DAMAGE)

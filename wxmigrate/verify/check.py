@@ -4,9 +4,10 @@
 damaged, mislabelled or hostile file comes back as a :class:`FileCheck`
 with one of the statuses of :data:`~wxmigrate.verify.report.STATUSES`.
 
-Truncation is found at both levels.  By default (header level) Pillow reads
-the header and runs ``verify()``, and the file's end is checked for its
-format's end (:func:`~.formats.check_end`): a PNG's chunks are walked to
+Truncation is found at both levels.  By default (header level) the header is
+read (by :mod:`.headers` for a plain JPEG, PNG or GIF in memory, by Pillow for
+any other file), Pillow's ``verify()`` is run where it checks anything, and the
+file's end is checked for its format's end (:func:`~.formats.check_end`): a PNG's chunks are walked to
 IEND and a WebP's RIFF length compared with its size, which settles
 truncation; a JPEG or GIF without its end marker is decoded, and the decoder
 decides between ``truncated`` and ``ok`` (data after the marker is legal).
@@ -47,6 +48,7 @@ from .formats import (
     svg_hazard,
     svg_size,
 )
+from .headers import read_header
 from .png import png_chunks_whole, png_decodes
 from .report import Status
 
@@ -300,6 +302,10 @@ def _header(stream: IO[bytes], limits: Limits, *, verify: bool, decode: bool) ->
     for a still image, run Pillow's ``verify()`` on the same open file; with ``decode``, an
     image of :data:`_NOTHING_TO_VERIFY` that Pillow has not seeked yet is decoded on it too
     (as a new open would decode it)."""
+    if isinstance(stream, io.BytesIO):
+        read = _header_read(stream.getvalue(), limits, verify=verify, decode=decode)
+        if read is not None:
+            return read
     stream.seek(0)
     with Image.open(stream) as image:
         fmt = browser_format(image.format)
@@ -332,6 +338,32 @@ def _header(stream: IO[bytes], limits: Limits, *, verify: bool, decode: bool) ->
         if verify and frames == 1:
             return _Header(found, verified=True, problem=_attempt(image.verify))
     return _Header(found)
+
+
+def _header_read(data: bytes, limits: Limits, *, verify: bool, decode: bool) -> _Header | None:
+    """What :func:`_header` finds, found without opening the image with Pillow
+    (:func:`~.headers.read_header`): for a plain JPEG or GIF not to be decoded, and a plain
+    PNG whose chunks (pixels, with ``decode``) are proved sound; None for any other file,
+    which Pillow then opens."""
+    header = read_header(data)
+    if header is None:
+        return None
+    fmt, width, height, frames = header
+    if Image.MAX_IMAGE_PIXELS is not None and width * height > Image.MAX_IMAGE_PIXELS:
+        return None  # a bomb in Pillow's words
+    if decode and fmt != "PNG":
+        return None  # decoded by Pillow, on the image it opens
+    found = FileCheck("ok", fmt, width, height, frames, detail=_dimensions(width, height, frames))
+    bomb = _bomb(found, limits)
+    if bomb is not None:
+        return _Header(bomb)
+    if fmt != "PNG":
+        return _Header(found, verified=True)  # as for Pillow's open: :data:`_NOTHING_TO_VERIFY`
+    if not verify:
+        return _Header(found)
+    if decode:
+        return _Header(found, verified=True, decoded=True) if png_decodes(data) else None
+    return _Header(found, verified=True) if png_chunks_whole(data) else None
 
 
 def _load_reduced(image: Image.Image) -> None:

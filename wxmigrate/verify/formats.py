@@ -180,7 +180,23 @@ def _png_ending(stream: IO[bytes], size: int) -> Ending:
 
 def gif_frames(data: bytes) -> int | None:
     """The frames Pillow's ``n_frames`` counts in a GIF, from its block structure; None
-    when this walk is not sure.
+    when this walk is not sure (:func:`gif_layout`)."""
+    layout = gif_layout(data)
+    return None if layout is None else layout.frames
+
+
+@attrs.frozen
+class GifLayout:
+    """A GIF's frames and where its first frame lies, from :func:`gif_layout`."""
+
+    frames: int
+    #: The first frame's left, top, width and height on the logical screen.
+    first: tuple[int, int, int, int]
+
+
+def gif_layout(data: bytes) -> GifLayout | None:
+    """A GIF's frame count and first frame, from its block structure; None when this walk
+    is not sure.
 
     Pillow finds each frame by seeking through the whole file; counting the image
     descriptors over the bytes in memory gives the same number much faster.  The walk is
@@ -194,27 +210,40 @@ def gif_frames(data: bytes) -> int | None:
     size = len(data)
     position: int | None = 13 + _palette_size(data[10])
     frames = 0
+    first = (0, 0, 0, 0)
     while position is not None and position < size:
         tag = data[position]
         position += 1
         if tag == 0x3B:  # the trailer
-            return frames or None
+            return GifLayout(frames, first) if frames else None
         if tag == 0x21:  # an extension: its label, then sub-blocks
             if position + 1 >= size:
                 return None
-            first = data[position + 1]
-            if first == 0 or (data[position] == 0xF9 and first < 4):
+            first_block = data[position + 1]
+            if first_block == 0 or (data[position] == 0xF9 and first_block < 4):
                 return None
             position = _after_sub_blocks(data, position + 1)
         elif tag == 0x2C:  # an image: its descriptor, palette, code size, then sub-blocks
             if position + 9 > size:
                 return None
+            if not frames:
+                first = _descriptor(data, position)
             position += 9 + _palette_size(data[position + 8]) + 1
             position = _after_sub_blocks(data, position)
             frames += 1
         else:
             return None
     return None
+
+
+def _descriptor(data: bytes, at: int) -> tuple[int, int, int, int]:
+    """An image descriptor's left, top, width and height (little-endian 16-bit each)."""
+    return (
+        int.from_bytes(data[at : at + 2], "little"),
+        int.from_bytes(data[at + 2 : at + 4], "little"),
+        int.from_bytes(data[at + 4 : at + 6], "little"),
+        int.from_bytes(data[at + 6 : at + 8], "little"),
+    )
 
 
 def _palette_size(flags: int) -> int:
