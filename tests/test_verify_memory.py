@@ -47,6 +47,7 @@ def _check(sha256: str | None, number: int) -> FileCheck:
     unused=st.lists(st.tuples(_PATHS, _HASHES), max_size=4),
     absent=st.lists(_PATHS, max_size=4),
     batch=st.integers(1, 4),
+    recent=st.integers(1, 4),
     clashing=st.booleans(),
 )
 def test_the_checked_files_keep_what_a_dict_keeps(
@@ -54,11 +55,14 @@ def test_the_checked_files_keep_what_a_dict_keeps(
     unused: list[tuple[str, str | None]],
     absent: list[str],
     batch: int,
+    recent: int,
     clashing: bool,
 ) -> None:
-    """Checks read back from memory or disk, paths of one ``hash()`` told apart, duplicates grouped."""
+    """Checks read back from memory (the waiting ones, the recent ones) or disk, paths of
+    one ``hash()`` told apart, duplicates grouped."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checked, "BATCH", batch)
+        patch.setattr(checked, "RECENT", recent)
         if clashing:
             patch.setattr(checked, "hash", len, raising=False)  # many paths of one hash
         kept = CheckedFiles()

@@ -9,6 +9,7 @@ import io
 import json
 import random
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -16,6 +17,9 @@ import pytest
 from PIL import Image
 
 from wxmigrate.verify import STATUSES, Limits, Report, to_data, to_json, to_table, verify
+
+#: The package, not the function the package ``wxmigrate`` calls by its name.
+wxmigrate_verify = sys.modules["wxmigrate.verify"]
 
 # -- images the tests make
 
@@ -265,6 +269,18 @@ def test_progress_is_reported(damaged_site: Path) -> None:
     report = verify(damaged_site, progress=lambda done, total: calls.append((done, total)))
     total = len(report.images)
     assert calls == [(done, total) for done in range(1, total + 1)]
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+def test_the_same_report_whatever_the_window(damaged_site: Path, window: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One process checks the files of a window of references, then makes their results: the
+    report and the progress told are the same however many references a window holds."""
+    whole = verify(damaged_site)
+    monkeypatch.setattr(wxmigrate_verify, "WINDOW", window)
+    calls: list[tuple[int, int]] = []
+    windowed = verify(damaged_site, progress=lambda done, total: calls.append((done, total)))
+    assert windowed == whole
+    assert calls == [(done, len(whole.images)) for done in range(1, len(whole.images) + 1)]
 
 
 def test_one_post_and_its_site(damaged_site: Path) -> None:

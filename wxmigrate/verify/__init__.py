@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 import operator
 import os
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,7 @@ from .checked import CheckedFiles
 from .formats import declared_format
 from .hotlinks import Hotlink, recognise
 from .placeholders import KNOWN_PLACEHOLDERS, is_placeholder, placeholder_hashes
-from .posts import gather, read_post, resolution_row
+from .posts import gather, read_post
 from .references import Reference
 from .report import (
     PLACEHOLDER,
@@ -126,11 +126,10 @@ def verify(
         resolver = DirectResolver(layout)
         refs, direct, errors = gather(read_post(path, layout.root, encoding, resolver) for path in layout.posts)
         resolved, folders = resolve_all(layout, refs, direct)
-        resolutions = _kept(resolved)
         known = placeholder_hashes(placeholders)
-        _check_files(resolutions, checks, deep=deep, limits=limits, progress=progress, total=len(refs))
+        windows = _checked(resolved, checks, deep=deep, limits=limits, progress=progress, total=len(refs))
         # No progress to tell while the results are made: it was told as the files were checked.
-        results = _results(layout, refs, resolutions, checks, known, deep=deep, limits=limits)
+        results = _results(layout, refs, windows, checks, known, deep=deep, limits=limits)
     else:
         from .parallel import Checking, Pool, Streamed  # worker processes: only for --jobs
 
@@ -186,36 +185,60 @@ def _results(
     return results
 
 
-def _kept(resolved: Iterable[Resolution]) -> Spilled[Resolution]:
-    """The resolutions, kept (on disk past a few thousand): they are gone through twice."""
-    resolutions = Spilled(resolution_row, Resolution)
-    for found in resolved:
-        resolutions.append(found)
-    return resolutions
+#: Resolutions whose files one process checks together, before their results are made.
+WINDOW = 1_024
 
 
-def _check_files(
-    resolutions: Iterable[Resolution],
+def _checked(
+    resolved: Iterable[Resolution],
     checks: CheckedFiles,
     *,
     deep: bool,
     limits: Limits,
     progress: Progress | None,
     total: int,
+) -> Iterator[Resolution]:
+    """The resolutions in order, given a window of :data:`WINDOW` at a time once the files
+    of the window are checked (:func:`_check_files`): the results of a window then find
+    its checks among those :class:`.checked.CheckedFiles` holds in memory, and no more than
+    a window of resolutions is ever held."""
+    window: list[Resolution] = []
+    done = 0
+    for found in resolved:
+        window.append(found)
+        if len(window) == WINDOW:
+            _check_files(window, checks, deep=deep, limits=limits, progress=progress, done=done, total=total)
+            done += len(window)
+            yield from window
+            window = []
+    _check_files(window, checks, deep=deep, limits=limits, progress=progress, done=done, total=total)
+    yield from window
+
+
+def _check_files(
+    resolutions: Sequence[Resolution],
+    checks: CheckedFiles,
+    *,
+    deep: bool,
+    limits: Limits,
+    progress: Progress | None,
+    done: int,
+    total: int,
 ) -> None:
     """Check each local file the first reference to it leads to, with the format that
-    reference declares (as :class:`.parallel.Streamed` sends them to the workers of ``--jobs``).
+    reference declares (as :class:`.parallel.Streamed` sends them to the workers of
+    ``--jobs``); ``done`` references came before these.
 
-    The files are checked in a loop of their own, before any result is made: decoding
-    thousands of images one after the other, with nothing between them but the next
-    resolution, made a whole ``verify --deep`` of the benchmark's site about 4 % faster
+    The files are checked in a loop of their own, before any of their results is made:
+    decoding thousands of images one after the other, with nothing between them but the
+    next resolution, made a whole ``verify --deep`` of the benchmark's site about 4 % faster
     than making each reference's result between two checks."""
     with pillow_limits(limits):
-        for done, found in enumerate(resolutions, start=1):
+        for number, found in enumerate(resolutions, start=done + 1):
             if found.kind == "local" and found.path is not None and found.path not in checks:
                 checks.add(found.path, check_file(found.path, declared=found.declared, deep=deep, limits=limits))
             if progress is not None:
-                progress(done, total)
+                progress(number, total)
 
 
 class _Relative:

@@ -6,8 +6,10 @@ files share their bytes (the duplicates).  :class:`CheckedFiles` numbers the
 files in the order they are checked and keeps each one's path and check in a
 private temporary SQLite database, :data:`BATCH` rows at a time (deleted when
 it is collected; at most :data:`CACHE_KIB` of it held in memory); in memory it
-keeps only each path's ``hash()`` and number, which tells a file never checked
-(nearly every lookup) without reading the database.  The duplicates are
+keeps each path's ``hash()`` and number, which tells a file never checked
+(nearly every lookup) without reading the database, and the checks of the last
+:data:`RECENT` to :data:`RECENT` × 2 files checked, which the references near the
+first to each file ask for.  The duplicates are
 grouped by SQLite, so only files that share their bytes are ever held together.
 """
 
@@ -24,6 +26,9 @@ from .check import CHECK_VALUES as _VALUES, FileCheck
 BATCH = 1024
 #: How much of its database a run keeps in memory, in KiB.
 CACHE_KIB = 1024
+#: How many of the checks last made are kept in memory as well (twice as many at most):
+#: more than one process's window of references (:data:`wxmigrate.verify.WINDOW`) leads to.
+RECENT = 2048
 
 #: A kept file: its number, its path (:func:`_key`), its hash, its check pickled.
 _Row = tuple[int, bytes, str | None, bytes]
@@ -64,6 +69,9 @@ class CheckedFiles:
         self._clashes: dict[str, int] = {}
         self._waiting: list[_Row] = []
         self._stored = 0
+        #: The checks last made, by path: the newer ones, then those before them.
+        self._recent: dict[str, FileCheck] = {}
+        self._older: dict[str, FileCheck] = {}
         # "": a private temporary database on disk, deleted when the connection closes.
         self._connection = sqlite3.connect("", check_same_thread=False)
         self._connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
@@ -80,9 +88,15 @@ class CheckedFiles:
         self._waiting.append((number, _key(path), check.sha256, pickle.dumps(_VALUES(check), 5)))
         if len(self._waiting) >= BATCH:
             self._store()
+        if len(self._recent) >= RECENT:
+            self._older, self._recent = self._recent, {}
+        self._recent[path] = check
 
     def get(self, path: str) -> FileCheck | None:
         """The check of the file at ``path``, or None when it has not been checked."""
+        recent = self._recent.get(path) or self._older.get(path)
+        if recent is not None:
+            return recent
         row = self._row(path)
         return None if row is None else FileCheck(*pickle.loads(row[3]))
 
@@ -130,4 +144,4 @@ class CheckedFiles:
         self._waiting = []
 
 
-__all__ = ["BATCH", "CACHE_KIB", "CheckedFiles"]
+__all__ = ["BATCH", "CACHE_KIB", "RECENT", "CheckedFiles"]
