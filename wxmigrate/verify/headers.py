@@ -31,6 +31,7 @@ the file with the same format and size.
 
 from __future__ import annotations
 
+import struct
 import zlib
 
 from .formats import gif_layout
@@ -43,6 +44,10 @@ _JPEG_FRAMES = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 
 #: JPEG segments Pillow reads past or only stores: DHT, DAC, DNL, DRI, EXP, COM.
 _JPEG_SKIPPED = frozenset({0xC4, 0xCC, 0xDC, 0xDD, 0xDF, 0xFE})
 _JPEG_SCAN = 0xDA
+#: A segment's marker (FF, then its kind) and length; a frame header's precision, height,
+#: width and components.
+_SEGMENT = struct.Struct(">BBH")
+_FRAME = struct.Struct(">BHHB")
 _JPEG_TABLES = 0xDB
 #: APPn segments whose reading by Pillow needs at least so many bytes, by their opening.
 _APP_NEEDS = {(0xE0, b"JFIF"): 7, (0xE2, b"ICC_PROFILE\x00"): 14, (0xEE, b"Adobe"): 7}
@@ -82,19 +87,20 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
     end_of_data = len(data)
     offset = 2
     size: tuple[int, int] | None = None
-    while offset + 4 <= end_of_data and data[offset] == 0xFF:
-        marker = data[offset + 1]
-        start = offset + 4
-        end = offset + 2 + int.from_bytes(data[offset + 2 : start], "big")
-        if end < start or end > end_of_data:
-            return None  # a length under its own two bytes, or past the end
+    while offset + 4 <= end_of_data:
+        lead, marker, length = _SEGMENT.unpack_from(data, offset)
+        start, end = offset + 4, offset + 2 + length
+        if lead != 0xFF or length < 2 or end > end_of_data:
+            return None  # no marker, a length under its own two bytes, or past the end
         if marker == _JPEG_SCAN:
             return size if size is not None and min(size) > 0 else None
         if marker in _JPEG_FRAMES:
-            if end - start < 6 or data[start] != 8 or data[start + 5] not in (1, 3, 4):
+            if length < 8:
                 return None
-            height = int.from_bytes(data[start + 1 : start + 3], "big")
-            size = (int.from_bytes(data[start + 3 : start + 5], "big"), height)
+            bits, height, width, layers = _FRAME.unpack_from(data, start)
+            if bits != 8 or layers not in (1, 3, 4):
+                return None
+            size = (width, height)
         elif marker == _JPEG_TABLES:
             if not _tables_whole(data, start, end):
                 return None
