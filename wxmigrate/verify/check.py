@@ -345,14 +345,14 @@ def _header_read(data: bytes, limits: Limits, *, verify: bool, decode: bool) -> 
     (:func:`~.headers.read_header`): for a plain JPEG or GIF not to be decoded, and a plain
     PNG whose chunks (pixels, with ``decode``) are proved sound; None for any other file,
     which Pillow then opens."""
+    if decode and not data.startswith(b"\x89PNG"):
+        return None  # decoded by Pillow, on the image it opens
     header = read_header(data)
     if header is None:
         return None
     fmt, width, height, frames = header
     if Image.MAX_IMAGE_PIXELS is not None and width * height > Image.MAX_IMAGE_PIXELS:
         return None  # a bomb in Pillow's words
-    if decode and fmt != "PNG":
-        return None  # decoded by Pillow, on the image it opens
     found = FileCheck("ok", fmt, width, height, frames, detail=_dimensions(width, height, frames))
     bomb = _bomb(found, limits)
     if bomb is not None:
