@@ -7,8 +7,8 @@ with one of the statuses of :data:`~wxmigrate.verify.report.STATUSES`.
 Truncation is found at both levels.  By default (header level) the header is
 read (by :mod:`.headers` for a plain JPEG, PNG or GIF in memory, by Pillow for
 any other file), Pillow's ``verify()`` is run where it checks anything, and the
-file's end is checked for its format's end (:func:`~.formats.check_end`): a PNG's chunks are walked to
-IEND and a WebP's RIFF length compared with its size, which settles
+file's end is checked for its format's end (:func:`~.formats.check_end`): a
+PNG's chunks are walked to IEND and a WebP's RIFF length compared with its size, which settles
 truncation; a JPEG or GIF without its end marker is decoded, and the decoder
 decides between ``truncated`` and ``ok`` (data after the marker is legal).
 With ``deep=True`` every frame is decoded.

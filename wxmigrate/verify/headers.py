@@ -6,8 +6,8 @@ of a site's thousands of small files, that was the largest part of each check.  
 file in memory laid out plainly, the same facts are a few slices away.
 
 :func:`read_header` gives a file's format, width, height and frames, exactly as
-``Image.open`` gives them (``format``, ``size`` and ``n_frames``), and only for a header whose reading by Pillow is
-sure to succeed with those values:
+``Image.open`` gives them (``format``, ``size`` and ``n_frames``), and only for a
+header whose reading by Pillow is sure to succeed with those values:
 
 - **JPEG**: segments one after the other from the start of image to the start of scan,
   each whole; every segment of a kind Pillow only stores or skips, or reads without
@@ -25,8 +25,8 @@ sure to succeed with those values:
 
 None means "not sure", never "broken": the caller then opens the file with Pillow,
 whose findings and words the report gives, as before.  ``tests/test_verify_headers.py``
-holds it to that over made and damaged files: whenever this gives a header, Pillow opens
-the file with the same format and size.
+holds it to that over made, damaged and handmade files: whenever this gives a header,
+Pillow opens the file with the same format, size and frames.
 """
 
 from __future__ import annotations
@@ -44,11 +44,11 @@ _JPEG_FRAMES = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 
 #: JPEG segments Pillow reads past or only stores: DHT, DAC, DNL, DRI, EXP, COM.
 _JPEG_SKIPPED = frozenset({0xC4, 0xCC, 0xDC, 0xDD, 0xDF, 0xFE})
 _JPEG_SCAN = 0xDA
+_JPEG_TABLES = 0xDB
 #: A segment's marker (FF, then its kind) and length; a frame header's precision, height,
 #: width and components.
 _SEGMENT = struct.Struct(">BBH")
 _FRAME = struct.Struct(">BHHB")
-_JPEG_TABLES = 0xDB
 #: APPn segments whose reading by Pillow needs at least so many bytes, by their opening.
 _APP_NEEDS = {(0xE0, b"JFIF"): 7, (0xE2, b"ICC_PROFILE\x00"): 14, (0xEE, b"Adobe"): 7}
 #: APPn segments left to Pillow, by their opening.
