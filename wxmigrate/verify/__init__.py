@@ -18,6 +18,7 @@ one process load :mod:`.parallel` and :mod:`multiprocessing`.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import operator
 import os
@@ -310,15 +311,9 @@ def _unchecked(post: str, ref: Reference, found: Resolution) -> ImageResult:
     status: Status = "unsafe" if found.kind == "unsafe" else "missing"
     fmt = note = None
     detail = found.detail
-    if found.kind == "remote" and is_placeholder(ref.src):
-        status, note = "remote", PLACEHOLDER
-        detail = "WeChat's lazy-loading stand-in, its SVG resolved against the article's address (repair drops it)"
-    elif found.kind == "remote":
+    if found.kind == "remote":
         status = "remote"
-        hotlink = recognise(clean(ref.src))
-        if hotlink is not None:
-            fmt, note = hotlink.format, hotlink.kind
-            detail = hotlink.describe() + (f"; {found.detail}" if found.detail else "")
+        fmt, note, detail = _remote_facts(ref.src, found.detail)
     # One result made at once, not evolved from another: a site has thousands of these.
     return ImageResult(
         post=post,
@@ -332,6 +327,20 @@ def _unchecked(post: str, ref: Reference, found: Resolution) -> ImageResult:
         key=ref.key,
         by_name=found.by_name,
     )
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def _remote_facts(src: str, why: str) -> tuple[str | None, str | None, str]:
+    """The format, note and detail of a remote reference's result, from its source and its
+    resolution's detail (``why``) alone: worked out once for each, since the same addresses
+    (an account's avatar, its banners) come back post after post."""
+    if is_placeholder(src):
+        detail = "WeChat's lazy-loading stand-in, its SVG resolved against the article's address (repair drops it)"
+        return None, PLACEHOLDER, detail
+    hotlink = recognise(clean(src))
+    if hotlink is None:
+        return None, None, why
+    return hotlink.format, hotlink.kind, hotlink.describe() + (f"; {why}" if why else "")
 
 
 def _orphans(folders: Sequence[Path], *, used: Container[str]) -> list[Path]:
