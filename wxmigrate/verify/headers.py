@@ -35,6 +35,7 @@ import struct
 import zlib
 
 from .formats import gif_layout
+from .png import PNG_DEPTHS, PNG_START
 
 #: A header's Pillow format name, width, height and frames (as Pillow's ``n_frames``).
 Header = tuple[str, int, int, int]
@@ -54,8 +55,6 @@ _APP_NEEDS = {(0xE0, b"JFIF"): 7, (0xE2, b"ICC_PROFILE\x00"): 14, (0xEE, b"Adobe
 #: APPn segments left to Pillow, by their opening.
 _APP_REFUSED = ((0xE1, b"Exif\x00\x00"), (0xE2, b"MPF\x00"), (0xED, b"Photoshop 3.0\x00"))
 
-#: PNG colour types and the bit depths Pillow opens with each (``PngImagePlugin._MODES``).
-_PNG_MODES = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 #: Chunks before the image data that Pillow reads without fail once this long, or
 #: (those with no reader in Pillow) only skips.  ``tRNS`` is checked apart.
 PNG_BEFORE_IMAGE = {
@@ -64,7 +63,6 @@ PNG_BEFORE_IMAGE = {
 }
 #: Bytes of ``tEXt`` chunks taken before the image data: Pillow refuses past 64 MB of text.
 PNG_TEXT_LIMIT = 1 << 20
-_PNG_START = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"
 
 
 def read_header(data: bytes) -> Header | None:
@@ -73,7 +71,7 @@ def read_header(data: bytes) -> Header | None:
     if data.startswith(b"\xff\xd8\xff"):
         size = _jpeg_size(data)
         return None if size is None else ("JPEG", *size, 1)
-    if data.startswith(_PNG_START):
+    if data.startswith(PNG_START):
         size = _png_size(data)
         return None if size is None else ("PNG", *size, 1)
     if data.startswith((b"GIF87a", b"GIF89a")):
@@ -141,7 +139,7 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
     depth, colour, _compression, filtering = data[24:28]
-    if depth not in _PNG_MODES.get(colour, ()) or filtering or not width or not height:
+    if depth not in PNG_DEPTHS.get(colour, ()) or filtering or not width or not height:
         return None
     offset = 33
     text = 0

@@ -41,9 +41,10 @@ try:
 except ImportError:  # pragma: no cover - isal is a dependency; zlib serves where it has no wheel
     _decompressobj, _crc32 = zlib.decompressobj, zlib.crc32
 
-#: Channels of each colour type, and the bit depths the format allows with it.
+#: Channels of each colour type, and the bit depths the format allows with it (those Pillow
+#: opens, ``PngImagePlugin._MODES``).
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
-_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+PNG_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 #: Adam7's passes: first column and row, then the steps between them.
 _ADAM7 = (
     (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)
@@ -52,7 +53,8 @@ _ADAM7 = (
 _NAME = re.compile(rb"\w\w\w\w")
 #: The animation chunks: an APNG is left to Pillow.
 _ANIMATION = frozenset({b"acTL", b"fcTL", b"fdAT"})
-_SIGNATURE = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"
+#: A PNG's signature and the start of its header chunk, of the 13 bytes the format gives it.
+PNG_START = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"
 #: Bytes an image may inflate to and still be checked here (a larger one is left to Pillow,
 #: which holds its pixels anyway).
 MAX_INFLATED = 64 << 20
@@ -93,12 +95,12 @@ def png_decodes(data: bytes, *, inflater: Callable[[], Any] | None = None) -> bo
 
 def _header(data: bytes) -> tuple[int, int, int, bool] | None:
     """Width, height, bits per pixel and interlacing from a valid IHDR, or None."""
-    if len(data) < 45 or not data.startswith(_SIGNATURE):
+    if len(data) < 45 or not data.startswith(PNG_START):
         return None
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
     depth, colour, compression, filtering, interlace = data[24:29]
-    if depth not in _DEPTHS.get(colour, ()) or compression or filtering or interlace > 1:
+    if depth not in PNG_DEPTHS.get(colour, ()) or compression or filtering or interlace > 1:
         return None
     if not width or not height:
         return None
@@ -147,4 +149,4 @@ def _rows(width: int, height: int, bits: int, interlaced: bool) -> list[tuple[in
     return [(1 + (w * bits + 7) // 8, h) for w, h in sizes if w and h]
 
 
-__all__ = ["MAX_INFLATED", "png_chunks_whole", "png_decodes"]
+__all__ = ["MAX_INFLATED", "PNG_DEPTHS", "PNG_START", "png_chunks_whole", "png_decodes"]
