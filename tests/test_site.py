@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from wxmigrate.site import discover, post_files, site_root
+from wxmigrate.site import discover, path_order, post_files, site_root
 from wxmigrate.verify import find_site
 
 
@@ -63,3 +66,19 @@ def test_one_post_is_read_in_its_site(tmp_path: Path) -> None:
     site = discover(root / "content" / "posts" / "a.md")
     assert site.root == root and site.posts == (root / "content" / "posts" / "a.md",)
     assert "a.png" in site.images
+
+
+_PARTS = st.lists(
+    st.text(st.sampled_from(["a", "A", "b", "-", ".", " ", "_", "~", "\x01", "图", "é", "\udcff"]), min_size=1, max_size=3)
+    .filter(lambda part: part not in (".", "..")),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(st.lists(_PARTS, max_size=12))
+def test_path_order_sorts_paths_as_path_objects_do(paths: list[list[str]]) -> None:
+    """Sorting a site's paths as strings (``path_order``) gives the order of their ``Path``s,
+    whatever characters sort before or after the separator."""
+    names = [os.path.join(os.sep, "site", *parts) for parts in paths]
+    assert sorted(names, key=path_order) == [os.fspath(path) for path in sorted(map(Path, names))]

@@ -204,41 +204,40 @@ def walk_folders(folder: Path, *, skip: Iterable[Path] = ()) -> Iterator[tuple[s
     """:func:`walk_names` a folder at a time: each folder (a string) with its files' names,
     for callers that keep a folder's path once rather than in each of its files'."""
     for current, files in _walk(os.fspath(folder), {os.fspath(p.resolve()) for p in skip}):
-        yield current, [file.name for file in files]
+        yield current, [name for name, _plain in files]
 
 
-def _walk(current: str, skipped: set[str]) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
-    """``current`` and every folder below it, each with its files' entries, as
+def _walk(current: str, skipped: set[str]) -> Iterator[tuple[str, list[tuple[str, bool]]]]:
+    """``current`` and every folder below it, each with its files' names, as
     :func:`walk_files` gives them (top-down, in sorted order, as :func:`os.walk`: a folder
-    that cannot be listed is passed over).  The entries tell a plain file from a link
-    without another system call (:func:`_image_files`)."""
+    that cannot be listed is passed over), and whether each is a plain file, not a link:
+    the listing tells, without another system call (:func:`_image_files`).
+
+    Only names are kept, not the listing's entries: a folder may hold a hundred thousand
+    images, and an entry is twice the memory of a name."""
+    folders: list[str] = []
+    files: list[tuple[str, bool]] = []
     try:
         with os.scandir(current) as listing:
-            entries = list(listing)
+            for entry in listing:
+                if entry.name.startswith("."):
+                    continue
+                if _is_folder(entry):
+                    folders.append(entry.name)
+                else:
+                    files.append((entry.name, _plain_file(entry)))
     except OSError:
         return
-    folders: list[os.DirEntry[str]] = []
-    files: list[os.DirEntry[str]] = []
-    for entry in sorted(entries, key=lambda entry: entry.name):
-        if entry.name.startswith("."):
-            continue
-        try:
-            is_folder = entry.is_dir()
-        except OSError:
-            is_folder = False
-        (folders if is_folder else files).append(entry)
+    files.sort()
+    folders.sort()
     yield current, files
-    for entry in folders:
-        inner = os.path.join(current, entry.name)
-        if entry.name in IGNORED or os.path.islink(inner):
+    for name in folders:
+        inner = os.path.join(current, name)
+        if name in IGNORED or os.path.islink(inner):
             continue
         if skipped and os.fspath(Path(inner).resolve()) in skipped:
             continue
         yield from _walk(inner, skipped)
-
-
-def _files(folder: Path, suffixes: tuple[str, ...], skip: Iterable[Path] = ()) -> Iterator[Path]:
-    return (path for path in walk_files(folder, skip=skip) if path.name.lower().endswith(suffixes))
 
 
 def site_root(post: Path) -> Path:
@@ -268,16 +267,35 @@ def post_files(root: Path, *, skip: Iterable[Path] = (), drafts: bool = False) -
     """The posts of the site at ``root``: the Markdown files under its engine's content
     folder (Jekyll's ``_posts/``, and ``_drafts/`` too with ``drafts``; section indexes
     left out), or, for a plain folder, every Markdown file below it but the export folder's."""
+    return [Path(name) for name in post_names(root, skip=skip, drafts=drafts)]
+
+
+def post_names(root: Path, *, skip: Iterable[Path] = (), drafts: bool = False) -> list[str]:
+    """:func:`post_files` as strings: an archive has hundreds of thousands of posts, and a
+    ``Path`` of each, all at once, would be a run's largest need of memory."""
     engine = detect_engine(root)
     if engine is not None and (root / engine.content_root).is_dir():
         folders = [root / engine.content_root]
         if drafts and engine.name == "jekyll" and (root / "_drafts").is_dir():
             folders.append(root / "_drafts")
         return [
-            post for folder in folders for post in _files(folder, POST_SUFFIXES, skip)
-            if post.name not in engine.skip_names
+            name for folder in folders for name in _post_names(folder, skip)
+            if os.path.basename(name) not in engine.skip_names
         ]
-    return list(_files(root, POST_SUFFIXES, [*skip, root / EXPORT_FOLDER]))
+    return list(_post_names(root, [*skip, root / EXPORT_FOLDER]))
+
+
+def _post_names(folder: Path, skip: Iterable[Path] = ()) -> Iterator[str]:
+    return (name for name in walk_names(folder, skip=skip) if name.lower().endswith(POST_SUFFIXES))
+
+
+def path_order(name: str) -> str:
+    """What the path ``name`` is sorted by, for sorting many paths without a ``Path`` of
+    each: ``sorted(names, key=path_order)`` is ``sorted(map(Path, names))`` as strings.
+
+    A ``Path`` sorts by its parts, in the case the system compares names in; so does its
+    text with each separator made the least of characters, NUL (which no name holds)."""
+    return os.path.normcase(name).replace(os.sep, "\0")
 
 
 def discover(
@@ -302,7 +320,7 @@ def discover(
         files = Paths([source if root.is_absolute() == source.is_absolute() else source.resolve()])
     else:
         root = source
-        files = Paths(post_files(root, skip=skip))
+        files = Paths(post_names(root, skip=skip))
     refused: dict[str, str] = {}
     found = _image_files(root, refused, skip)
     more = (image for folder in assets for image in _image_files(Path(folder), refused))
@@ -326,16 +344,24 @@ def _image_files(
     A plain file (not a link) found by the walk, which follows no link, stays inside: only
     links are resolved (two ``realpath`` calls per file were most of the walk's time)."""
     for current, files in _walk(os.fspath(folder), {os.fspath(p.resolve()) for p in skip}):
-        for file in files:
-            if not file.name.lower().endswith(IMAGE_SUFFIXES):
+        for name, plain in files:
+            if not name.lower().endswith(IMAGE_SUFFIXES):
                 continue
-            if not _plain_file(file):
-                image = Path(current, file.name)
+            if not plain:
+                image = Path(current, name)
                 problem = outside_link(image, folder)
                 if problem is not None:
-                    refused.setdefault(file_key(file.name), f"{image} {problem}")
+                    refused.setdefault(file_key(name), f"{image} {problem}")
                     continue
-            yield file_key(file.name), current, file.name
+            yield file_key(name), current, name
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a folder (through a link: a link to a folder is not walked)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _plain_file(entry: os.DirEntry[str]) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import ReadError
-from ..site import EXPORT_FOLDER, Paths, post_files, site_root, walk_files, walk_folders, walk_names
+from ..site import EXPORT_FOLDER, Paths, path_order, post_names, site_root, walk_files, walk_folders, walk_names
 
 #: Folder names that usually hold a site's images (searched by file name).
 COMMON_IMAGE_FOLDERS = ("postimg", "img", "images", "image", "assets", "static", "uploads", "media")
@@ -64,7 +64,7 @@ def find_site(source: str | Path, *, assets: Iterable[str | Path] = ()) -> Site:
     if not path.is_dir():
         raise ReadError(str(path), 0, "no such file or folder; expected a site folder or a post")
     root = path.resolve()
-    return Site(root, Paths(sorted(post_files(root, drafts=True))), asset_folders)
+    return Site(root, Paths(sorted(post_names(root, drafts=True), key=path_order)), asset_folders)
 
 
 __all__ = ["COMMON_IMAGE_FOLDERS", "EXPORT_FOLDER", "Site", "find_site", "walk_files", "walk_folders", "walk_names"]
