@@ -16,12 +16,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wxmigrate.site import file_key
 from wxmigrate.verify import STATUSES, FileCheck, ImageResult, Report, checked, spill, to_json, to_table, verify
 from wxmigrate.verify import report as tables
+from wxmigrate.verify import names, resolve
 from wxmigrate.verify.checked import CheckedFiles
 from wxmigrate.verify.resolve import NameIndex
 from wxmigrate.verify.site import Site, walk_names
@@ -48,21 +49,27 @@ def _check(sha256: str | None, number: int) -> FileCheck:
     absent=st.lists(_PATHS, max_size=4),
     batch=st.integers(1, 4),
     recent=st.integers(1, 4),
+    numbered=st.sampled_from([0, 1, 2, 3, checked.NUMBERED]),
     clashing=st.booleans(),
 )
+# Files past the numbered ones, still waiting to be stored and no longer among the recent.
+@example(files=dict.fromkeys("abcd"), unused=[], absent=["e"], batch=5, recent=1, numbered=1, clashing=False)
 def test_the_checked_files_keep_what_a_dict_keeps(
     files: dict[str, str | None],
     unused: list[tuple[str, str | None]],
     absent: list[str],
     batch: int,
     recent: int,
+    numbered: int,
     clashing: bool,
 ) -> None:
-    """Checks read back from memory (the waiting ones, the recent ones) or disk, paths of
-    one ``hash()`` told apart, duplicates grouped."""
+    """Checks read back from memory (the waiting ones, the recent ones) or disk (by their
+    number, or by their path past the first ``NUMBERED``), paths of one ``hash()`` told
+    apart, duplicates grouped."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checked, "BATCH", batch)
         patch.setattr(checked, "RECENT", recent)
+        patch.setattr(checked, "NUMBERED", numbered)
         if clashing:
             patch.setattr(checked, "hash", len, raising=False)  # many paths of one hash
         kept = CheckedFiles()
@@ -71,6 +78,7 @@ def test_the_checked_files_keep_what_a_dict_keeps(
             model[path] = _check(sha256, number)
             kept.add(path, model[path])
             assert kept.get(path) == model[path]  # read back at once, from memory or disk
+            assert len(kept._waiting_paths) < batch  # no more than a batch held by its path
         for path in [*files, *absent]:
             assert kept.get(path) == model.get(path) and (path in kept) == (path in model)
         assert 3 not in kept
@@ -84,6 +92,31 @@ def test_the_checked_files_keep_what_a_dict_keeps(
             if counted[sha256] > 1
         ]
         assert [(sha256, sorted(paths)) for sha256, paths in kept.shared()] == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    files=st.lists(st.tuples(_PATHS, st.integers(0, 3), _PATHS), max_size=12),
+    asked=st.lists(_PATHS, max_size=4),
+    kept=st.sampled_from([0, 1, 2, 5, names.KEPT]),
+    batch=st.integers(1, 3),
+)
+def test_the_file_names_keep_what_a_dict_of_lists_keeps(
+    files: list[tuple[str, int, str]], asked: list[str], kept: int, batch: int
+) -> None:
+    """Each key's files in the order added, from memory or (past ``KEPT``) from disk, with
+    file names of any code point (lone surrogates too), a key's file named as the key or not."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(names, "KEPT", kept)
+        patch.setattr(names, "BATCH", batch)
+        filed = names.FileNames()
+        model: dict[str, list[tuple[int, str]]] = {}
+        for key, place, name in files:
+            filed.add(key, place, name if place else key)  # place 0: named as its key
+            model.setdefault(key, []).append((place, name if place else key))
+        assert len(filed) == len(files)
+        for key in [*model, *asked]:
+            assert filed.get(key) == model.get(key, [])
 
 
 def _reference_lookup(folders: list[Path], name: str) -> list[tuple[str, Path]]:
@@ -104,12 +137,20 @@ _FOLDERS = st.sampled_from(["assets", "assets/wx", "assets/wx/old", "img", "expo
 
 
 @settings(max_examples=40, deadline=None)
-@given(files=st.lists(st.tuples(_FOLDERS, _NAMES), min_size=1, max_size=12), image_folders=st.lists(_FOLDERS, max_size=2))
+@given(
+    files=st.lists(st.tuples(_FOLDERS, _NAMES), min_size=1, max_size=12),
+    image_folders=st.lists(_FOLDERS, max_size=2),
+    kept=st.sampled_from([0, 1, 3, names.KEPT]),
+    batch=st.integers(1, 3),
+)
 def test_the_name_index_finds_what_a_path_per_file_found(
-    files: list[tuple[str, str]], image_folders: list[str]
+    files: list[tuple[str, str]], image_folders: list[str], kept: int, batch: int
 ) -> None:
-    """Folders searched inside one another, NFD names, one name in many folders."""
-    with tempfile.TemporaryDirectory() as directory:
+    """Folders searched inside one another, NFD names, one name in many folders; the files
+    in memory, or on disk past the first ``KEPT``."""
+    with tempfile.TemporaryDirectory() as directory, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(names, "KEPT", kept)
+        patch.setattr(names, "BATCH", batch)
         root = Path(directory).resolve()
         for folder, name in files:
             (root / folder).mkdir(parents=True, exist_ok=True)
@@ -188,7 +229,8 @@ def test_the_table_written_as_made_is_the_table_joined(
 def test_a_report_with_its_checks_on_disk_is_the_report_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A run whose checks and results all go to disk reports what a run holding them does."""
+    """A run whose checks, name index and results all go to disk, and which remembers
+    nothing, reports what a run holding them does."""
     body = "![](/postimg/a.png)\n\n![](/postimg/a.png)\n\n![](/postimg/copy.png)\n\n![](b.png)\n\n![](/postimg/c.gif)\n"
     site = make_site(
         tmp_path / "site",
@@ -205,9 +247,13 @@ def test_a_report_with_its_checks_on_disk_is_the_report_in_memory(
     )
     kept = verify(site)
     monkeypatch.setattr(checked, "BATCH", 1)
+    monkeypatch.setattr(checked, "NUMBERED", 1)  # files past the first looked up by path
+    monkeypatch.setattr(names, "KEPT", 1)  # the name index on disk
+    monkeypatch.setattr(resolve, "REMEMBERED", 1)  # every look-up made anew
     monkeypatch.setattr(spill, "CHUNK", 2)
     spilled = verify(site)
     assert spilled == kept and to_json(spilled) == to_json(kept) and to_table(spilled) == to_table(kept)
+    assert list(kept.orphans) == sorted(kept.orphans)  # one folder's, in the order of their names
     assert sorted(item.paths for item in kept.duplicates) == [
         ("postimg/a.png", "postimg/copy.png", "postimg/unused.png"),
         ("postimg/again.png", "postimg/unused-too.png"),

@@ -56,7 +56,7 @@ from .report import (
     to_json,
     to_table,
 )
-from .resolve import REMEMBERED, DirectResolver, Resolution, clean, resolve_all
+from .resolve import REMEMBERED, DirectResolver, Resolution, clean, remember, resolve_all
 from .site import Site, find_site
 from .spill import Spilled
 
@@ -253,9 +253,7 @@ class _Relative:
     def __call__(self, path: str) -> str:
         shown = self._shown.get(path)
         if shown is None:
-            if len(self._shown) >= REMEMBERED:
-                self._shown.clear()
-            shown = self._shown[path] = self._site.relative(path)
+            shown = remember(self._shown, path, self._site.relative(path))
         return shown
 
 
@@ -344,18 +342,21 @@ def _remote_facts(src: str, why: str) -> tuple[str | None, str | None, str]:
 
 
 def _orphans(folders: Sequence[Path], *, used: Container[str]) -> list[Path]:
-    """Image files directly in the image folders that no reference led to."""
-    used_names = used
+    """Image files directly in the image folders that no reference led to, each folder's
+    in the order of their names (only the orphans are sorted: a folder may hold hundreds of
+    thousands of files, which the run must not hold at once)."""
     orphans = []
     for folder in folders:
+        found = []
         with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda entry: entry.name):
-                visible = _is_file(entry) and not entry.name.startswith(".")
-                if not visible or not declared_format(entry.name) or entry.path in used_names:
+            for entry in entries:
+                visible = not entry.name.startswith(".") and _is_file(entry)
+                if not visible or not declared_format(entry.name) or entry.path in used:
                     continue
                 # Used files are stored resolved: only a path not found as it is needs resolving.
-                if os.path.realpath(entry.path) not in used_names:
-                    orphans.append(Path(entry.path))
+                if os.path.realpath(entry.path) not in used:
+                    found.append(entry.name)
+        orphans.extend(folder / name for name in sorted(found))
     return orphans
 
 

@@ -6,10 +6,12 @@ files share their bytes (the duplicates).  :class:`CheckedFiles` numbers the
 files in the order they are checked and keeps each one's path and check in a
 private temporary SQLite database, :data:`BATCH` rows at a time (deleted when
 it is collected; at most :data:`CACHE_KIB` of it held in memory); in memory it
-keeps each path's ``hash()`` and number, which tells a file never checked
-(nearly every lookup) without reading the database, and the checks of the last
-:data:`RECENT` to :data:`RECENT` × 2 files checked, which the references near the
-first to each file ask for.  The duplicates are
+keeps the ``hash()`` and number of the first :data:`NUMBERED` paths, which tells a
+file never checked (nearly every lookup) without reading the database, and the
+checks of the last :data:`RECENT` to :data:`RECENT` × 2 files checked, which the
+references near the first to each file ask for.  A file checked after the first
+:data:`NUMBERED` is found by its path in the database, through an index made then:
+a site of hundreds of thousands of files is looked up on disk, not held.  The duplicates are
 grouped by SQLite, so only files that share their bytes are ever held together.
 """
 
@@ -21,16 +23,20 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .check import CHECK_VALUES as _VALUES, FileCheck
+from .spill import blob, unblob
 
 #: How many checks wait in memory before they go to the database together.
 BATCH = 1024
 #: How much of its database a run keeps in memory, in KiB.
 CACHE_KIB = 1024
+#: How many files are numbered in memory (about 100 bytes each); the files checked after
+#: them are looked up in the database by their path.
+NUMBERED = 65_536
 #: How many of the checks last made are kept in memory as well (twice as many at most):
 #: more than one process's window of references (:data:`wxmigrate.verify.WINDOW`) leads to.
 RECENT = 2048
 
-#: A kept file: its number, its path (:func:`_key`), its hash, its check pickled.
+#: A kept file: its number, its path (:func:`.spill.blob`), its hash, its check pickled.
 _Row = tuple[int, bytes, str | None, bytes]
 
 _SCHEMA = (
@@ -49,16 +55,6 @@ _SHARED = """
 """
 
 
-def _key(path: str) -> bytes:
-    """``path`` as bytes SQLite keeps as they are (a file name may hold any code point,
-    lone surrogates included, which a ``TEXT`` value cannot)."""
-    return path.encode("utf-8", "surrogatepass")
-
-
-def _path(key: bytes) -> str:
-    return key.decode("utf-8", "surrogatepass")
-
-
 class CheckedFiles:
     """Each checked file's :class:`FileCheck`, by the path it was checked at (symlinks followed)."""
 
@@ -67,6 +63,10 @@ class CheckedFiles:
         self._numbers: dict[int, int] = {}
         #: ... and path -> number for the rare others (two paths of one hash).
         self._clashes: dict[str, int] = {}
+        #: Whether files past the first :data:`NUMBERED` are kept (and indexed by path) ...
+        self._indexed = False
+        #: ... and those of them still waiting to be stored, path -> number.
+        self._waiting_paths: dict[str, int] = {}
         self._waiting: list[_Row] = []
         self._stored = 0
         #: The checks last made, by path: the newer ones, then those before them.
@@ -83,9 +83,15 @@ class CheckedFiles:
     def add(self, path: str, check: FileCheck) -> None:
         """Keep ``check`` as the check of the file at ``path`` (checked once: not kept yet)."""
         number = self._stored + len(self._waiting)
-        if self._numbers.setdefault(hash(path), number) != number:
-            self._clashes[path] = number
-        self._waiting.append((number, _key(path), check.sha256, pickle.dumps(_VALUES(check), 5)))
+        if len(self._numbers) < NUMBERED:
+            if self._numbers.setdefault(hash(path), number) != number:
+                self._clashes[path] = number
+        else:
+            if not self._indexed:
+                self._connection.execute("CREATE INDEX checked_path ON checked (path)")
+                self._indexed = True
+            self._waiting_paths[path] = number
+        self._waiting.append((number, blob(path), check.sha256, pickle.dumps(_VALUES(check), 5)))
         if len(self._waiting) >= BATCH:
             self._store()
         if len(self._recent) >= RECENT:
@@ -101,11 +107,13 @@ class CheckedFiles:
         return None if row is None else FileCheck(*pickle.loads(row[3]))
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and self._row(path) is not None
+        if not isinstance(path, str):
+            return False
+        return path in self._recent or path in self._older or self._row(path) is not None
 
     def add_unused(self, path: str, sha256: str | None) -> None:
         """Count the file at ``path``, which no reference led to, in :meth:`shared` by its hash."""
-        self._connection.execute("INSERT INTO unused (path, sha256) VALUES (?, ?)", (_key(path), sha256))
+        self._connection.execute("INSERT INTO unused (path, sha256) VALUES (?, ?)", (blob(path), sha256))
 
     def shared(self) -> Iterator[tuple[str, list[str]]]:
         """Each hash several files have (checked or unused), in order, with those files' paths
@@ -118,7 +126,7 @@ class CheckedFiles:
                 yield sha256, paths
                 paths = []
             sha256 = found
-            paths.append(_path(key))
+            paths.append(unblob(key))
         if sha256 is not None:
             yield sha256, paths
 
@@ -127,21 +135,34 @@ class CheckedFiles:
         number = self._clashes.get(path)
         if number is None:
             number = self._numbers.get(hash(path))
-        if number is None:
+        if number is not None:
+            row = self._numbered(number)
+            if row[1] == blob(path):
+                return row
+            # else another path of the same hash
+        if not self._indexed:
             return None
-        row: Any
+        number = self._waiting_paths.get(path)
+        if number is not None:
+            return self._numbered(number)
+        query = "SELECT number, path, sha256, check_ FROM checked WHERE path = ?"
+        found: _Row | None = self._connection.execute(query, (blob(path),)).fetchone()
+        return found
+
+    def _numbered(self, number: int) -> _Row:
+        """The row of the file numbered ``number``, waiting or stored."""
         if number >= self._stored:
-            row = self._waiting[number - self._stored]
-        else:
-            query = "SELECT number, path, sha256, check_ FROM checked WHERE number = ?"
-            row = self._connection.execute(query, (number,)).fetchone()
-        return row if row[1] == _key(path) else None  # else another path of the same hash
+            return self._waiting[number - self._stored]
+        query = "SELECT number, path, sha256, check_ FROM checked WHERE number = ?"
+        row: Any = self._connection.execute(query, (number,)).fetchone()
+        return row
 
     def _store(self) -> None:
         """Put the checks waiting into the database."""
         self._connection.executemany("INSERT INTO checked VALUES (?, ?, ?, ?)", self._waiting)
         self._stored += len(self._waiting)
         self._waiting = []
+        self._waiting_paths = {}
 
 
-__all__ = ["BATCH", "CACHE_KIB", "RECENT", "CheckedFiles"]
+__all__ = ["BATCH", "CACHE_KIB", "NUMBERED", "RECENT", "CheckedFiles"]

@@ -22,17 +22,20 @@ import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import unquote, unquote_to_bytes
 
 import attrs
 
 from ..site import file_key, link_out_of, outside_link
 from .formats import declared_format, media_type_format
+from .names import FileNames
 from .references import Reference
 from .site import COMMON_IMAGE_FOLDERS, Site, walk_folders
 
 Kind = Literal["local", "remote", "inline", "unsafe", "missing"]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 #: How many sources a resolver remembers where they led (then it starts again): enough for
 #: the images many posts share, few enough to keep a run's memory small (each is a few
@@ -114,9 +117,18 @@ def resolve_all(
     return resolved, folders
 
 
+def remember(memory: dict[_K, _V], key: _K, value: _V) -> _V:
+    """``value``, kept in ``memory`` under ``key``; ``memory`` is emptied first when it holds
+    :data:`REMEMBERED` already (a run's memory must not grow with the site)."""
+    if len(memory) >= REMEMBERED:
+        memory.clear()
+    memory[key] = value
+    return value
+
+
 class RealFiles:
-    """Real paths of files (symlinks followed), each folder's real path found once: a
-    site's references lead to thousands of files in a few folders."""
+    """Real paths of files (symlinks followed), each folder's real path found once (while
+    it is remembered): a site's references lead to thousands of files in a few folders."""
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {}
@@ -133,9 +145,10 @@ class RealFiles:
         if not stat.S_ISREG(mode):
             return None
         folder, name = os.path.split(path)
-        if folder not in self._folders:
-            self._folders[folder] = os.path.realpath(folder)
-        return os.path.join(self._folders[folder], name)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = remember(self._folders, folder, os.path.realpath(folder))
+        return os.path.join(real_folder, name)
 
 
 class DirectResolver:
@@ -168,18 +181,16 @@ class DirectResolver:
             self._tops[top] = os.path.realpath(top)
         problem = link_out_of(real, self._tops[top])
         if problem is None and name not in self._post_folders:
-            self._post_folders[name] = os.path.dirname(real)
+            remember(self._post_folders, name, os.path.dirname(real))
         return problem
 
     def resolve(self, ref: Reference) -> Resolution | None:
         """Where ``ref`` leads as written; None when it must be looked up by file name."""
         # What a source leads to depends only on it, its post's folder and whether it is in front matter.
         key = (ref.src, self._post_folder(ref.post), ref.key is None)
-        if key not in self._found:
-            if len(self._found) >= REMEMBERED:
-                self._found.clear()
-            self._found[key] = self._resolve(ref.src, key[1], in_body=key[2])
-        return self._found[key]
+        if key in self._found:
+            return self._found[key]
+        return remember(self._found, key, self._resolve(ref.src, key[1], in_body=key[2]))
 
     def _resolve(self, src: str, post_folder: str, *, in_body: bool) -> Resolution | None:
         text = clean(src)
@@ -203,11 +214,12 @@ class DirectResolver:
         return self._local(candidates, path)
 
     def _post_folder(self, post: str) -> str:
-        if post not in self._post_folders:
+        folder = self._post_folders.get(post)
+        if folder is None:
             # A post that is no link is in its folder's real path, found once per folder.
             real = self._real.find(post) or os.path.realpath(post)
-            self._post_folders[post] = os.path.dirname(real)
-        return self._post_folders[post]
+            folder = remember(self._post_folders, post, os.path.dirname(real))
+        return folder
 
     def _local(self, candidates: list[str], written: str) -> Resolution | None:
         inside = [os.path.normpath(candidate) for candidate in candidates]
@@ -277,11 +289,6 @@ def image_folders(site: Site, resolutions: Iterable[Resolution]) -> list[Path]:
     return [site.root / name for name in COMMON_IMAGE_FOLDERS if (site.root / name).is_dir()]
 
 
-#: Where the files of one name are: the number of the place (:attr:`NameIndex._places`)
-#: of its one file, named exactly so; else (place, file name) of each.
-_Files = int | list[tuple[int, str]]
-
-
 class NameIndex:
     """Files by name in the image folders (searched first), then the export folders."""
 
@@ -289,7 +296,7 @@ class NameIndex:
         self._site = site
         self._searched = [*folders, *(site.root / name for name in COMMON_IMAGE_FOLDERS)]
         self._exports = site.export_folders()
-        self._names: dict[str, _Files] | None = None
+        self._names: FileNames | None = None
         #: Each folder walked (a string) and the searched folder it was walked from (its number).
         self._places: list[tuple[str, int]] = []
         self._every: list[Path] | None = None
@@ -304,11 +311,9 @@ class NameIndex:
         name = parts[-1] if parts else ""
         wanted_folder = parts[-2] if len(parts) >= 2 else None
         key = (name, wanted_folder)
-        if key not in self._found:
-            if len(self._found) >= REMEMBERED:
-                self._found.clear()
-            self._found[key] = self._by_name(name, wanted_folder)
-        return self._found[key]
+        if key in self._found:
+            return self._found[key]
+        return remember(self._found, key, self._by_name(name, wanted_folder))
 
     def _by_name(self, name: str, wanted_folder: str | None) -> Resolution:
         """The file named ``name``, preferring the site's own copies, then ``wanted_folder``."""
@@ -343,15 +348,10 @@ class NameIndex:
         """The files named ``name`` (its NFC form), each with the searched folder it is in."""
         if self._names is None:
             self._names = self._build()
-        key = file_key(name)
-        files = self._names.get(key)
-        if files is None:
-            return []
         searched = self._folders()
-        places = [(files, key)] if isinstance(files, int) else files
         return [
             (os.path.join(self._places[place][0], file), searched[self._places[place][1]])
-            for place, file in places
+            for place, file in self._names.get(file_key(name))
         ]
 
     def _folders(self) -> list[Path]:
@@ -364,13 +364,15 @@ class NameIndex:
             self._every = list(seen)
         return self._every
 
-    def _build(self) -> dict[str, _Files]:
-        """Name -> its files, image folders first (:data:`_Files`; a folder walked from two
-        searched folders, one inside the other, counts for the first).
+    def _build(self) -> FileNames:
+        """Each file filed under its name (:func:`file_key`), image folders first, with the
+        number of the place (:attr:`_places`) it is in (a folder walked from two searched
+        folders, one inside the other, counts for the first).
 
         A site of 10,000 posts has some 50,000 image files: keeping each folder's path
-        once, and for most files only its name, takes a third of the memory of a path per file."""
-        names: dict[str, _Files] = {}
+        once, and for most files only its name, takes a third of the memory of a path per
+        file; an archive of ten times as many is kept on disk (:mod:`.names`)."""
+        names = FileNames()
         walked: set[str] = set()
         for number, folder in enumerate(self._folders()):
             for current, files in walk_folders(folder):
@@ -380,14 +382,5 @@ class NameIndex:
                 place = len(self._places)
                 self._places.append((current, number))
                 for file in files:
-                    key = file_key(file)
-                    found = names.get(key)
-                    if found is None and key == file:
-                        names[key] = place
-                        continue
-                    if found is None:
-                        found = names[key] = []
-                    elif isinstance(found, int):
-                        found = names[key] = [(found, key)]
-                    found.append((place, file))
+                    names.add(file_key(file), place, file)
         return names

@@ -26,6 +26,17 @@ _T = TypeVar("_T")
 Row = tuple[Any, ...]
 
 
+def blob(text: str) -> bytes:
+    """``text`` (a path, a file name) as bytes SQLite keeps as they are: a file name may hold
+    any code point, lone surrogates included (undecodable bytes), which a ``TEXT`` value cannot."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def unblob(data: bytes) -> str:
+    """The text :func:`blob` made ``data`` of."""
+    return data.decode("utf-8", "surrogatepass")
+
+
 class Spilled(Sequence[_T], Generic[_T]):
     """Items in the order appended; ``row`` turns one into plain values, ``make`` back."""
 
@@ -91,4 +102,4 @@ class Spilled(Sequence[_T], Generic[_T]):
         return f"Spilled({len(self)} items)"
 
 
-__all__ = ["CHUNK", "Spilled"]
+__all__ = ["CHUNK", "Spilled", "blob", "unblob"]
