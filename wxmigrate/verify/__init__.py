@@ -345,9 +345,9 @@ def _orphans(folders: Sequence[Path], *, used: Container[str]) -> list[Path]:
     """Image files directly in the image folders that no reference led to, each folder's
     in the order of their names (only the orphans are sorted: a folder may hold hundreds of
     thousands of files, which the run must not hold at once)."""
-    orphans = []
+    orphans: list[Path] = []
     for folder in folders:
-        found = []
+        found: list[str] = []
         with os.scandir(folder) as entries:
             for entry in entries:
                 visible = not entry.name.startswith(".") and _is_file(entry)

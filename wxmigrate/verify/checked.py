@@ -20,7 +20,6 @@ from __future__ import annotations
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from .check import CHECK_VALUES as _VALUES, FileCheck
 from .spill import blob, unblob
@@ -154,7 +153,7 @@ class CheckedFiles:
         if number >= self._stored:
             return self._waiting[number - self._stored]
         query = "SELECT number, path, sha256, check_ FROM checked WHERE number = ?"
-        row: Any = self._connection.execute(query, (number,)).fetchone()
+        row: _Row = self._connection.execute(query, (number,)).fetchone()
         return row
 
     def _store(self) -> None:

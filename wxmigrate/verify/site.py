@@ -64,7 +64,8 @@ def find_site(source: str | Path, *, assets: Iterable[str | Path] = ()) -> Site:
     if not path.is_dir():
         raise ReadError(str(path), 0, "no such file or folder; expected a site folder or a post")
     root = path.resolve()
-    return Site(root, Paths(sorted(post_names(root, drafts=True), key=path_order)), asset_folders)
+    posts = sorted(post_names(root, drafts=True), key=path_order)
+    return Site(root, Paths(posts), asset_folders)
 
 
 __all__ = ["COMMON_IMAGE_FOLDERS", "EXPORT_FOLDER", "Site", "find_site", "walk_files", "walk_folders", "walk_names"]
