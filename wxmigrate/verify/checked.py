@@ -18,11 +18,10 @@ grouped by SQLite, so only files that share their bytes are ever held together.
 from __future__ import annotations
 
 import pickle
-import sqlite3
 from collections.abc import Iterable, Iterator
 
 from .check import CHECK_VALUES as _VALUES, FileCheck
-from .spill import blob, unblob
+from .spill import blob, private_database, unblob
 
 #: How many checks wait in memory before they go to the database together.
 BATCH = 1024
@@ -71,9 +70,7 @@ class CheckedFiles:
         #: The checks last made, by path: the newer ones, then those before them.
         self._recent: dict[str, FileCheck] = {}
         self._older: dict[str, FileCheck] = {}
-        # "": a private temporary database on disk, deleted when the connection closes.
-        self._connection = sqlite3.connect("", check_same_thread=False)
-        self._connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self._connection = private_database(CACHE_KIB)
         for statement in _SCHEMA:
             self._connection.execute(statement)
         for path, check in checks:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .spill import blob, unblob
+from .spill import blob, private_database, unblob
 
 #: How many files are filed in memory (about 120 bytes each) before all go to the database.
 KEPT = 65_536
@@ -76,9 +76,7 @@ class FileNames:
         return self._count
 
     def _to_disk(self) -> None:
-        # "": a private temporary database on disk, deleted when the connection closes.
-        self._connection = sqlite3.connect("", check_same_thread=False)
-        self._connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self._connection = private_database(CACHE_KIB)
         self._connection.execute("CREATE TABLE names (key BLOB, place INTEGER, name BLOB)")
         for key, files in self._memory.items():
             for place, name in [(files, key)] if isinstance(files, int) else files:

@@ -26,6 +26,14 @@ _T = TypeVar("_T")
 Row = tuple[Any, ...]
 
 
+def private_database(cache_kib: int) -> sqlite3.Connection:
+    """A private temporary SQLite database on disk (SQLite's ``""``), deleted when its
+    connection closes, which keeps at most ``cache_kib`` KiB of itself in memory."""
+    connection = sqlite3.connect("", check_same_thread=False)
+    connection.execute(f"PRAGMA cache_size = -{cache_kib}")
+    return connection
+
+
 def blob(text: str) -> bytes:
     """``text`` (a path, a file name) as bytes SQLite keeps as they are: a file name may hold
     any code point, lone surrogates included (undecodable bytes), which a ``TEXT`` value cannot."""
@@ -55,9 +63,7 @@ class Spilled(Sequence[_T], Generic[_T]):
 
     def _spill(self) -> None:
         if self._connection is None:
-            # "": a private temporary database on disk, deleted when the connection closes.
-            self._connection = sqlite3.connect("", check_same_thread=False)
-            self._connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._connection = private_database(CACHE_KIB)
             self._connection.execute("CREATE TABLE chunks (number INTEGER PRIMARY KEY, rows BLOB)")
         rows = [self._row(item) for item in self._tail]
         self._connection.execute(
@@ -102,4 +108,4 @@ class Spilled(Sequence[_T], Generic[_T]):
         return f"Spilled({len(self)} items)"
 
 
-__all__ = ["CHUNK", "Spilled", "blob", "unblob"]
+__all__ = ["CHUNK", "Spilled", "blob", "private_database", "unblob"]
