@@ -17,10 +17,11 @@ found made.
 from __future__ import annotations
 
 import pickle
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
+
+from .scratch import private_database
 
 #: How much of its database a ledger keeps in memory, in KiB.
 CACHE_KIB = 2048
@@ -81,9 +82,7 @@ class Ledger:
     """One run's per-post results and files, kept on disk in post order."""
 
     def __init__(self) -> None:
-        # "": a private temporary database on disk, deleted when the connection closes.
-        self.connection = sqlite3.connect("", check_same_thread=False)
-        self.connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self.connection = private_database(CACHE_KIB)
         self.connection.executescript(_SCHEMA)
 
     def add_post(self, result: object) -> None:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterable, Iterator
 
+from ..scratch import blob, private_database, unblob
 from .check import CHECK_VALUES as _VALUES, FileCheck
-from .spill import blob, private_database, unblob
 
 #: How many checks wait in memory before they go to the database together.
 BATCH = 1024
@@ -34,7 +34,7 @@ NUMBERED = 65_536
 #: more than one process's window of references (:data:`wxmigrate.verify.WINDOW`) leads to.
 RECENT = 2048
 
-#: A kept file: its number, its path (:func:`.spill.blob`), its hash, its check pickled.
+#: A kept file: its number, its path (:func:`~wxmigrate.scratch.blob`), its hash, its check pickled.
 _Row = tuple[int, bytes, str | None, bytes]
 
 _SCHEMA = (

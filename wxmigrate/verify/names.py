@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .spill import blob, private_database, unblob
+from ..scratch import blob, private_database, unblob
 
 #: How many files are filed in memory (about 120 bytes each) before all go to the database.
 KEPT = 65_536

@@ -16,6 +16,8 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
+from ..scratch import private_database
+
 #: How many items go to disk together (and stay in memory until they do): a run holds a few
 #: such chunks at once (those it reads and the one it fills), of a few hundred bytes an item.
 CHUNK = 4_096
@@ -24,25 +26,6 @@ CACHE_KIB = 256
 
 _T = TypeVar("_T")
 Row = tuple[Any, ...]
-
-
-def private_database(cache_kib: int) -> sqlite3.Connection:
-    """A private temporary SQLite database on disk (SQLite's ``""``), deleted when its
-    connection closes, which keeps at most ``cache_kib`` KiB of itself in memory."""
-    connection = sqlite3.connect("", check_same_thread=False)
-    connection.execute(f"PRAGMA cache_size = -{cache_kib}")
-    return connection
-
-
-def blob(text: str) -> bytes:
-    """``text`` (a path, a file name) as bytes SQLite keeps as they are: a file name may hold
-    any code point, lone surrogates included (undecodable bytes), which a ``TEXT`` value cannot."""
-    return text.encode("utf-8", "surrogatepass")
-
-
-def unblob(data: bytes) -> str:
-    """The text :func:`blob` made ``data`` of."""
-    return data.decode("utf-8", "surrogatepass")
 
 
 class Spilled(Sequence[_T], Generic[_T]):
@@ -108,4 +91,4 @@ class Spilled(Sequence[_T], Generic[_T]):
         return f"Spilled({len(self)} items)"
 
 
-__all__ = ["CHUNK", "Spilled", "blob", "private_database", "unblob"]
+__all__ = ["CHUNK", "Spilled"]
