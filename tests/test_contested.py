@@ -14,9 +14,11 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wxmigrate import names
 from wxmigrate.layout import name_key
 from wxmigrate.migrate import ImagePlan, _could_clash, contested_names
 from wxmigrate.site import discover
@@ -43,14 +45,17 @@ def _every_file_grouped(images: dict[str, tuple[Path, ...]], plan: ImagePlan) ->
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(files=_FILES)
-def test_contested_names_are_those_of_every_file_grouped(files: list[tuple[str, str, bytes]]) -> None:
+@given(files=_FILES, kept=st.sampled_from([0, 3, names.KEPT]))
+def test_contested_names_are_those_of_every_file_grouped(files: list[tuple[str, str, bytes]], kept: int) -> None:
+    """With the image index in memory, or on disk (past ``KEPT`` files: grouped by SQLite)."""
     root = Path(tempfile.mkdtemp())
     try:
         for folder, name, tail in files:
             (root / folder).mkdir(parents=True, exist_ok=True)
             (root / folder / name).write_bytes(_PNG + tail)  # the same content, or not
-        site = discover(root)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(names, "KEPT", kept)
+            site = discover(root)
         plan = ImagePlan(site, "")
         assert contested_names(site, plan.check) == _every_file_grouped(dict(site.images), plan)
     finally:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from wxmigrate import migrate, pool, work, write
+from wxmigrate import migrate, names, pool, work, write
 from wxmigrate.cli import run
 from wxmigrate.errors import ConfigError, LockError, ReadError
 from wxmigrate.lock import LOCK_NAME
@@ -141,6 +141,24 @@ def test_in_place_jobs_2_backs_up_as_jobs_1(tmp_path: Path, site_template: Path)
     backups = [name for name in site if name.startswith(".wxmigrate-backup/STAMP/")]
     assert len(backups) > 10
     assert not any(LOCK_NAME in name or TEMP_PREFIX in name for name in site)
+
+
+@pytest.mark.parametrize("command", ["repair", "verify"])
+def test_an_image_index_on_disk_gives_the_run_one_in_memory_gives(
+    tmp_path: Path, site_template: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """Past :data:`~wxmigrate.names.KEPT` files (an archive's half a million), the images by
+    name are kept on disk, and the forked workers read them there: with every file on disk,
+    ``--jobs`` 1 and 2 give what they give with every file in memory."""
+    argv = ["repair", "SITE", "--out", "OUT", "--engine", "hexo"] if command == "repair" else ["verify", "SITE"]
+    argv += ["--report", "-"]
+    in_memory = list(_same_run(tmp_path / "memory", site_template, argv))
+    monkeypatch.setattr(names, "KEPT", 0)
+    on_disk = list(_same_run(tmp_path / "disk", site_template, argv))
+    paths = re.compile(re.escape(str(tmp_path)) + r"/(memory|disk)")
+    assert [paths.sub("TMP", repr(run)) for run in on_disk] == [paths.sub("TMP", repr(run)) for run in in_memory]
+    assert in_memory[0] == in_memory[1]
+    assert "image(s) not found" in str(in_memory[0][2]) or '"missing"' in str(in_memory[0][1])
 
 
 def test_verify_jobs_2_is_jobs_1(tmp_path: Path, site_template: Path) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import pickle
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wxmigrate import names
 from wxmigrate.site import discover, path_order, post_files, site_root
 from wxmigrate.verify import find_site
 
@@ -82,3 +85,28 @@ def test_path_order_sorts_paths_as_path_objects_do(paths: list[list[str]]) -> No
     whatever characters sort before or after the separator."""
     names = [os.path.join(os.sep, "site", *parts) for parts in paths]
     assert sorted(names, key=path_order) == [os.fspath(path) for path in sorted(map(Path, names))]
+
+
+@pytest.mark.parametrize("kept", [0, names.KEPT], ids=["on-disk", "in-memory"])
+def test_the_image_index_finds_each_file_and_pickles_into_one_that_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: int
+) -> None:
+    """In memory or on disk (past ``KEPT`` files), the index gives each name's files in the
+    order of the walk; a copy pickled for a Dask worker (which cannot open this machine's
+    temporary folder) finds the same, and groups the same names."""
+    monkeypatch.setattr(names, "KEPT", kept)
+    files = ["a/pic.png", "b/pic.png", "b/Pic.PNG", "c/other.gif", f"c/{unicodedata.normalize('NFD', 'café')}.png"]
+    for file in files:
+        (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / file).write_bytes(b"x")
+    index = discover(tmp_path).images
+    copy = pickle.loads(pickle.dumps(index))
+    for one in (index, copy):
+        assert list(one) == ["pic.png", "Pic.PNG", "café.png", "other.gif"]
+        assert len(one) == 4
+        assert one["pic.png"] == (tmp_path / "a/pic.png", tmp_path / "b/pic.png")
+        assert one["café.png"] == (tmp_path / "c" / unicodedata.normalize("NFD", "café.png"),)
+        assert one.get("absent.png") is None
+        assert {value: sorted(found) for value, found in one.shared(str.casefold)} == {
+            "pic.png": [tmp_path / "a/pic.png", tmp_path / "b/Pic.PNG", tmp_path / "b/pic.png"]
+        }

@@ -19,10 +19,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from wxmigrate import names
 from wxmigrate.site import file_key
 from wxmigrate.verify import STATUSES, FileCheck, ImageResult, Report, checked, spill, to_json, to_table, verify
 from wxmigrate.verify import report as tables
-from wxmigrate.verify import names, resolve
+from wxmigrate.verify import resolve
 from wxmigrate.verify.checked import CheckedFiles
 from wxmigrate.verify.resolve import NameIndex
 from wxmigrate.verify.site import Site, walk_names
@@ -92,31 +93,6 @@ def test_the_checked_files_keep_what_a_dict_keeps(
             if counted[sha256] > 1
         ]
         assert [(sha256, sorted(paths)) for sha256, paths in kept.shared()] == expected
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    files=st.lists(st.tuples(_PATHS, st.integers(0, 3), _PATHS), max_size=12),
-    asked=st.lists(_PATHS, max_size=4),
-    kept=st.sampled_from([0, 1, 2, 5, names.KEPT]),
-    batch=st.integers(1, 3),
-)
-def test_the_file_names_keep_what_a_dict_of_lists_keeps(
-    files: list[tuple[str, int, str]], asked: list[str], kept: int, batch: int
-) -> None:
-    """Each key's files in the order added, from memory or (past ``KEPT``) from disk, with
-    file names of any code point (lone surrogates too), a key's file named as the key or not."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(names, "KEPT", kept)
-        patch.setattr(names, "BATCH", batch)
-        filed = names.FileNames()
-        model: dict[str, list[tuple[int, str]]] = {}
-        for key, place, name in files:
-            filed.add(key, place, name if place else key)  # place 0: named as its key
-            model.setdefault(key, []).append((place, name if place else key))
-        assert len(filed) == len(files)
-        for key in [*model, *asked]:
-            assert filed.get(key) == model.get(key, [])
 
 
 def _reference_lookup(folders: list[Path], name: str) -> list[tuple[str, Path]]:

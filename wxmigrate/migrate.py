@@ -25,7 +25,6 @@ import datetime as _dt
 import functools
 import hashlib
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -382,15 +381,10 @@ def contested_names(site: Site, check: Callable[[Path], FileCheck]) -> frozenset
     the order of the posts: files of different content that could be given one path
     (the same name, a mislabelled file's true extension, or a ``-<sha8>`` renaming).
 
-    Only the names of more than one file are grouped: an archive's hundreds of thousands
-    of files, each a :class:`~pathlib.Path` in a group, would be the run's peak memory."""
-    keys = Counter(name_key(name) for name in site.images)  # an index key is its files' name, in NFC
-    groups: dict[str, set[Path]] = {}
-    for name, files in site.images.items():
-        key = name_key(name)
-        if keys[key] > 1 or len(files) > 1:
-            groups.setdefault(key, set()).update(files)
-    return frozenset(key for key, files in groups.items() if _could_clash(files, check))
+    Only the names of more than one file are grouped (:meth:`~wxmigrate.site.ImageIndex.shared`,
+    on disk for an archive): its hundreds of thousands of files, each a
+    :class:`~pathlib.Path` in a group, would be the run's peak memory."""
+    return frozenset(key for key, files in site.images.shared(name_key) if _could_clash(files, check))
 
 
 def _could_clash(files: Iterable[Path], check: Callable[[Path], FileCheck]) -> bool:

@@ -18,7 +18,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import overload
 
@@ -26,6 +26,7 @@ import attrs
 
 from .emit import Engine, detect_engine
 from .errors import ReadError
+from .names import FileNames
 
 POST_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (
@@ -89,50 +90,48 @@ class Paths(Sequence[Path]):
         return Paths, (self._names,)
 
 
-#: An image file in an :class:`ImageIndex`: its folder (the file is named by its key), or its folder and name.
-_Entry = str | tuple[str, str]
-
-
 class ImageIndex(Mapping[str, tuple[Path, ...]]):
-    """The image files of a site by file name (:func:`file_key`), in little memory.
+    """The image files of a site by file name (:func:`file_key`), in bounded memory.
 
     An archive holds hundreds of thousands of images, kept for the whole run: each
-    file is kept as its folder (one string shared by every file in it), or, when its
-    name is not the key it is filed under (a name in NFD), as its folder and name;
-    a name only one file has (most) needs no tuple.
+    folder is kept once, and each file as its folder's number and its name, filed in a
+    :class:`~wxmigrate.names.FileNames` (on disk past its first
+    :data:`~wxmigrate.names.KEPT` files, which the worker processes of ``--jobs`` read too).
     """
 
-    __slots__ = ("_files",)
+    __slots__ = ("_folders", "_names")
 
     def __init__(self, files: Iterable[tuple[str, str, str]] = ()) -> None:
         """Index ``files``: (key, folder, name) of each, in the order :meth:`__getitem__`
-        gives them back (the files of one folder given one shared folder string)."""
-        self._files: dict[str, str | tuple[_Entry, ...]] = {}
+        gives them back."""
+        self._folders: list[str] = []
+        numbers: dict[str, int] = {}
+        self._names = FileNames()
         for key, folder, name in files:
-            entry: _Entry = folder if name == key else (folder, name)
-            known = self._files.get(key)
-            if known is None and isinstance(entry, str):
-                self._files[key] = entry
-            else:
-                self._files[key] = (*_entries(known), entry)
+            number = numbers.get(folder)
+            if number is None:
+                number = numbers[folder] = len(self._folders)
+                self._folders.append(folder)
+            self._names.add(key, number, name)
+        self._names.seal()
 
     def __getitem__(self, key: str) -> tuple[Path, ...]:
-        return tuple(
-            Path(entry, key) if isinstance(entry, str) else Path(*entry)
-            for entry in _entries(self._files[key])
-        )
+        found = self._names.get(key)
+        if not found:
+            raise KeyError(key)
+        return tuple(Path(self._folders[place], name) for place, name in found)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
+        return self._names.keys()
 
     def __len__(self) -> int:
-        return len(self._files)
+        return self._names.key_count()
 
-
-def _entries(found: str | tuple[_Entry, ...] | None) -> tuple[_Entry, ...]:
-    if found is None:
-        return ()
-    return (found,) if isinstance(found, str) else found
+    def shared(self, of: Callable[[str], str]) -> Iterator[tuple[str, tuple[Path, ...]]]:
+        """Each value ``of`` gives the names (keys) of more than one file, with those files;
+        the values, and the files of each, in no particular order."""
+        for value, files in self._names.shared(of):
+            yield value, tuple(Path(self._folders[place], name) for _key, place, name in files)
 
 
 @attrs.frozen
@@ -144,7 +143,7 @@ class Site:
     #: The folder (relative to ``root``) the posts keep their images in, e.g. ``postimg``.
     image_folder: str
     #: Every image file found, by file name (several files may share a name).
-    images: Mapping[str, tuple[Path, ...]]
+    images: ImageIndex
     #: The engine whose site ``root`` is; None for a plain folder of Markdown.
     engine: Engine | None = None
     #: Image files not used, by file name: why (a link out of the site, a link loop).

@@ -27,9 +27,9 @@ from urllib.parse import unquote, unquote_to_bytes
 
 import attrs
 
+from ..names import FileNames
 from ..site import file_key, link_out_of, outside_link
 from .formats import declared_format, media_type_format
-from .names import FileNames
 from .references import Reference
 from .site import COMMON_IMAGE_FOLDERS, Site, walk_folders
 
@@ -371,7 +371,7 @@ class NameIndex:
 
         A site of 10,000 posts has some 50,000 image files: keeping each folder's path
         once, and for most files only its name, takes a third of the memory of a path per
-        file; an archive of ten times as many is kept on disk (:mod:`.names`)."""
+        file; an archive of ten times as many is kept on disk (:mod:`wxmigrate.names`)."""
         names = FileNames()
         walked: set[str] = set()
         for number, folder in enumerate(self._folders()):
@@ -383,4 +383,5 @@ class NameIndex:
                 self._places.append((current, number))
                 for file in files:
                     names.add(file_key(file), place, file)
+        names.seal()
         return names
