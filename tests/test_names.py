@@ -11,6 +11,9 @@ import gc
 import multiprocessing
 import os
 import pickle
+import subprocess
+import sys
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -128,7 +131,28 @@ def test_the_database_file_is_removed_when_its_files_are_collected(monkeypatch: 
     filed.seal()
     assert filed._database is not None
     path = Path(filed._database.path)
-    assert path.is_file() and path.name.startswith("wxmigrate-names-")
+    assert path.is_file() and path.name.startswith(f"wxmigrate-names-{os.getpid()}-")
     del filed
     gc.collect()
     assert not path.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a run's process is asked after with os.kill(pid, 0), on POSIX only")
+def test_a_killed_runs_database_file_is_removed_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed outright leaves its file; the next one to make a file removes it, and
+    leaves a live run's (and any other file) alone."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(names, "KEPT", 0)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead, live = int(ended.stdout), os.getpid()
+    left = tmp_path / f"wxmigrate-names-{dead}-abc123.sqlite"
+    running = tmp_path / f"wxmigrate-names-{live}-def456.sqlite"
+    other = tmp_path / "wxmigrate-names-notes.sqlite"
+    for path in (left, running, other):
+        path.write_bytes(b"")
+    filed, _model = _filed([("a", 1, "b")])
+    assert filed._database is not None
+    assert not left.exists()
+    assert running.exists() and other.exists() and Path(filed._database.path).exists()
