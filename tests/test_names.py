@@ -11,8 +11,6 @@ import gc
 import multiprocessing
 import os
 import pickle
-import subprocess
-import sys
 import tempfile
 import unicodedata
 from collections import Counter
@@ -131,28 +129,32 @@ def test_the_database_file_is_removed_when_its_files_are_collected(monkeypatch: 
     filed.seal()
     assert filed._database is not None
     path = Path(filed._database.path)
-    assert path.is_file() and path.name.startswith(f"wxmigrate-names-{os.getpid()}-")
+    assert path.is_file() and path.name.startswith("wxmigrate-names-")
     del filed
     gc.collect()
     assert not path.exists()
 
 
-@pytest.mark.skipif(os.name != "posix", reason="a run's process is asked after with os.kill(pid, 0), on POSIX only")
+@pytest.mark.skipif(os.name != "posix", reason="a run's file is locked with fcntl.flock, on POSIX only")
 def test_a_killed_runs_database_file_is_removed_by_the_next_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A run killed outright leaves its file; the next one to make a file removes it, and
-    leaves a live run's (and any other file) alone."""
+    """A run killed outright leaves its file, unlocked; the next one to make a file removes
+    it, and leaves alone a live run's (locked, as a run in another process holds it)."""
+    import fcntl
+
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(names, "KEPT", 0)
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead, live = int(ended.stdout), os.getpid()
-    left = tmp_path / f"wxmigrate-names-{dead}-abc123.sqlite"
-    running = tmp_path / f"wxmigrate-names-{live}-def456.sqlite"
-    other = tmp_path / "wxmigrate-names-notes.sqlite"
-    for path in (left, running, other):
+    left = tmp_path / "wxmigrate-names-abc123.sqlite"
+    running = tmp_path / "wxmigrate-names-def456.sqlite"
+    for path in (left, running):
         path.write_bytes(b"")
-    filed, _model = _filed([("a", 1, "b")])
-    assert filed._database is not None
-    assert not left.exists()
-    assert running.exists() and other.exists() and Path(filed._database.path).exists()
+    with running.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_SH)
+        first, _model = _filed([("a", 1, "b")])
+        assert first._database is not None
+        assert not left.exists()
+        assert running.exists()
+        second, _model = _filed([("a", 1, "b")])  # sweeps again: this process's first is in use
+        assert first._database is not None and Path(first._database.path).exists()
+        assert first.get("a") == [(1, "b")]

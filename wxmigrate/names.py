@@ -8,9 +8,10 @@ million, which it must not.  Past :data:`KEPT` files, :class:`FileNames` moves t
 all to a SQLite database of its own (at most :data:`CACHE_KIB` of it in memory) and
 looks each name up there.
 
-That database is a file in the temporary folder (``wxmigrate-names-PID-*.sqlite``),
+That database is a file in the temporary folder (``wxmigrate-names-*.sqlite``),
 removed when its :class:`FileNames` is collected or the run ends (or, when the run
-was killed before it could, by the next run that makes one), not SQLite's
+was killed before it could, by the next run that makes one: a run holds a lock on
+its file while it lives), not SQLite's
 private ``""`` database (:mod:`wxmigrate.scratch`), because ``repair``'s worker
 processes read it too: once :meth:`FileNames.seal` has been called, a process forked
 afterwards opens the file read-only through a connection of its own (a SQLite
@@ -29,6 +30,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock, no sweep (and no fork)
+    fcntl = None  # type: ignore[assignment]
 
 from .scratch import blob, unblob
 
@@ -216,8 +222,9 @@ class _Database:
 
     def __init__(self) -> None:
         _sweep(tempfile.gettempdir())
-        descriptor, path = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".sqlite")
-        os.close(descriptor)
+        descriptor, path = tempfile.mkstemp(prefix=_PREFIX, suffix=".sqlite")
+        if fcntl is not None:  # held while the file is in use, by this process and its forks
+            fcntl.flock(descriptor, fcntl.LOCK_SH)
         self.path = path
         self._maker = os.getpid()
         self._writer = _connect(path, "rwc")
@@ -225,7 +232,7 @@ class _Database:
         # Scratch data: no journal to roll back, no wait for the disk.
         self._writer.execute("PRAGMA journal_mode = OFF")
         self._writer.execute("PRAGMA synchronous = OFF")
-        weakref.finalize(self, _remove, self._writer, self._readers, path, self._maker)
+        weakref.finalize(self, _remove, self._writer, self._readers, path, self._maker, descriptor)
 
     def mine(self) -> bool:
         """Whether this process made the database (and may write it)."""
@@ -246,29 +253,26 @@ class _Database:
         return connection
 
 
-#: A database file's name: this prefix, its maker's process id, a dash, random letters, ``.sqlite``.
 _PREFIX = "wxmigrate-names-"
 
 
 def _sweep(folder: str) -> None:
     """Remove the database files of runs that ended before they could (a ``kill -9``, or a
-    ``SIGTERM`` while the site was being found): those whose maker's process is gone."""
-    if os.name != "posix":  # os.kill(pid, 0) asks after a process only on POSIX
+    ``SIGTERM`` while the site was being found): those no process holds a lock on."""
+    if fcntl is None:
         return
     for path in Path(folder).glob(f"{_PREFIX}*.sqlite"):
-        maker = path.name[len(_PREFIX) :].partition("-")[0]
-        if maker.isdigit() and not _alive(int(maker)):
-            path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: alive
-        return True
-    return True
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            path.unlink()
+        except OSError:  # in use (or another user's): left alone
+            pass
+        finally:
+            os.close(descriptor)
 
 
 def _connect(path: str, mode: str) -> sqlite3.Connection:
@@ -277,7 +281,9 @@ def _connect(path: str, mode: str) -> sqlite3.Connection:
     return connection
 
 
-def _remove(writer: sqlite3.Connection, readers: dict[int, sqlite3.Connection], path: str, maker: int) -> None:
+def _remove(
+    writer: sqlite3.Connection, readers: dict[int, sqlite3.Connection], path: str, maker: int, held: int
+) -> None:
     if os.getpid() != maker:
         return  # a forked process's copy: the file is its maker's to remove
     reader = readers.pop(maker, None)
@@ -285,6 +291,7 @@ def _remove(writer: sqlite3.Connection, readers: dict[int, sqlite3.Connection], 
         reader.close()
     writer.close()
     Path(path).unlink(missing_ok=True)
+    os.close(held)
 
 
 __all__ = ["BATCH", "CACHE_KIB", "KEPT", "FileNames", "Filed"]
