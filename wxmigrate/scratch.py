@@ -1,11 +1,12 @@
 """Scratch databases: where a run keeps what must not grow its memory with the archive.
 
 A run over 100,000 posts keeps some things for its whole length (its results, the
-files it has checked, every image file by name).  Each is a table in a private
-temporary SQLite database on disk (SQLite's ``""``: deleted when its connection
-closes, even when the process is killed), of which SQLite keeps only a small
-cache in memory.  Used by :mod:`wxmigrate.ledger`, :mod:`wxmigrate.names` and
-:mod:`wxmigrate.verify`'s spilled sequences and checked files.
+files it has checked).  Each is a table in a private temporary SQLite database on
+disk (SQLite's ``""``: deleted when its connection closes, even when the process is
+killed), of which SQLite keeps only a small cache in memory: :mod:`wxmigrate.ledger`
+and :mod:`wxmigrate.verify`'s spilled sequences and checked files.  The files by name
+(:mod:`wxmigrate.names`), which worker processes read too, keep a database file of
+their own, and their texts with :func:`blob`.
 """
 
 from __future__ import annotations
