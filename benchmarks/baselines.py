@@ -130,8 +130,9 @@ TASKS: dict[str, Callable[[Path], None]] = {
 
 def main() -> None:
     """Run the task named on the command line over the site named after it."""
-    task, site = sys.argv[1], Path(sys.argv[2])
-    TASKS[task](site)
+    if len(sys.argv) != 3 or sys.argv[1] not in TASKS or not Path(sys.argv[2]).is_dir():
+        sys.exit(f"usage: python benchmarks/baselines.py {{{','.join(TASKS)}}} SITE (a site folder)")
+    TASKS[sys.argv[1]](Path(sys.argv[2]))
 
 
 if __name__ == "__main__":

@@ -107,6 +107,52 @@ def test_detection_needs_the_shape_not_names() -> None:
     assert set(DIALECTS) >= {"wechat-jekyll", "docsify-backup", "markdownify-feed", "obsidian-clipper"}
 
 
+def _detected(text: str) -> str:
+    from wxmigrate.read import split_front_matter
+
+    source = split_front_matter(text)
+    return detect(source.front_matter, source.body)
+
+
+_JEKYLL = "---\ntitle: x\n---\n\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<blockquote><p>转载：某个公众号<br>\n来源：微信公众号</p></blockquote>\n",
+        "> 转载: 某个公众号\n",
+        "正文。\n\n微信号example_id\n",
+        "**微信号：example_id**\n",
+    ],
+)
+def test_an_exporters_marks_at_a_line_start_name_wechat_jekyll(body: str) -> None:
+    assert _detected(_JEKYLL + body) == "wechat-jekyll"
+    assert _detected(body) != "wechat-jekyll"  # front matter is part of the shape
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "我转载过不少文章，转载：就是这样写的。\n",
+        "导出工具会写 `转载：某某` 和 `微信号…`。\n",
+        "可以加我的微信号聊聊。\n",
+        "例子：\n\n```html\n<blockquote><p>转载：某号<br>\n微信号example_id\n```\n",
+        "    转载：缩进的代码\n",
+    ],
+)
+def test_an_exporters_marks_named_in_prose_or_code_are_not_an_export(body: str) -> None:
+    """A hand-written post about reposts is generic: only the rules safe for any post touch it."""
+    assert _detected(_JEKYLL + body) == "generic"
+
+
+def test_a_hugo_mirror_needs_wechats_pictures_not_its_name() -> None:
+    hugo = '+++\ntitle = "x"\nlastmod = 2023-04-02\n+++\n\n'
+    assert _detected(hugo + "![](https://mmbiz.qpic.cn/mmbiz_jpg/X/640?wx_fmt=jpeg)\n") == "hugo-mirror"
+    assert _detected(hugo + "我的公众号和微信：[一篇](https://mp.weixin.qq.com/s/x)。\n") == "generic"
+    assert _detected(hugo + "地址写成 `https://mmbiz.qpic.cn/…` 的图片。\n") == "generic"
+
+
 @pytest.mark.corpus
 def test_wild_corpus() -> None:
     """All 150 wild posts: none fails; no empty or nested bold, hashtag heading, placeholder

@@ -7,8 +7,10 @@ matter (Hugo TOML and YAML, Hexo, Zola, Pelican metadata lines, MkDocs,
 Eleventy).  Repaired mirrored (no ``--engine``), every post must be written
 back byte for byte, the run must report no change and exit 0, and nothing but
 byte-identical copies of source files may appear in the output.  The README
-and ``docs/*.md`` of this repository, repaired as a plain folder, must render
-as they went in (compared as ``../shared/tools/render-diff.py`` compares).
+and ``docs/*.md`` of this repository, repaired as a plain folder and again as
+the posts of a Jekyll site (front matter added: they name an exporter's marks in
+prose and code), must render as they went in (compared as
+``../shared/tools/render-diff.py`` compares).
 """
 
 from __future__ import annotations
@@ -216,5 +218,39 @@ def test_own_doc_renders_unchanged(repaired_docs: tuple[Path, Path], doc: Path) 
     assert (out / name).is_file(), f"{name} not written"
     before = shown((source / name).read_text(encoding="utf-8"))
     after = shown((out / name).read_text(encoding="utf-8"))
+    first = next((i for i, (x, y) in enumerate(zip(before, after)) if x != y), min(len(before), len(after)))
+    assert after == before, f"first difference at element {first}: {before[first:first + 1]} -> {after[first:first + 1]}"
+
+
+@pytest.fixture(scope="module")
+def repaired_doc_posts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The README and docs/*.md as the posts of a Jekyll site, each with front matter, repaired once."""
+    base = tmp_path_factory.mktemp("own-docs-as-posts")
+    posts = base / "site" / "_posts"
+    posts.mkdir(parents=True)
+    (base / "site" / "_config.yml").write_text("title: docs\n", encoding="utf-8")
+    for doc in DOCS:
+        front = f"---\nlayout: post\ntitle: {doc.stem}\n---\n"
+        (posts / _post_name(doc)).write_text(front + doc.read_text(encoding="utf-8"), encoding="utf-8")
+    repair_site(base / "site", out=base / "out")
+    return posts, base / "out" / "_posts"
+
+
+def _post_name(doc: Path) -> str:
+    return f"2020-01-01-{doc.stem.lower()}.md"
+
+
+def _body(text: str) -> str:
+    return text.split("\n---\n", 1)[1]
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.relative_to(ROOT).as_posix())
+def test_own_doc_as_a_post_renders_unchanged(repaired_doc_posts: tuple[Path, Path], doc: Path) -> None:
+    """The repo's own doc, given front matter and repaired as a Jekyll post, renders as it went in."""
+    source, out = repaired_doc_posts
+    name = _post_name(doc)
+    assert (out / name).is_file(), f"{name} not written"
+    before = shown(_body((source / name).read_text(encoding="utf-8")))
+    after = shown(_body((out / name).read_text(encoding="utf-8")))
     first = next((i for i, (x, y) in enumerate(zip(before, after)) if x != y), min(len(before), len(after)))
     assert after == before, f"first difference at element {first}: {before[first:first + 1]} -> {after[first:first + 1]}"

@@ -2,16 +2,18 @@
 
 Each exporter writes the same WeChat article its own way:
 
-- ``wechat-jekyll``: a Jekyll post with YAML front matter, a raw-HTML repost
-  note (``转载：X``) and the account card (``微信号…``, ``功能介绍…``);
+- ``wechat-jekyll``: a Jekyll post with YAML front matter (``author: 转载``), a
+  raw-HTML repost note (``转载：X``) and the account card (``微信号…``,
+  ``功能介绍…``), each at a line's start: named in prose or in code, they are not
+  an export's;
 - ``docsify-backup``: ``# 标题``, a ``[**返回列表页**](/gzh/ACCOUNT)`` link and a
   backup note (``小懒自动备份，仅供查阅学习``), no front matter;
 - ``markdownify-feed``: ``#  标题   `` with padding, a byline
   ``原创 作者  公众号   2025-07-22 01:01`` and a two-space hard break on every line;
 - ``obsidian-clipper``: front matter with ``source``, ``author: ["[[X]]"]``,
   ``published``, ``created``; a byline ``Original 作者 *2025年10月30日 13:56*``;
-- ``hugo-mirror``: front matter with ``lastmod``/``Lastmod`` or ``+++`` TOML, and a
-  trace of WeChat in the body (its picture or article addresses, 微信, 公众号);
+- ``hugo-mirror``: front matter with ``lastmod``/``Lastmod`` or ``+++`` TOML, and
+  WeChat's pictures in the body (``mmbiz.qpic.cn``), outside code;
 - ``wechat``: none of these, but the post shows the parts of a WeChat article
   (an account or source card, a repost note, credits, a byline, WeChat's UI text);
 - ``generic``: anything else: Markdown no known exporter wrote, which only the
@@ -76,8 +78,20 @@ UNNESTED_BOLD = frozenset({"obsidian-clipper"})
 
 _BACKUP_NOTE = re.compile(r"备份，仅供查阅学习")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
-#: What a mirrored WeChat article still holds (any Hugo site has ``+++`` or ``lastmod``).
-_WECHAT_TRACE = re.compile(r"mmbiz\.qpic\.cn|mmbiz\.qlogo\.cn|mp\.weixin\.qq\.com|微信|公众号")
+#: What a mirrored WeChat article still holds (any Hugo site has ``+++`` or ``lastmod``): its
+#: pictures, still on WeChat's servers.  A link to an article on ``mp.weixin.qq.com``, or the
+#: words 微信 and 公众号, are what a hand-written post says too.
+_WECHAT_TRACE = re.compile(r"https?://mmbiz\.q(?:pic|logo)\.cn/")
+#: A repost note (``转载：X``, also inside its raw-HTML ``<blockquote><p>``) or an account
+#: card's ``微信号…`` line, as the exporter writes them: at the start of a line (after a
+#: quote marker or opening tags).  Named in prose or in code, they are not an exporter's.
+_EXPORT_MARK = re.compile(
+    r"^ {0,3}(?:>[ \t]*)*(?:<(?:blockquote|p|section|div|span|strong)\b[^>\n]*>[ \t]*)*(?:\*\*)?"
+    r"(?:转载[ \t]*[:：]|微信号)",
+    re.MULTILINE,
+)
+#: A fenced code block, to its closing fence or the end of the text.
+_FENCED_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 _LIST_LINK = re.compile(r"\[\*\*返回列表页\*\*\]\(([^)]*)\)")
 
 
@@ -86,13 +100,11 @@ def detect(front: FrontMatter, body: str) -> str:
     keys = {key.lower() for key in front.data}
     if front.present and ("source" in keys and ("created" in keys or "published" in keys or "clippings" in str(front.get("tags")))):
         return "obsidian-clipper"
-    if front.present and (front.fence == "+++" or "lastmod" in keys) and _WECHAT_TRACE.search(body):
+    if front.present and (front.fence == "+++" or "lastmod" in keys) and _WECHAT_TRACE.search(_without_code(body)):
         return "hugo-mirror"
-    if front.present and (
-        "转载" in body[:2000] or "微信号" in body[:3000] or str(front.get("author", "")).strip() == "转载"
-    ):
+    head = _without_code(body[:3000])  # a post quoting an export's marks in code is not an export
+    if front.present and (str(front.get("author", "")).strip() == "转载" or _EXPORT_MARK.search(head)):
         return "wechat-jekyll"
-    head = _CODE_SPAN.sub("", body[:3000])  # a post quoting the note in code is not a backup
     if _LIST_LINK.search(head) or _BACKUP_NOTE.search(head):
         return "docsify-backup"
     lines = [line for line in body.split("\n") if line.strip()]
@@ -102,6 +114,14 @@ def detect(front: FrontMatter, body: str) -> str:
     if any(len(line) <= BYLINE_WIDTH and _FEED_BYLINE.match(line.strip()) for line in lines[:6]):
         return "markdownify-feed"
     return "generic"
+
+
+def _without_code(text: str) -> str:
+    """``text`` without its fenced code blocks and code spans (cheap tests first: most
+    posts hold neither)."""
+    if "```" in text or "~~~" in text:
+        text = _FENCED_CODE.sub("", text)
+    return _CODE_SPAN.sub("", text) if "`" in text else text
 
 
 # --------------------------------------------------------------------------
