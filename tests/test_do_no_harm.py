@@ -190,6 +190,13 @@ def shown(text: str) -> list[tuple[str, tuple[tuple[str, str], ...], str]]:
     return items
 
 
+def assert_renders_same(source: str, output: str) -> None:
+    """``output`` shows what ``source`` shows; else the first element that differs."""
+    before, after = shown(source), shown(output)
+    first = next((i for i, (x, y) in enumerate(zip(before, after)) if x != y), min(len(before), len(after)))
+    assert after == before, f"first difference at element {first}: {before[first:first + 1]} -> {after[first:first + 1]}"
+
+
 @pytest.fixture(scope="module")
 def repaired_docs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The README and docs/*.md copied into a plain folder and repaired once."""
@@ -216,10 +223,7 @@ def test_own_doc_renders_unchanged(repaired_docs: tuple[Path, Path], doc: Path) 
     source, out = repaired_docs
     name = doc.relative_to(ROOT)
     assert (out / name).is_file(), f"{name} not written"
-    before = shown((source / name).read_text(encoding="utf-8"))
-    after = shown((out / name).read_text(encoding="utf-8"))
-    first = next((i for i, (x, y) in enumerate(zip(before, after)) if x != y), min(len(before), len(after)))
-    assert after == before, f"first difference at element {first}: {before[first:first + 1]} -> {after[first:first + 1]}"
+    assert_renders_same((source / name).read_text(encoding="utf-8"), (out / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +254,4 @@ def test_own_doc_as_a_post_renders_unchanged(repaired_doc_posts: tuple[Path, Pat
     source, out = repaired_doc_posts
     name = _post_name(doc)
     assert (out / name).is_file(), f"{name} not written"
-    before = shown(_body((source / name).read_text(encoding="utf-8")))
-    after = shown(_body((out / name).read_text(encoding="utf-8")))
-    first = next((i for i, (x, y) in enumerate(zip(before, after)) if x != y), min(len(before), len(after)))
-    assert after == before, f"first difference at element {first}: {before[first:first + 1]} -> {after[first:first + 1]}"
+    assert_renders_same(_body((source / name).read_text(encoding="utf-8")), _body((out / name).read_text(encoding="utf-8")))

@@ -100,7 +100,7 @@ def detect(front: FrontMatter, body: str) -> str:
     keys = {key.lower() for key in front.data}
     if front.present and ("source" in keys and ("created" in keys or "published" in keys or "clippings" in str(front.get("tags")))):
         return "obsidian-clipper"
-    if front.present and (front.fence == "+++" or "lastmod" in keys) and _WECHAT_TRACE.search(_without_code(body)):
+    if front.present and (front.fence == "+++" or "lastmod" in keys) and _WECHAT_TRACE.search(body) and _WECHAT_TRACE.search(_without_code(body)):
         return "hugo-mirror"
     head = _without_code(body[:3000])  # a post quoting an export's marks in code is not an export
     if front.present and (str(front.get("author", "")).strip() == "转载" or _EXPORT_MARK.search(head)):
